@@ -1,0 +1,75 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { MissingToolError } from './java-runtime';
+import { startDetached, waitUntilReady, type ManagedProcess } from './process-control';
+import type { StackLayout } from './stack-layout';
+
+export function redisProcess(layout: StackLayout): ManagedProcess {
+  return {
+    name: 'redis',
+    pidFile: path.join(layout.runDir, 'redis.pid'),
+    logFile: path.join(layout.logDir, 'redis.log'),
+    marker: String(layout.ports.redis), // in both "--port N" and the retitled "redis-server 127.0.0.1:N"
+  };
+}
+
+function hasRedisServer(): boolean {
+  try {
+    execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Debian's redis-server, installed when missing (as root), else a clear message. */
+export function ensureRedisServer(log: (msg: string) => void): void {
+  if (hasRedisServer()) return;
+  if (process.getuid?.() !== 0) {
+    throw new MissingToolError('redis-server (Redis 7) is required: apt-get install redis-server');
+  }
+  log('installing redis-server from Debian packages...');
+  execFileSync('bash', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server'], {
+    stdio: 'inherit',
+  });
+}
+
+/**
+ * The stack's own Redis: AOF on with fsync every second, so a restart loses at most the last
+ * second; on its own port and folder, never the machine's Redis on 6379.
+ */
+export function startRedis(layout: StackLayout): number {
+  mkdirSync(layout.redisData, { recursive: true });
+  return startDetached(
+    redisProcess(layout),
+    'redis-server',
+    [
+      '--bind', '127.0.0.1',
+      '--port', String(layout.ports.redis),
+      '--dir', layout.redisData,
+      '--appendonly', 'yes',
+      '--appendfsync', 'everysec',
+      '--save', '',
+      '--daemonize', 'no',
+      '--protected-mode', 'yes',
+    ],
+    { cwd: layout.redisData },
+  );
+}
+
+export async function redisReady(port: number): Promise<boolean> {
+  const redis = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    return (await redis.ping()) === 'PONG';
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export async function waitForRedis(layout: StackLayout, timeoutMs = 30_000): Promise<void> {
+  await waitUntilReady(redisProcess(layout), () => redisReady(layout.ports.redis), timeoutMs);
+}
