@@ -1,0 +1,24 @@
+import { Partitioners, type PartitionMetadata } from 'kafkajs';
+
+const partitioner = Partitioners.DefaultPartitioner();
+const metadataCache = new Map<number, PartitionMetadata[]>();
+
+/**
+ * The partition Kafka's default partitioner (murmur2, as in the Java client and kafkajs) gives
+ * a key among `partitions`. Lets readers find a customer's partition-tagged Redis keys.
+ */
+export function partitionOfKey(key: string, partitions: number): number {
+  let metadata = metadataCache.get(partitions);
+  if (!metadata) {
+    metadata = Array.from({ length: partitions }, (_, i) => ({
+      partitionErrorCode: 0,
+      partitionId: i,
+      leader: 1,
+      replicas: [1],
+      isr: [1],
+      offlineReplicas: [],
+    }));
+    metadataCache.set(partitions, metadata);
+  }
+  return partitioner({ topic: '', partitionMetadata: metadata, message: { key, value: null } });
+}

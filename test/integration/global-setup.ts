@@ -1,0 +1,40 @@
+import { connectionConfig } from '@tierflow/shared/connection-config';
+import { Kafka, logLevel } from 'kafkajs';
+import { Redis } from 'ioredis';
+
+/**
+ * Integration tests need the real servers. This checks each one answers before any test runs
+ * and fails with one clear message otherwise (start them with `npm run stack:up`).
+ */
+export default async function setup(): Promise<void> {
+  const config = connectionConfig();
+  const problems: string[] = [];
+  const admin = new Kafka({ brokers: config.kafkaBrokers, logLevel: logLevel.NOTHING, retry: { retries: 2 } }).admin();
+  try {
+    await admin.connect();
+    await admin.describeCluster();
+  } catch (err) {
+    problems.push(`Kafka at ${config.kafkaBrokers.join(',')}: ${(err as Error).message}`);
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+  try {
+    const res = await fetch(`${config.registryUrl}/subjects`);
+    if (res.status !== 200) problems.push(`schema registry at ${config.registryUrl}: HTTP ${res.status}`);
+  } catch (err) {
+    problems.push(`schema registry at ${config.registryUrl}: ${(err as Error).message}`);
+  }
+  const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (err) {
+    problems.push(`Redis at ${config.redisUrl}: ${(err as Error).message}`);
+  } finally {
+    redis.disconnect();
+  }
+  if (problems.length > 0) {
+    throw new Error(`integration tests need the real stack (npm run stack:up):\n  ${problems.join('\n  ')}`);
+  }
+}
