@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { envInt, parseEnv, ConfigError } from '@tierflow/shared/config-env';
+import { connectionConfig } from '@tierflow/shared/connection-config';
+import { topicsFromEnv } from '@tierflow/shared/topics';
+
+const shape = {
+  REDIS_KEY_PREFIX: z.string().min(1).default('tf:'),
+  KAFKA_GROUP_ID: z.string().min(1).default('tierflow-aggregator'),
+  TIME_MODE: z.enum(['live', 'replay']).default('live'),
+  CURRENT_WINDOW_DAYS: envInt(30, 1, 3650),
+  RANKING_WINDOW_DAYS: envInt(90, 1, 3650),
+  ALLOWED_LATENESS_HOURS: envInt(48, 0, 24 * 3650),
+  DEDUPE_GENERATION_DAYS: envInt(7, 1, 3650),
+  REPORTING_CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as USD').default('USD'),
+  MAX_ABS_AMOUNT_MINOR: envInt(1_000_000_000_000, 1, Number.MAX_SAFE_INTEGER),
+  FUTURE_TOLERANCE_MINUTES: envInt(24 * 60, 0, 10 * 365 * 24 * 60),
+  TRANSACTIONS_PARTITIONS: envInt(6, 1, 1024),
+  PARTITIONS_CONCURRENTLY: envInt(6, 1, 1024),
+  LIVE_TICK_SECONDS: envInt(60, 1, 86_400),
+  HTTP_HOST: z.string().default('127.0.0.1'),
+  HTTP_PORT: envInt(9101, 0, 65535),
+};
+
+export type AggregatorConfig = ReturnType<typeof aggregatorConfig>;
+
+export function aggregatorConfig(env: NodeJS.ProcessEnv = process.env) {
+  const c = parseEnv(shape, env);
+  if (c.ALLOWED_LATENESS_HOURS >= c.CURRENT_WINDOW_DAYS * 24) {
+    throw new ConfigError([{ variable: 'ALLOWED_LATENESS_HOURS', message: `must be shorter than CURRENT_WINDOW_DAYS (${c.CURRENT_WINDOW_DAYS} days)` }]);
+  }
+  if (c.DEDUPE_GENERATION_DAYS * 24 < c.ALLOWED_LATENESS_HOURS) {
+    throw new ConfigError([{ variable: 'DEDUPE_GENERATION_DAYS', message: 'must cover at least ALLOWED_LATENESS_HOURS' }]);
+  }
+  return {
+    connection: connectionConfig(env),
+    topics: topicsFromEnv(env),
+    prefix: c.REDIS_KEY_PREFIX,
+    groupId: c.KAFKA_GROUP_ID,
+    liveClock: c.TIME_MODE === 'live',
+    windows: {
+      currentWindowDays: c.CURRENT_WINDOW_DAYS,
+      rankingWindowDays: c.RANKING_WINDOW_DAYS,
+      allowedLatenessMs: c.ALLOWED_LATENESS_HOURS * 3_600_000,
+      dedupeGenerationDays: c.DEDUPE_GENERATION_DAYS,
+    },
+    rules: {
+      reportingCurrency: c.REPORTING_CURRENCY,
+      maxAbsAmountMinor: c.MAX_ABS_AMOUNT_MINOR,
+      futureToleranceMs: c.FUTURE_TOLERANCE_MINUTES * 60_000,
+    },
+    transactionPartitions: c.TRANSACTIONS_PARTITIONS,
+    partitionsConcurrently: c.PARTITIONS_CONCURRENTLY,
+    liveTickMs: c.LIVE_TICK_SECONDS * 1000,
+    http: { host: c.HTTP_HOST, port: c.HTTP_PORT },
+  };
+}

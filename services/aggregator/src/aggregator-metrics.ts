@@ -1,0 +1,21 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** The aggregator's Prometheus metrics. */
+export function createAggregatorMetrics(registry: Registry) {
+  return {
+    recordsIn: new Counter({ name: 'tierflow_aggregator_records_in_total', help: 'Transaction records consumed', registers: [registry] }),
+    applied: new Counter({ name: 'tierflow_aggregator_applied_total', help: 'Transactions applied to Redis', registers: [registry] }),
+    duplicates: new Counter({ name: 'tierflow_aggregator_duplicates_total', help: 'Resent transactions skipped (same id and content)', registers: [registry] }),
+    fenced: new Counter({ name: 'tierflow_aggregator_fenced_total', help: 'Records at or below the applied offset, skipped', registers: [registry] }),
+    late: new Counter({ name: 'tierflow_aggregator_late_total', help: 'Transactions later than the allowed lateness (lifetime totals only)', registers: [registry] }),
+    deadLettered: new Counter({ name: 'tierflow_aggregator_dead_lettered_total', help: 'Records sent to the dead-letter topic', labelNames: ['code'], registers: [registry] }),
+    aggregatesOut: new Counter({ name: 'tierflow_aggregator_aggregates_emitted_total', help: 'CustomerAggregate events produced', registers: [registry] }),
+    batchSeconds: new Histogram({
+      name: 'tierflow_aggregator_batch_seconds', help: 'Time to handle one batch (decode, apply, emit)',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers: [registry],
+    }),
+    lag: new Gauge({ name: 'tierflow_aggregator_consumer_lag', help: 'Records behind the high watermark', labelNames: ['partition'], registers: [registry] }),
+  };
+}
+
+export type AggregatorMetrics = ReturnType<typeof createAggregatorMetrics>;

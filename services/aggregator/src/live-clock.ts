@@ -1,0 +1,40 @@
+import type { Redis } from 'ioredis';
+import type { AggregateEmitter } from './aggregate-emitter';
+import { applyBatch, type WindowConfig } from './apply-script';
+
+/**
+ * Live mode: windows move on with the wall clock even when a partition is quiet. Every tick
+ * runs the apply script with no events for each assigned partition, which expires the days
+ * that left the windows (touching only customers active on them) and emits those customers.
+ */
+export function startLiveClock(p: {
+  redis: Redis;
+  prefix: string;
+  topic: string;
+  windows: WindowConfig;
+  emitter: AggregateEmitter;
+  assignedPartitions: () => number[];
+  intervalMs: number;
+  onError: (err: unknown) => void;
+}) {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    void (async () => {
+      for (const partition of p.assignedPartitions()) {
+        const result = await applyBatch({
+          redis: p.redis, prefix: p.prefix, topic: p.topic, partition, events: [], windows: p.windows,
+          lastOffset: '-1', clockMs: Date.now(),
+        });
+        await p.emitter.emitRows(partition, result.rows);
+      }
+    })()
+      .catch(p.onError)
+      .finally(() => {
+        running = false;
+      });
+  }, p.intervalMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}

@@ -1,0 +1,95 @@
+import { Partitioners } from 'kafkajs';
+import avro from 'avsc';
+import { Registry } from 'prom-client';
+import { createKafka } from '@tierflow/shared/kafka-client';
+import { createLogger } from '@tierflow/shared/logger';
+import { startPartitionConsumer } from '@tierflow/shared/partition-consumer';
+import { createRedis } from '@tierflow/shared/redis-client';
+import { SchemaCodec } from '@tierflow/shared/schema-codec';
+import { readSchemaFile } from '@tierflow/shared/schema-files';
+import { startServiceHttp } from '@tierflow/shared/service-http';
+import { ensureTopics, pipelineTopicSpecs } from '@tierflow/shared/topic-setup';
+import { valueSubject } from '@tierflow/shared/topics';
+import { createAggregateEmitter } from './aggregate-emitter';
+import { aggregatorConfig } from './aggregator-config';
+import { createAggregatorMetrics } from './aggregator-metrics';
+import { readAppliedOffset } from './apply-script';
+import { startLiveClock } from './live-clock';
+import { startProfileConsumer } from './profile-consumer';
+import { createTransactionHandler } from './transaction-batch-handler';
+
+const config = aggregatorConfig();
+const logger = createLogger({ name: 'aggregator', level: config.connection.logLevel });
+const kafka = createKafka({ brokers: config.connection.kafkaBrokers, clientId: 'tierflow-aggregator', logger });
+const redis = createRedis({ url: config.connection.redisUrl, logger, name: 'aggregator' });
+const codec = new SchemaCodec({ registryUrl: config.connection.registryUrl, logger });
+const registry = new Registry();
+const metrics = createAggregatorMetrics(registry);
+let ready = false;
+
+const transactionSchema = await readSchemaFile('TransactionEvent.avsc');
+await codec.register(valueSubject(config.topics.transactions), transactionSchema);
+const aggregateSchemaId = await codec.registerFile(valueSubject(config.topics.aggregates), 'CustomerAggregate.avsc');
+await codec.registerFile(valueSubject(config.topics.profiles), 'CustomerProfile.avsc');
+const readerType = avro.Type.forSchema(JSON.parse(transactionSchema));
+
+const admin = kafka.admin();
+await admin.connect();
+await ensureTopics(admin, pipelineTopicSpecs(config.topics, config.transactionPartitions));
+await admin.disconnect();
+
+const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1 });
+await producer.connect();
+
+const emitter = createAggregateEmitter({
+  redis, producer, codec, schemaId: aggregateSchemaId, topic: config.topics.aggregates, prefix: config.prefix,
+  currency: config.rules.reportingCurrency, currentWindowDays: config.windows.currentWindowDays,
+  rankingWindowDays: config.windows.rankingWindowDays, onEmitted: (n) => metrics.aggregatesOut.inc(n),
+});
+const handleBatch = createTransactionHandler({
+  redis, codec, readerType, producer, dlqTopic: config.topics.transactionsDlq, prefix: config.prefix, rules: config.rules,
+  windows: config.windows, liveClock: config.liveClock, emitter, metrics, logger,
+});
+
+const transactions = await startPartitionConsumer({
+  kafka, groupId: config.groupId, topics: [config.topics.transactions], logger,
+  partitionsConsumedConcurrently: config.partitionsConcurrently,
+  appliedOffset: (topic, partition) => readAppliedOffset(redis, config.prefix, topic, partition),
+  onPartitionStart: async (_topic, partition) => {
+    const flushed = await emitter.flushOutbox(partition);
+    if (flushed > 0) logger.info({ partition, flushed }, 'outbox flushed after assignment');
+  },
+  handleBatch,
+});
+const profiles = await startProfileConsumer({
+  kafka, redis, codec, producer, topic: config.topics.profiles, groupId: `${config.groupId}-profiles`, prefix: config.prefix, logger,
+});
+const clock = config.liveClock
+  ? startLiveClock({
+      redis, prefix: config.prefix, topic: config.topics.transactions, windows: config.windows, emitter,
+      intervalMs: config.liveTickMs,
+      assignedPartitions: () => transactions.assigned().map((a) => Number(a.slice(a.lastIndexOf(':') + 1))),
+      onError: (err) => logger.error({ err }, 'live clock tick failed'),
+    })
+  : null;
+const http = await startServiceHttp({ service: 'aggregator', ...config.http, registry, logger, ready: () => ready });
+ready = true;
+logger.info({ topics: config.topics, prefix: config.prefix, mode: config.liveClock ? 'live' : 'replay', httpPort: http.port }, 'aggregator started');
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  ready = false;
+  logger.info({ signal }, 'stopping: finishing the batch in flight');
+  clock?.stop();
+  await transactions.stop(); // kafkajs waits for the batch in flight, then leaves the group
+  await profiles.stop();
+  await producer.disconnect();
+  await http.close();
+  await redis.quit();
+  logger.info('stopped');
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -1,0 +1,99 @@
+import type { Redis } from 'ioredis';
+import type { KafkaMessage, Producer } from 'kafkajs';
+import type avro from 'avsc';
+import { DecodeError } from '@tierflow/shared/codec-errors';
+import { deadLetterMessage, type DeadLetterReason } from '@tierflow/shared/dead-letter';
+import type { Logger } from '@tierflow/shared/logger';
+import type { PartitionBatch } from '@tierflow/shared/partition-consumer';
+import type { SchemaCodec } from '@tierflow/shared/schema-codec';
+import type { AggregateEmitter } from './aggregate-emitter';
+import type { AggregatorMetrics } from './aggregator-metrics';
+import { applyBatch, type OffsetEvent, type WindowConfig } from './apply-script';
+import { findConflicts } from './conflict-precheck';
+import type { TransactionEvent } from './transaction-event';
+import { validateTransaction, type ValidationRules } from './transaction-validation';
+
+/** Largest number of events in one script call (keeps Lua's unpack well inside its stack). */
+export const MAX_EVENTS_PER_CALL = 2_000;
+
+export interface TransactionHandlerDeps {
+  redis: Redis;
+  codec: SchemaCodec;
+  readerType: avro.Type;
+  producer: Producer;
+  dlqTopic: string;
+  prefix: string;
+  rules: ValidationRules;
+  windows: WindowConfig;
+  liveClock: boolean;
+  emitter: AggregateEmitter;
+  metrics: AggregatorMetrics;
+  logger: Logger;
+}
+
+/**
+ * Handles one partition's batch: decode and validate every record, dead-letter the bad ones
+ * (before anything is recorded as applied, so none is lost), apply the good ones in atomic
+ * script calls that also record the offset, then emit the changed customers' aggregates.
+ */
+export function createTransactionHandler(d: TransactionHandlerDeps) {
+  return async function handleBatch(batch: PartitionBatch): Promise<void> {
+    const started = process.hrtime.bigint();
+    const { topic, partition, messages } = batch;
+    d.metrics.recordsIn.inc(messages.length);
+    const good: OffsetEvent[] = [];
+    const bad: { message: KafkaMessage; why: DeadLetterReason }[] = [];
+    const now = Date.now();
+    for (const message of messages) {
+      try {
+        const event = await d.codec.decode<TransactionEvent>(message.value, d.readerType);
+        const verdict = validateTransaction(event, d.rules, now);
+        const key = message.key?.toString();
+        if (!verdict.ok) bad.push({ message, why: { code: verdict.code, reason: verdict.reason } });
+        else if (key !== undefined && key !== event.customerId) {
+          bad.push({ message, why: { code: 'KEY_MISMATCH', reason: `record key ${key} is not its customerId ${event.customerId}` } });
+        } else good.push({ offset: message.offset, event });
+      } catch (err) {
+        if (err instanceof DecodeError && !err.retriable) bad.push({ message, why: { code: err.code, reason: err.message } });
+        else throw err; // registry down: the batch is retried, nothing is recorded
+      }
+    }
+    const conflicts = await findConflicts(d.redis, d.prefix, partition, good);
+    const accepted = good.filter((g) => !conflicts.has(g.offset));
+    for (const g of good) {
+      const existing = conflicts.get(g.offset);
+      if (existing) bad.push({ message: messages.find((m) => m.offset === g.offset)!, why: existing });
+    }
+    if (bad.length > 0) {
+      await d.producer.send({
+        topic: d.dlqTopic,
+        acks: -1,
+        messages: bad.map((b) => deadLetterMessage({ service: 'aggregator', topic, partition, message: b.message, why: b.why })),
+      });
+      for (const b of bad) d.metrics.deadLettered.inc({ code: b.why.code });
+      d.logger.warn({ topic, partition, count: bad.length, first: { offset: bad[0]!.message.offset, ...bad[0]!.why } }, 'records dead-lettered');
+    }
+    const lastOffset = messages[messages.length - 1]!.offset;
+    for (let i = 0; i < Math.max(accepted.length, 1); i += MAX_EVENTS_PER_CALL) {
+      const chunk = accepted.slice(i, i + MAX_EVENTS_PER_CALL);
+      const isLast = i + MAX_EVENTS_PER_CALL >= accepted.length;
+      const result = await applyBatch({
+        redis: d.redis, prefix: d.prefix, topic, partition, events: chunk, windows: d.windows,
+        lastOffset: isLast ? lastOffset : chunk[chunk.length - 1]!.offset,
+        clockMs: d.liveClock ? Date.now() : 0,
+      });
+      d.metrics.applied.inc(result.applied);
+      d.metrics.duplicates.inc(result.duplicates);
+      d.metrics.late.inc(result.late);
+      d.metrics.fenced.inc(result.fenced);
+      if (result.conflicts > 0) {
+        // only reachable when another instance applied the same id between the pre-check and
+        // this call (a rebalance overlap); the script refused them, they are logged here
+        d.logger.error({ topic, partition, offsets: result.conflictOffsets }, 'conflicting transactionIds refused by the script');
+      }
+      await d.emitter.emitRows(partition, result.rows);
+    }
+    d.metrics.lag.set({ partition: String(partition) }, Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(lastOffset) - 1n)));
+    d.metrics.batchSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
+  };
+}

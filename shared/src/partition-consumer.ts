@@ -1,0 +1,112 @@
+import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import type { Logger } from './logger';
+
+export interface PartitionBatch {
+  topic: string;
+  partition: number;
+  /** messages after the last offset recorded as applied (earlier ones are already dropped) */
+  messages: KafkaMessage[];
+  highWatermark: string;
+}
+
+export interface PartitionConsumerParams {
+  kafka: Kafka;
+  groupId: string;
+  topics: string[];
+  logger: Logger;
+  /**
+   * The last offset applied for a topic-partition, as recorded in Redis in the same atomic
+   * step as the state change; null when nothing was applied yet. Redis, not Kafka's committed
+   * offset, decides where consumption resumes.
+   */
+  appliedOffset: (topic: string, partition: number) => Promise<bigint | null>;
+  /**
+   * Applies a batch. Must record the batch's last offset atomically with its effects and must
+   * skip offsets at or below the recorded one (fencing against a second instance).
+   */
+  handleBatch: (batch: PartitionBatch) => Promise<void>;
+  /** Called once per partition after each assignment, before its first batch (e.g. flush an outbox). */
+  onPartitionStart?: (topic: string, partition: number) => Promise<void>;
+  partitionsConsumedConcurrently?: number;
+  maxBytesPerPartition?: number;
+  sessionTimeoutMs?: number;
+  fromBeginning?: boolean;
+}
+
+export interface RunningConsumer {
+  consumer: Consumer;
+  stop: () => Promise<void>;
+  /** partitions currently assigned, as topic:partition */
+  assigned: () => string[];
+}
+
+/**
+ * A kafkajs consumer for exactly-once effects on Redis: at-least-once delivery, an idempotent
+ * handler, and Redis as the source of truth for the position. After every (re)assignment, the
+ * first batch of each partition is checked against the offset Redis holds: if Kafka would
+ * resume past it (Redis came back from its AOF slightly behind), the consumer seeks back to
+ * the offset after it, so lost effects are re-applied instead of skipped.
+ */
+export async function startPartitionConsumer(params: PartitionConsumerParams): Promise<RunningConsumer> {
+  const log = params.logger.child({ component: 'consumer', groupId: params.groupId });
+  const consumer = params.kafka.consumer({
+    groupId: params.groupId,
+    sessionTimeout: params.sessionTimeoutMs ?? 10_000,
+    heartbeatInterval: 1_000,
+    rebalanceTimeout: 20_000,
+    maxBytesPerPartition: params.maxBytesPerPartition ?? 2 * 1024 * 1024,
+    maxWaitTimeInMs: 100,
+    retry: { retries: 10 },
+  });
+  const verified = new Map<string, bigint | null>();
+  let assignment: string[] = [];
+  consumer.on(consumer.events.GROUP_JOIN, (event) => {
+    verified.clear();
+    assignment = Object.entries(event.payload.memberAssignment).flatMap(([topic, partitions]) =>
+      (partitions as number[]).map((p) => `${topic}:${p}`),
+    );
+    log.info({ assignment }, 'partitions assigned');
+  });
+  consumer.on(consumer.events.CRASH, (event) => log.error({ err: event.payload.error?.message }, 'consumer crashed'));
+
+  await consumer.connect();
+  for (const topic of params.topics) await consumer.subscribe({ topic, fromBeginning: params.fromBeginning ?? true });
+  await consumer.run({
+    autoCommit: true,
+    autoCommitInterval: 1_000,
+    eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently: params.partitionsConsumedConcurrently ?? 1,
+    eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+      const key = `${batch.topic}:${batch.partition}`;
+      if (!verified.has(key)) {
+        const applied = await params.appliedOffset(batch.topic, batch.partition);
+        const first = batch.messages[0] ? BigInt(batch.messages[0].offset) : null;
+        if (applied !== null && first !== null && first > applied + 1n) {
+          log.warn({ topic: batch.topic, partition: batch.partition, applied: String(applied), first: String(first) },
+            'Redis holds an older position than Kafka: seeking back to re-apply');
+          consumer.seek({ topic: batch.topic, partition: batch.partition, offset: String(applied + 1n) });
+          return;
+        }
+        await params.onPartitionStart?.(batch.topic, batch.partition);
+        verified.set(key, applied);
+      }
+      if (!isRunning() || isStale()) return;
+      const applied = verified.get(key) ?? null;
+      const messages = applied === null ? batch.messages : batch.messages.filter((m) => BigInt(m.offset) > applied);
+      if (messages.length > 0) {
+        await params.handleBatch({ topic: batch.topic, partition: batch.partition, messages, highWatermark: batch.highWatermark });
+        verified.set(key, BigInt(messages[messages.length - 1]!.offset));
+      }
+      const last = batch.messages[batch.messages.length - 1];
+      if (last) resolveOffset(last.offset);
+      await heartbeat();
+    },
+  });
+  return {
+    consumer,
+    assigned: () => assignment,
+    stop: async () => {
+      await consumer.disconnect();
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import type { Logger } from './logger';
+
+export interface ServiceHttp {
+  app: FastifyInstance;
+  registry: Registry;
+  /** the port actually bound (HTTP_PORT 0 picks a free one) */
+  port: number;
+  close: () => Promise<void>;
+}
+
+/**
+ * The operational endpoints every service has: /metrics (Prometheus text), /healthz (the
+ * process is alive) and /readyz (the service's own readiness check passes).
+ */
+export async function startServiceHttp(params: {
+  service: string;
+  host: string;
+  port: number;
+  registry: Registry;
+  logger: Logger;
+  ready: () => boolean;
+}): Promise<ServiceHttp> {
+  collectDefaultMetrics({ register: params.registry, prefix: `tierflow_${params.service.replace(/-/g, '_')}_` });
+  const app = Fastify({ logger: false });
+  app.get('/metrics', async (_req, reply) => {
+    reply.header('Content-Type', params.registry.contentType);
+    return params.registry.metrics();
+  });
+  app.get('/healthz', async () => ({ status: 'ok', service: params.service }));
+  app.get('/readyz', async (_req, reply) => {
+    const ready = params.ready();
+    reply.code(ready ? 200 : 503);
+    return { status: ready ? 'ready' : 'starting', service: params.service };
+  });
+  await app.listen({ host: params.host, port: params.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : params.port;
+  params.logger.info({ host: params.host, port }, 'metrics and health endpoints listening');
+  return { app, registry: params.registry, port, close: () => app.close() };
+}

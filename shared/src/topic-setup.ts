@@ -1,0 +1,38 @@
+import type { Admin } from 'kafkajs';
+import type { Topics } from './topics';
+
+export interface TopicSpec {
+  topic: string;
+  numPartitions: number;
+  compacted: boolean;
+}
+
+/** The pipeline's topics with their partition counts and cleanup policies (docs/contracts.md). */
+export function pipelineTopicSpecs(topics: Topics, transactionPartitions: number): TopicSpec[] {
+  return [
+    { topic: topics.transactions, numPartitions: transactionPartitions, compacted: false },
+    { topic: topics.transactionsDlq, numPartitions: 1, compacted: false },
+    { topic: topics.profiles, numPartitions: 3, compacted: true },
+    { topic: topics.aggregates, numPartitions: 1, compacted: true },
+    { topic: topics.tierChanges, numPartitions: 1, compacted: false },
+    { topic: topics.churnRisk, numPartitions: 1, compacted: false },
+  ];
+}
+
+/** Creates the topics that do not exist yet (idempotent; existing ones are left as they are). */
+export async function ensureTopics(admin: Admin, specs: TopicSpec[]): Promise<void> {
+  const existing = new Set(await admin.listTopics());
+  const missing = specs.filter((s) => !existing.has(s.topic));
+  if (missing.length === 0) return;
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: missing.map((s) => ({
+      topic: s.topic,
+      numPartitions: s.numPartitions,
+      replicationFactor: 1,
+      configEntries: s.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
+    })),
+  }).catch((err: Error & { type?: string }) => {
+    if (err.type !== 'TOPIC_ALREADY_EXISTS') throw err; // a concurrent creator won the race
+  });
+}
