@@ -7,19 +7,22 @@ import { transactionFingerprint } from './transaction-effect';
 /**
  * Finds transactions whose id is already known with other content (in Redis or earlier in the
  * batch), so they are dead-lettered BEFORE the batch is recorded as applied. Reads the same
- * de-dup hashes the apply script checks (generations txGen, txGen-1 and the late hash).
+ * de-dup hashes the apply script keeps (generations txLow..txGen and the late hash).
  * Returns offset -> reason.
  */
 export async function findConflicts(redis: Redis, prefix: string, partition: number, events: OffsetEvent[]): Promise<Map<string, DeadLetterReason>> {
   const out = new Map<string, DeadLetterReason>();
   if (events.length === 0) return out;
   const base = partitionBase(prefix, partition);
-  const gen = Number((await redis.hget(metaKey(prefix, partition), 'txGen')) ?? '-1');
+  const [genRaw, lowRaw] = await redis.hmget(metaKey(prefix, partition), 'txGen', 'txLow');
+  const gen = Number(genRaw ?? '-1');
+  const low = Math.max(Number(lowRaw ?? gen), gen - 64);
   const ids = events.map((e) => e.event.transactionId);
   const known = new Map<string, string>();
   if (gen >= 0) {
     const pipeline = redis.pipeline();
-    for (const key of [`${base}tx:${gen}`, `${base}tx:${gen - 1}`, `${base}tx:late`]) pipeline.hmget(key, ...ids);
+    for (let g = low; g <= gen; g++) pipeline.hmget(`${base}tx:${g}`, ...ids);
+    pipeline.hmget(`${base}tx:late`, ...ids);
     for (const [, fps] of ((await pipeline.exec()) ?? []) as [Error | null, (string | null)[]][]) {
       fps.forEach((fp, i) => {
         if (fp !== null) known.set(ids[i]!, fp);

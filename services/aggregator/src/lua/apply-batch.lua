@@ -6,7 +6,8 @@ All keys share the partition's hash tag, so the call stays in one Redis Cluster 
 are derived from ARGV[1] (the tagged base, e.g. "tf:{p3}:") rather than listed in KEYS,
 because which customers a batch touches is only known from its events.
 
-KEYS[1]   meta hash  <base>meta : applied offset per topic-partition, maxEventTime, endDay, txGen
+KEYS[1]   meta hash  <base>meta : applied offset per topic-partition, maxEventTime, endDay,
+          txGen / txLow (newest and oldest de-dup generation kept)
 ARGV[1]   key base   "<prefix>{p<P>}:"
 ARGV[2]   offset field in the meta hash, "off:<topic>:<partition>"
 ARGV[3]   the batch's last offset (decimal string)
@@ -50,7 +51,7 @@ local FIELDS = { 'seq', 'eventTime', 'watermark', 'revenueMinor', 'costMinor', '
 
 local function fmt(x) return string.format('%.0f', x) end
 
-local meta = redis.call('HMGET', metaKey, offsetField, 'maxEventTime', 'endDay', 'txGen')
+local meta = redis.call('HMGET', metaKey, offsetField, 'maxEventTime', 'endDay', 'txGen', 'txLow')
 local applied = tonumber(meta[1] or '-1')
 local maxEvent = tonumber(meta[2] or '-1')
 local oldEnd = tonumber(meta[3] or '-1')
@@ -113,22 +114,30 @@ for i = 0, n - 1 do
   end
 end
 
+-- De-dup generations: an event belongs to generation floor(E/genDays), E being the partition's
+-- end day when it arrives; it is checked against its generation and the one before (and the
+-- late hash), so a resend is caught for at least genDays of partition time after the original.
 local known = {}
+local txLow = tonumber(meta[5] or '-1')
+local genOf = {}
 if #ev > 0 then
-  local startDay = oldEnd
-  if startDay < 0 then startDay = ev[1].day end
-  local gen = math.floor(startDay / genDays)
-  if gen > txGen then
-    -- only generations txGen-1 and txGen can exist; keep the two newest
-    for _, g in ipairs({ txGen - 1, txGen }) do
-      if g >= 0 and g <= gen - 2 then redis.call('DEL', base .. 'tx:' .. g) end
-    end
-    txGen = gen
+  local running = oldEnd
+  for i, e in ipairs(ev) do
+    if e.day > running then running = e.day end
+    genOf[i] = math.floor(running / genDays)
   end
-  for _, key in ipairs({ base .. 'tx:' .. txGen, base .. 'tx:' .. (txGen - 1), base .. 'tx:late' }) do
-    local fps = redis.call('HMGET', key, unpack(txids))
+  local firstGen, lastGen = genOf[1], genOf[#ev]
+  for g = firstGen - 1, lastGen do
+    local fps = redis.call('HMGET', base .. 'tx:' .. g, unpack(txids))
     for i, fp in ipairs(fps) do if fp then known[txids[i]] = fp end end
   end
+  local fps = redis.call('HMGET', base .. 'tx:late', unpack(txids))
+  for i, fp in ipairs(fps) do if fp then known[txids[i]] = fp end end
+  -- drop generations no event can be checked against any more
+  if txLow < 0 then txLow = firstGen end
+  for g = txLow, lastGen - 2 do redis.call('DEL', base .. 'tx:' .. g) end
+  txLow = math.max(txLow, lastGen - 1)
+  txGen = math.max(txGen, lastGen)
 end
 
 -- 2. apply events in offset order
@@ -136,7 +145,7 @@ local appliedN, dupN, lateN, conflictN = 0, 0, 0, 0
 local conflicts = {}
 local newTx, newLateTx = {}, {}
 local batchEnd = oldEnd
-for _, e in ipairs(ev) do
+for i, e in ipairs(ev) do
   local fp = known[e.tx]
   if fp then
     if fp == e.fp then dupN = dupN + 1 else conflictN = conflictN + 1; conflicts[#conflicts + 1] = fmt(e.off) end
@@ -148,7 +157,10 @@ for _, e in ipairs(ev) do
       newLateTx[#newLateTx + 1] = e.tx; newLateTx[#newLateTx + 1] = e.fp
       lateN = lateN + 1
     else
-      newTx[#newTx + 1] = e.tx; newTx[#newTx + 1] = e.fp
+      local g = genOf[i]
+      newTx[g] = newTx[g] or {}
+      local t = newTx[g]
+      t[#t + 1] = e.tx; t[#t + 1] = e.fp
     end
     if e.at > maxEvent then maxEvent = e.at end
     local s = load(e.id)
@@ -193,7 +205,7 @@ for _, e in ipairs(ev) do
     appliedN = appliedN + 1
   end
 end
-if #newTx > 0 then redis.call('HSET', base .. 'tx:' .. txGen, unpack(newTx)) end
+for g, t in pairs(newTx) do redis.call('HSET', base .. 'tx:' .. g, unpack(t)) end
 if #newLateTx > 0 then redis.call('HSET', base .. 'tx:late', unpack(newLateTx)) end
 
 -- 3. move the end day on: expire days leaving windows, only for customers active on them
@@ -263,5 +275,5 @@ end
 if #order > 0 then redis.call('SADD', base .. 'outbox', unpack(order)) end
 
 redis.call('HSET', metaKey, offsetField, fmt(math.max(applied, batchOffset)), 'maxEventTime', fmt(maxEvent),
-  'endDay', fmt(newEnd), 'txGen', fmt(txGen))
+  'endDay', fmt(newEnd), 'txGen', fmt(txGen), 'txLow', fmt(txLow))
 return { { appliedN, dupN, lateN, conflictN, fenced }, conflicts, rows }

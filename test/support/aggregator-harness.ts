@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Kafka, Message } from 'kafkajs';
+import avro from 'avsc';
+import { partitionOfKey } from '@tierflow/shared/key-partition';
+import { SchemaCodec } from '@tierflow/shared/schema-codec';
+import { readSchemaFile } from '@tierflow/shared/schema-files';
+import { ensureTopics, pipelineTopicSpecs } from '@tierflow/shared/topic-setup';
+import { topicsWithSuffix, valueSubject, type Topics } from '@tierflow/shared/topics';
+import { connectionConfig } from '@tierflow/shared/connection-config';
+import type { OracleCustomer, OracleEvent } from './aggregate-oracle';
+import type { FixtureEvent } from './transaction-fixtures';
+
+export const PARTITIONS = 6;
+
+/** A fresh set of topics and a Redis prefix for one test, with the schemas registered. */
+export async function pipelineFixture(kafka: Kafka) {
+  const suffix = randomUUID().slice(0, 8);
+  const topics: Topics = topicsWithSuffix(suffix);
+  const prefix = `t${suffix}:`;
+  const codec = new SchemaCodec({ registryUrl: connectionConfig().registryUrl });
+  const txSchemaId = await codec.registerFile(valueSubject(topics.transactions), 'TransactionEvent.avsc');
+  const admin = kafka.admin();
+  await admin.connect();
+  await ensureTopics(admin, pipelineTopicSpecs(topics, PARTITIONS));
+  await admin.disconnect();
+  const env: Record<string, string> = {
+    REDIS_KEY_PREFIX: prefix,
+    TOPIC_TRANSACTIONS: topics.transactions,
+    TOPIC_TRANSACTIONS_DLQ: topics.transactionsDlq,
+    TOPIC_PROFILES: topics.profiles,
+    TOPIC_AGGREGATES: topics.aggregates,
+    TOPIC_TIER_CHANGES: topics.tierChanges,
+    TOPIC_CHURN_RISK: topics.churnRisk,
+    TIME_MODE: 'replay',
+  };
+  /** the environment for one service: its own consumer group per test, so tests never share a group */
+  const envFor = (service: string, extra: Record<string, string> = {}) => ({ ...env, KAFKA_GROUP_ID: `tierflow-${service}-${suffix}`, ...extra });
+  return { suffix, topics, prefix, codec, txSchemaId, env, envFor };
+}
+
+export const toMessage = (codec: SchemaCodec, schemaId: number, e: FixtureEvent): Message => ({
+  key: e.customerId,
+  value: codec.encode(schemaId, e),
+});
+
+/** Events with the partition Kafka puts them in, for the oracle. */
+export const withPartitions = (events: FixtureEvent[]): OracleEvent[] =>
+  events.map((e) => ({ ...e, partition: partitionOfKey(e.customerId, PARTITIONS) }));
+
+/** Waits until Redis records every partition's last offset as applied. */
+export async function waitApplied(redis: Redis, prefix: string, topic: string, kafka: Kafka, timeoutMs = 120_000): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = await admin.fetchTopicOffsets(topic);
+  await admin.disconnect();
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    let behind = 0;
+    for (const o of ends) {
+      const applied = await redis.hget(`${prefix}{p${o.partition}}:meta`, `off:${topic}:${o.partition}`);
+      behind += Math.max(0, Number(o.high) - 1 - Number(applied ?? -1));
+    }
+    if (behind === 0) return;
+    if (Date.now() > deadline) throw new Error(`aggregator still ${behind} records behind`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+export const ORACLE_FIELDS: (keyof OracleCustomer)[] = [
+  'revenueMinor', 'costMinor', 'profitMinor', 'txCount', 'paymentCount', 'balanceMinor', 'firstActivityAt', 'lastActivityAt',
+  'currentRevenueMinor', 'currentProfitMinor', 'currentCount', 'previousRevenueMinor', 'previousProfitMinor', 'previousCount',
+  'rankingRevenueMinor', 'rankingProfitMinor', 'rankingCount',
+];
+
+/** Reads every oracle customer's hash from Redis, as numbers, in the oracle's shape. */
+export async function readCustomers(redis: Redis, prefix: string, ids: string[]): Promise<Map<string, OracleCustomer>> {
+  const pipeline = redis.pipeline();
+  for (const id of ids) pipeline.hmget(`${prefix}{p${partitionOfKey(id, PARTITIONS)}}:c:${id}`, ...ORACLE_FIELDS);
+  const results = (await pipeline.exec()) ?? [];
+  const out = new Map<string, OracleCustomer>();
+  ids.forEach((id, i) => {
+    const values = results[i]![1] as (string | null)[];
+    const c = {} as OracleCustomer;
+    ORACLE_FIELDS.forEach((f, j) => (c[f] = Number(values[j])));
+    out.set(id, c);
+  });
+  return out;
+}
+
+/** The CustomerAggregate reader type, for decoding customer.aggregates in tests. */
+export async function aggregateType(): Promise<avro.Type> {
+  return avro.Type.forSchema(JSON.parse(await readSchemaFile('CustomerAggregate.avsc')));
+}
+
+/** Deletes every key under a test prefix. */
+export async function dropPrefix(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    if (keys.length > 0) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+}
