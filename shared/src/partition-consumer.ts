@@ -42,10 +42,10 @@ export interface RunningConsumer {
 
 /**
  * A kafkajs consumer for exactly-once effects on Redis: at-least-once delivery, an idempotent
- * handler, and Redis as the source of truth for the position. After every (re)assignment, the
- * first batch of each partition is checked against the offset Redis holds: if Kafka would
- * resume past it (Redis came back from its AOF slightly behind), the consumer seeks back to
- * the offset after it, so lost effects are re-applied instead of skipped.
+ * handler, and Redis as the source of truth for the position. After every (re)assignment each
+ * partition is sought to the offset after the one Redis holds; the first batch is checked once
+ * more (a fetch may race the seek): if Kafka would resume past Redis's position (Redis came back
+ * from its AOF slightly behind), the consumer seeks back, so lost effects are re-applied, never skipped.
  */
 export async function startPartitionConsumer(params: PartitionConsumerParams): Promise<RunningConsumer> {
   const log = params.logger.child({ component: 'consumer', groupId: params.groupId });
@@ -60,12 +60,28 @@ export async function startPartitionConsumer(params: PartitionConsumerParams): P
   });
   const verified = new Map<string, bigint | null>();
   let assignment: string[] = [];
+  const admin = params.kafka.admin();
+  await admin.connect();
+  /**
+   * Puts every assigned partition at the offset after the one Redis holds, or at the earliest
+   * offset when Redis holds none: Redis, not Kafka's committed offset, is the position.
+   */
+  async function seekToApplied(assigned: Record<string, number[]>): Promise<void> {
+    for (const [topic, partitions] of Object.entries(assigned)) {
+      const low = new Map((await admin.fetchTopicOffsets(topic)).map((o) => [o.partition, o.low]));
+      for (const partition of partitions) {
+        const applied = await params.appliedOffset(topic, partition);
+        const offset = applied === null ? (low.get(partition) ?? '0') : String(applied + 1n);
+        consumer.seek({ topic, partition, offset });
+      }
+    }
+  }
   consumer.on(consumer.events.GROUP_JOIN, (event) => {
     verified.clear();
-    assignment = Object.entries(event.payload.memberAssignment).flatMap(([topic, partitions]) =>
-      (partitions as number[]).map((p) => `${topic}:${p}`),
-    );
+    const assigned = event.payload.memberAssignment as Record<string, number[]>;
+    assignment = Object.entries(assigned).flatMap(([topic, partitions]) => partitions.map((p) => `${topic}:${p}`));
     log.info({ assignment }, 'partitions assigned');
+    seekToApplied(assigned).catch((err: Error) => log.error({ err: err.message }, 'could not seek to the applied offsets'));
   });
   consumer.on(consumer.events.CRASH, (event) => log.error({ err: event.payload.error?.message }, 'consumer crashed'));
 
@@ -107,6 +123,7 @@ export async function startPartitionConsumer(params: PartitionConsumerParams): P
     assigned: () => assignment,
     stop: async () => {
       await consumer.disconnect();
+      await admin.disconnect();
     },
   };
 }

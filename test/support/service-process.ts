@@ -5,7 +5,6 @@ import { fileURLToPath } from 'node:url';
 import { freePort } from './free-port';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const tsxCli = path.join(repoRoot, 'node_modules/tsx/dist/cli.mjs');
 
 export interface ServiceProcess {
   name: string;
@@ -29,7 +28,9 @@ export async function startService(name: string, env: Record<string, string>): P
   const logDir = path.join(repoRoot, 'test-results/logs');
   mkdirSync(logDir, { recursive: true });
   const log = createWriteStream(path.join(logDir, `${name}-${Date.now()}-${port}.log`));
-  const child = spawn(process.execPath, [tsxCli, path.join(repoRoot, `services/${name}/src/main.ts`)], {
+  // node itself with tsx as a loader (not the tsx CLI, which runs the service in a grandchild
+  // that a SIGKILL of its parent would leave running): the pid is the service's own.
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, `services/${name}/src/main.ts`)], {
     cwd: repoRoot,
     env: { ...process.env, LOG_LEVEL: 'info', ...env, HTTP_PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
