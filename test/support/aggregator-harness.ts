@@ -9,6 +9,7 @@ import { ensureTopics, pipelineTopicSpecs } from '@tierflow/shared/topic-setup';
 import { topicsWithSuffix, valueSubject, type Topics } from '@tierflow/shared/topics';
 import { connectionConfig } from '@tierflow/shared/connection-config';
 import type { OracleCustomer, OracleEvent } from './aggregate-oracle';
+import { readAggregates } from '../../services/aggregator/src/customer-reader';
 import type { FixtureEvent } from './transaction-fixtures';
 
 export const PARTITIONS = 6;
@@ -73,20 +74,22 @@ export const ORACLE_FIELDS: (keyof OracleCustomer)[] = [
   'rankingRevenueMinor', 'rankingProfitMinor', 'rankingCount',
 ];
 
-/** Reads every oracle customer's hash from Redis, as numbers, in the oracle's shape. */
-export async function readCustomers(redis: Redis, prefix: string, ids: string[]): Promise<Map<string, OracleCustomer>> {
-  const pipeline = redis.pipeline();
-  for (const id of ids) pipeline.hmget(`${prefix}{p${partitionOfKey(id, PARTITIONS)}}:c:${id}`, ...ORACLE_FIELDS);
-  const results = (await pipeline.exec()) ?? [];
-  const out = new Map<string, OracleCustomer>();
-  ids.forEach((id, i) => {
-    const values = results[i]![1] as (string | null)[];
-    const c = {} as OracleCustomer;
-    ORACLE_FIELDS.forEach((f, j) => (c[f] = Number(values[j])));
+/** Reads every oracle customer's state from Redis through the aggregator's own reader, in the oracle's shape. */
+export async function readCustomers(redis: Redis, prefix: string, ids: string[]): Promise<Map<string, OracleCustomer & { seq: number }>> {
+  const aggregates = await readAggregates(redis, { prefix, partitions: PARTITIONS, customerIds: ids, ctx: { currency: 'USD', currentWindowDays: 30, rankingWindowDays: 90 } });
+  const out = new Map<string, OracleCustomer & { seq: number }>();
+  for (const id of ids) {
+    const a = aggregates.get(id);
+    const c = { seq: a?.seq ?? 0 } as OracleCustomer & { seq: number };
+    for (const f of ORACLE_FIELDS) c[f] = a ? a[f] : NaN;
     out.set(id, c);
-  });
+  }
   return out;
 }
+
+/** Drops the seq (which the oracle does not model) for comparing with it. */
+export const withoutSeq = (m: Map<string, OracleCustomer & { seq: number }>) =>
+  new Map([...m].map(([id, { seq: _seq, ...rest }]) => [id, rest as OracleCustomer]));
 
 /** The CustomerAggregate reader type, for decoding customer.aggregates in tests. */
 export async function aggregateType(): Promise<avro.Type> {

@@ -19,6 +19,12 @@ export interface ServiceProcess {
   exited: () => boolean;
 }
 
+// children still running when the test process exits are killed, so no service outlives its test
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
 /**
  * Starts a real service (services/<name>/src/main.ts) as a child process with the given
  * environment and an HTTP port of its own; its output goes to test-results/logs/.
@@ -35,6 +41,8 @@ export async function startService(name: string, env: Record<string, string>): P
     env: { ...process.env, LOG_LEVEL: 'info', ...env, HTTP_PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  live.add(child);
+  child.once('exit', () => live.delete(child));
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   let exitCode: number | null | undefined;

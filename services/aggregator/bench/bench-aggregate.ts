@@ -17,6 +17,20 @@ import { deleteTopics, produce, testKafka, topicEnd } from '../../../test/suppor
 import { startService } from '../../../test/support/service-process';
 import { generateTransactions } from '../../../test/support/transaction-fixtures';
 
+/** Bytes Redis reports (MEMORY USAGE) for every key under the prefix: state, buckets, de-dup, meta. */
+async function prefixBytes(r: Redis, prefix: string): Promise<number> {
+  let cursor = '0';
+  let total = 0;
+  do {
+    const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 2000);
+    const pipeline = r.pipeline();
+    for (const k of keys) pipeline.memory('USAGE', k, 'SAMPLES', '0');
+    for (const [, v] of (await pipeline.exec()) ?? []) total += Number(v ?? 0);
+    cursor = next;
+  } while (cursor !== '0');
+  return total;
+}
+
 const TOTAL = Number(process.env.BENCH_TRANSACTIONS ?? 1_000_000);
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 100_000);
 const log = (msg: string) => process.stderr.write(`${msg}\n`);
@@ -54,7 +68,6 @@ try {
   log(`baseline: ${decoded} decoded in ${baselineSeconds.toFixed(1)}s = ${Math.round(baselineEventsPerSec)}/s`);
 
   // (2) the aggregator service, exactly-once path on
-  const memBefore = Number(/used_memory:(\d+)/.exec(await redis.info('memory'))![1]);
   const service = await startService('aggregator', f.envFor('aggregator'));
   await service.ready();
   const start = Date.now();
@@ -72,7 +85,7 @@ try {
   clearInterval(sampler);
   const metrics = await fetch(`http://127.0.0.1:${service.port}/metrics`).then((r) => r.text());
   await service.stop();
-  const memAfter = Number(/used_memory:(\d+)/.exec(await redis.info('memory'))![1]);
+  const redisBytes = await prefixBytes(redis, f.prefix);
   const eventsPerSec = TOTAL / seconds;
   const pick = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics)?.[1] ?? NaN);
   log(`aggregator: ${TOTAL} in ${seconds.toFixed(1)}s = ${Math.round(eventsPerSec)}/s; applied ${pick('tierflow_aggregator_applied_total')}, ` +
@@ -83,7 +96,7 @@ try {
     baselineEventsPerSec: Math.round(baselineEventsPerSec),
     ratio: Number((eventsPerSec / baselineEventsPerSec).toFixed(3)),
     peakRssMb: Math.round(peakRss),
-    redisBytesPerCustomer: Math.round((memAfter - memBefore) / CUSTOMERS),
+    redisBytesPerCustomer: Math.round(redisBytes / CUSTOMERS),
   };
   console.log(JSON.stringify(result));
 } finally {

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Producer } from 'kafkajs';
 import type { SchemaCodec } from '@tierflow/shared/schema-codec';
-import { aggregateFromValues, AGGREGATE_FIELDS } from './aggregate-row';
+import { aggregateFromPacked } from './aggregate-row';
 import { outboxKey, partitionBase } from './aggregator-keys';
 
 export interface AggregateEmitterParams {
@@ -25,16 +25,19 @@ export interface AggregateEmitterParams {
 export function createAggregateEmitter(p: AggregateEmitterParams) {
   const ctx = { currency: p.currency, currentWindowDays: p.currentWindowDays, rankingWindowDays: p.rankingWindowDays };
 
-  async function emitRows(partition: number, rows: string[][]): Promise<void> {
+  /** rows: customerId, packed state, customerId, packed state, ... (as the apply script returns them) */
+  async function emitRows(partition: number, rows: string[]): Promise<void> {
     if (rows.length === 0) return;
-    const messages = rows.map((row) => {
-      const id = row[0]!;
-      const aggregate = aggregateFromValues(id, row.slice(1), ctx);
-      return { key: id, value: p.codec.encode(p.schemaId, aggregate) };
-    });
+    const messages = [];
+    const ids = [];
+    for (let i = 0; i < rows.length; i += 2) {
+      const id = rows[i]!;
+      ids.push(id);
+      messages.push({ key: id, value: p.codec.encode(p.schemaId, aggregateFromPacked(id, rows[i + 1]!, ctx)) });
+    }
     await p.producer.send({ topic: p.topic, messages, acks: -1 });
-    await p.redis.srem(outboxKey(p.prefix, partition), ...rows.map((r) => r[0]!));
-    p.onEmitted?.(rows.length);
+    for (let i = 0; i < ids.length; i += 10_000) await p.redis.srem(outboxKey(p.prefix, partition), ...ids.slice(i, i + 10_000));
+    p.onEmitted?.(ids.length);
   }
 
   async function flushOutbox(partition: number): Promise<number> {
@@ -42,11 +45,15 @@ export function createAggregateEmitter(p: AggregateEmitterParams) {
     if (ids.length === 0) return 0;
     const base = partitionBase(p.prefix, partition);
     const pipeline = p.redis.pipeline();
-    for (const id of ids) pipeline.hmget(`${base}c:${id}`, ...AGGREGATE_FIELDS);
+    for (const id of ids) pipeline.hget(`${base}c:${id}`, 's');
     const results = (await pipeline.exec()) ?? [];
-    const rows = ids.map((id, i) => [id, ...((results[i]?.[1] as (string | null)[]) ?? []).map((v) => v ?? '0')]);
+    const rows: string[] = [];
+    ids.forEach((id, i) => {
+      const packed = results[i]?.[1] as string | null;
+      if (packed) rows.push(id, packed);
+    });
     await emitRows(partition, rows);
-    return rows.length;
+    return rows.length / 2;
   }
 
   return { emitRows, flushOutbox };

@@ -11,15 +11,21 @@ export type AggregateField = (typeof AGGREGATE_FIELDS)[number];
 /** The CustomerAggregate record (schemas/CustomerAggregate.avsc). */
 export type CustomerAggregate = { eventId: string; customerId: string; currency: string; currentWindowDays: number; rankingWindowDays: number } & Record<AggregateField, number>;
 
-/** Builds a CustomerAggregate from a script row (customerId, then AGGREGATE_FIELDS) or a hash read. */
-export function aggregateFromValues(
-  customerId: string,
-  values: ReadonlyArray<string | null>,
-  ctx: { currency: string; currentWindowDays: number; rankingWindowDays: number },
-): CustomerAggregate {
+export interface AggregateContext {
+  currency: string;
+  currentWindowDays: number;
+  rankingWindowDays: number;
+}
+
+/** Builds a CustomerAggregate from the packed state (AGGREGATE_FIELDS joined by ':') the script keeps. */
+export function aggregateFromPacked(customerId: string, packed: string, ctx: AggregateContext): CustomerAggregate {
+  const values = packed.split(':');
+  if (values.length !== AGGREGATE_FIELDS.length) {
+    throw new Error(`packed state of ${customerId} has ${values.length} values, expected ${AGGREGATE_FIELDS.length}`);
+  }
   const out = { customerId, currency: ctx.currency, currentWindowDays: ctx.currentWindowDays, rankingWindowDays: ctx.rankingWindowDays } as CustomerAggregate;
   AGGREGATE_FIELDS.forEach((f, i) => {
-    out[f] = Number(values[i] ?? 0);
+    out[f] = Number(values[i]);
   });
   out.eventId = `${customerId}:${out.seq}`;
   return out;

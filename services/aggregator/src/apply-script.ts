@@ -21,8 +21,10 @@ export interface ApplyResult {
   conflicts: number;
   fenced: number;
   conflictOffsets: string[];
-  /** changed customers: id followed by AGGREGATE_FIELDS values */
-  rows: string[][];
+  /** changed customers: customerId, packed state, customerId, packed state, ... */
+  rows: string[];
+  maxEventTime: number;
+  endDay: number;
 }
 
 export interface OffsetEvent {
@@ -76,12 +78,12 @@ export async function applyBatch(params: {
       dayNumber(event.occurredAt), monthKey(event.occurredAt), fx.revenueDelta, fx.costDelta, fx.balanceDelta, fx.kindCode,
     );
   }
-  const [stats, conflicts, rows] = (await runScript(params.redis, metaKey(params.prefix, params.partition), args)) as [
-    number[], string[], string[][],
+  const [stats, conflicts, rows, clock] = (await runScript(params.redis, metaKey(params.prefix, params.partition), args)) as [
+    number[], string[], string[], string[],
   ];
   return {
     applied: stats[0]!, duplicates: stats[1]!, late: stats[2]!, conflicts: stats[3]!, fenced: stats[4]!,
-    conflictOffsets: conflicts, rows,
+    conflictOffsets: conflicts, rows, maxEventTime: Number(clock[0]), endDay: Number(clock[1]),
   };
 }
 

@@ -1,17 +1,43 @@
 import { ConfigError } from '@tierflow/shared/config-env';
+import { cardCommand } from './card-command';
+import { rebuildCommand } from './rebuild-command';
+import { replayCommand } from './replay-command';
+import { reviewCommand } from './review-command';
+import { simulateCommand } from './simulate-command';
 import { smokeCommand } from './smoke-command';
+import { startCommand } from './start-command';
+import { topCommand } from './top-command';
 import { stackCommand } from './stack-command';
 import { UsageError } from './usage-error';
 
 const usage = `usage: tierflow <command>
 
+  start [--customers N] [--history-days D] [--rate R] [--no-simulate]
+                               the whole pipeline here: local stack, every service, the simulator
   stack up|down|status|reset   the embedded local stack (Kafka, schema registry, Redis)
   smoke                        one TransactionEvent through the registry codec and Kafka, and a Redis round trip
+  simulate [--customers N] [--history-days D] [--rate R] [--live-seconds S] [--seed N]
+                               a telecom-like billing feed (profiles, history, then live events)
+  replay cdnow --file PATH     the CDNOW purchase file as billing transactions
+  rebuild --yes                reset the derived state and reprocess from the earliest offsets
+  card <customerId> [--scope S] [--json]
+                               the core customer card (S = global or region:<name>)
+  top [--limit N] [--scope S] [--json]
+                               the top accounts with rank, tier and trend
+  review --out FILE [--format md|html] [--scope S] [--days N]
+                               the periodic key-account review (churn, tier movements, concentration)
 `;
 
 const commands: Record<string, (args: string[]) => Promise<number>> = {
+  start: startCommand,
   stack: stackCommand,
   smoke: smokeCommand,
+  simulate: simulateCommand,
+  replay: replayCommand,
+  rebuild: rebuildCommand,
+  card: cardCommand,
+  top: topCommand,
+  review: reviewCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

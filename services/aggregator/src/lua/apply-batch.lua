@@ -27,8 +27,10 @@ Windows are lower-bounded only (no data lies beyond the end day E):
 When E moves on, only customers in the expiring days' sets <base>x:<day> are touched.
 
 Returns { {applied, duplicates, late, conflicts, fenced}, {conflict offsets...},
-          {changed customer rows: customerId followed by the FIELDS values} }
-Writes: <base>c:<customerId> hash (FIELDS, d:<day> buckets "rev:profit:cnt", m:<YYYYMM> months),
+          {customerId1, packed1, customerId2, packed2, ...}, {maxEventTime, endDay} }
+          where packed is the FIELDS values joined by ':'
+Writes: <base>c:<customerId> hash: 's' = packed FIELDS, 'd:<day>' buckets "rev:profit:cnt",
+          'm:<YYYYMM>' months "rev:profit:cnt";
         <base>x:<day> sets, <base>tx:<gen> / <base>tx:late de-dup hashes, <base>outbox set.
 ]]
 
@@ -51,40 +53,78 @@ local FIELDS = { 'seq', 'eventTime', 'watermark', 'revenueMinor', 'costMinor', '
 
 local function fmt(x) return string.format('%.0f', x) end
 
+-- Lua's unpack is limited to a few thousand values: long argument lists go in slices
+-- (step = values per item, so an item is never split).
+local function chunked(cmd, key, list, step)
+  local size = 4000 - (4000 % step)
+  for i = 1, #list, size do
+    redis.call(cmd, key, unpack(list, i, math.min(i + size - 1, #list)))
+  end
+end
+
 local meta = redis.call('HMGET', metaKey, offsetField, 'maxEventTime', 'endDay', 'txGen', 'txLow')
 local applied = tonumber(meta[1] or '-1')
 local maxEvent = tonumber(meta[2] or '-1')
 local oldEnd = tonumber(meta[3] or '-1')
 local txGen = tonumber(meta[4] or '-1')
 
--- customer state cache: loaded on first touch, written once at the end
+-- Customer state cache, read once and written once per customer and call. The state is one
+-- packed field 's' (FIELDS joined by ':'); day buckets 'd:<day>' and months 'm:<YYYYMM>' are
+-- read in the same HMGET as the state, so a customer costs one read and one write, however
+-- many of its events the call holds (Redis calls, not arithmetic, are what costs here).
 local state, touched, order = {}, {}, {}
-local function load(id)
+local function parse3(raw)
+  local a, p, k = string.match(raw, '^(-?%d+):(-?%d+):(-?%d+)$')
+  return tonumber(a), tonumber(p), tonumber(k)
+end
+-- loads a customer with the given extra fields ('d:<day>' / 'm:<month>') in one call
+local function load(id, extra)
   local s = state[id]
-  if s then return s end
-  local vals = redis.call('HMGET', base .. 'c:' .. id, unpack(FIELDS))
-  s = {}
-  for i, f in ipairs(FIELDS) do s[f] = tonumber(vals[i] or '0') end
-  if not vals[1] then s.firstActivityAt = -1; s.lastActivityAt = -1 end
-  s.fresh = not vals[1]
-  s.buckets = {}
-  state[id] = s
+  if s then
+    -- already loaded: fetch only the extra fields not cached yet
+    local missing = {}
+    for _, f in ipairs(extra) do
+      local kind, key = string.sub(f, 1, 1), string.sub(f, 3)
+      if (kind == 'd' and not s.buckets[tonumber(key)]) or (kind == 'm' and not s.months[f]) then missing[#missing + 1] = f end
+    end
+    if #missing == 0 then return s end
+    extra = missing
+  end
+  local fields = { 's' }
+  for _, f in ipairs(extra) do fields[#fields + 1] = f end
+  local vals = redis.call('HMGET', base .. 'c:' .. id, unpack(fields))
+  if not s then
+    s = { buckets = {}, months = {} }
+    local raw = vals[1]
+    if raw then
+      local i = 1
+      for v in string.gmatch(raw, '[^:]+') do s[FIELDS[i]] = tonumber(v); i = i + 1 end
+    else
+      for _, f in ipairs(FIELDS) do s[f] = 0 end
+      s.firstActivityAt = -1; s.lastActivityAt = -1
+    end
+    state[id] = s
+  end
+  for i = 2, #fields do
+    local f, raw = fields[i], vals[i]
+    if string.sub(f, 1, 1) == 'd' then
+      local day = tonumber(string.sub(f, 3))
+      if raw then local a, p, k = parse3(raw); s.buckets[day] = { a, p, k, false }
+      else s.buckets[day] = { 0, 0, 0, true } end
+    else
+      if raw then local a, p, k = parse3(raw); s.months[f] = { a, p, k }
+      else s.months[f] = { 0, 0, 0 } end
+    end
+  end
   return s
 end
 local function touch(id)
   if not touched[id] then touched[id] = true; order[#order + 1] = id end
 end
+local newInDay = {}
 local function bucket(id, s, day)
   local b = s.buckets[day]
-  if b then return b end
-  local raw = redis.call('HGET', base .. 'c:' .. id, 'd:' .. day)
-  if raw then
-    local a, p, k = string.match(raw, '^(-?%d+):(-?%d+):(-?%d+)$')
-    b = { tonumber(a), tonumber(p), tonumber(k), false }
-  else
-    b = { 0, 0, 0, true }
-  end
-  s.buckets[day] = b
+  if not b then load(id, { 'd:' .. day }); b = s.buckets[day] end
   return b
 end
 local function windows(d, E)
@@ -127,12 +167,14 @@ if #ev > 0 then
     genOf[i] = math.floor(running / genDays)
   end
   local firstGen, lastGen = genOf[1], genOf[#ev]
-  for g = firstGen - 1, lastGen do
-    local fps = redis.call('HMGET', base .. 'tx:' .. g, unpack(txids))
-    for i, fp in ipairs(fps) do if fp then known[txids[i]] = fp end end
+  local function lookup(key)
+    for i = 1, #txids, 4000 do
+      local fps = redis.call('HMGET', key, unpack(txids, i, math.min(i + 3999, #txids)))
+      for j, fp in ipairs(fps) do if fp then known[txids[i + j - 1]] = fp end end
+    end
   end
-  local fps = redis.call('HMGET', base .. 'tx:late', unpack(txids))
-  for i, fp in ipairs(fps) do if fp then known[txids[i]] = fp end end
+  for g = firstGen - 1, lastGen do lookup(base .. 'tx:' .. g) end
+  lookup(base .. 'tx:late')
   -- drop generations no event can be checked against any more
   if txLow < 0 then txLow = firstGen end
   for g = txLow, lastGen - 2 do redis.call('DEL', base .. 'tx:' .. g) end
@@ -140,7 +182,20 @@ if #ev > 0 then
   txGen = math.max(txGen, lastGen)
 end
 
--- 2. apply events in offset order
+-- 2. read every customer of the call once, with the day and month fields its events need
+do
+  local need, ids = {}, {}
+  for _, e in ipairs(ev) do
+    local n = need[e.id]
+    if not n then n = { seen = {} }; need[e.id] = n; ids[#ids + 1] = e.id end
+    for _, f in ipairs({ 'd:' .. e.day, 'm:' .. e.month }) do
+      if not n.seen[f] then n.seen[f] = true; n[#n + 1] = f end
+    end
+  end
+  for _, id in ipairs(ids) do load(id, need[id]) end
+end
+
+-- 3. apply events in offset order
 local appliedN, dupN, lateN, conflictN = 0, 0, 0, 0
 local conflicts = {}
 local newTx, newLateTx = {}, {}
@@ -163,7 +218,7 @@ for i, e in ipairs(ev) do
       t[#t + 1] = e.tx; t[#t + 1] = e.fp
     end
     if e.at > maxEvent then maxEvent = e.at end
-    local s = load(e.id)
+    local s = load(e.id, {})
     touch(e.id)
     local prof = e.rev - e.cost
     local cnt = 0
@@ -176,19 +231,9 @@ for i, e in ipairs(ev) do
     if s.firstActivityAt < 0 or e.at < s.firstActivityAt then s.firstActivityAt = e.at end
     if e.at > s.lastActivityAt then s.lastActivityAt = e.at end
     -- the month trend is lifetime data: late events count there too
-    local mk = 'm:' .. e.month
-    local ma, mp, mc = 0, 0, 0
-    if s.months and s.months[mk] then
-      ma, mp, mc = s.months[mk][1], s.months[mk][2], s.months[mk][3]
-    else
-      local mraw = redis.call('HGET', base .. 'c:' .. e.id, mk)
-      if mraw then
-        local a, p, k = string.match(mraw, '^(-?%d+):(-?%d+):(-?%d+)$')
-        ma, mp, mc = tonumber(a), tonumber(p), tonumber(k)
-      end
-    end
-    s.months = s.months or {}
-    s.months[mk] = { ma + e.rev, mp + prof, mc + cnt }
+    local m = s.months['m:' .. e.month]
+    m[1] = m[1] + e.rev; m[2] = m[2] + prof; m[3] = m[3] + cnt
+    m.dirty = true
     if not late and cnt + e.rev + e.cost ~= 0 then
       local E = batchEnd
       if E < 0 then E = e.day; batchEnd = e.day end
@@ -196,8 +241,9 @@ for i, e in ipairs(ev) do
       b[1] = b[1] + e.rev; b[2] = b[2] + prof; b[3] = b[3] + cnt
       b.dirty = true
       if b[4] then
-        -- index the new bucket at once: a later day in this same batch may expire it
-        redis.call('SADD', base .. 'x:' .. e.day, e.id)
+        local list = newInDay[e.day]
+        if not list then list = {}; newInDay[e.day] = list end
+        list[#list + 1] = e.id
         b[4] = false
       end
       addWindows(s, e.day, E, e.rev, prof, cnt, 1)
@@ -205,25 +251,29 @@ for i, e in ipairs(ev) do
     appliedN = appliedN + 1
   end
 end
-for g, t in pairs(newTx) do redis.call('HSET', base .. 'tx:' .. g, unpack(t)) end
-if #newLateTx > 0 then redis.call('HSET', base .. 'tx:late', unpack(newLateTx)) end
+for g, t in pairs(newTx) do chunked('HSET', base .. 'tx:' .. g, t, 2) end
+chunked('HSET', base .. 'tx:late', newLateTx, 2)
 
--- 3. move the end day on: expire days leaving windows, only for customers active on them
+-- index the new buckets before the end day moves: a later day in this call may expire them
+for day, list in pairs(newInDay) do chunked('SADD', base .. 'x:' .. day, list, 1) end
+
+-- 4. move the end day on: expire days leaving windows, only for customers active on them
 local newEnd = batchEnd
 if maxEvent >= 0 then newEnd = math.max(newEnd, math.floor(maxEvent / DAY)) end
 if clockMs > 0 then newEnd = math.max(newEnd, math.floor(clockMs / DAY)) end
 local retain = math.max(2 * c, r)
 if batchEnd >= 0 and newEnd > batchEnd then
   for d = batchEnd - retain + 1, newEnd - c do
-    local members = redis.call('SMEMBERS', base .. 'x:' .. d)
-    if #members > 0 then
-      local c0, p0, r0 = windows(d, batchEnd)
-      local c1, p1, r1 = windows(d, newEnd)
-      if c0 ~= c1 or p0 ~= p1 or r0 ~= r1 then
+    local c0, p0, r0 = windows(d, batchEnd)
+    local c1, p1, r1 = windows(d, newEnd)
+    if c0 ~= c1 or p0 ~= p1 or r0 ~= r1 then
+      -- only days crossing a window boundary are read, and only their active customers
+      local members = redis.call('SMEMBERS', base .. 'x:' .. d)
+      do
         for _, id in ipairs(members) do
-          local s = load(id)
+          local s = load(id, { 'd:' .. d })
           touch(id)
-          local b = bucket(id, s, d)
+          local b = s.buckets[d]
           addWindows(s, d, batchEnd, b[1], b[2], b[3], -1)
           addWindows(s, d, newEnd, b[1], b[2], b[3], 1)
         end
@@ -242,38 +292,36 @@ if batchEnd >= 0 and newEnd > batchEnd then
   end
 end
 
--- 4. write back every touched customer, queue it in the outbox, and return its row
+-- 5. write back every touched customer, queue it in the outbox, and return its packed state
 local watermark = -1
 if maxEvent >= 0 then watermark = maxEvent - latenessMs end
 local eventTime = math.max(maxEvent, clockMs)
 local rows = {}
+local vals = {}
 for _, id in ipairs(order) do
   local s = state[id]
   s.seq = s.seq + 1
   s.eventTime = eventTime
   s.watermark = watermark
-  local key = base .. 'c:' .. id
-  local args = { 'customerId', id, 'currentWindowDays', c, 'rankingWindowDays', r }
-  local row = { id }
-  for _, f in ipairs(FIELDS) do
-    args[#args + 1] = f; args[#args + 1] = fmt(s[f])
-    row[#row + 1] = fmt(s[f])
-  end
+  for i, f in ipairs(FIELDS) do vals[i] = fmt(s[f]) end
+  local packed = table.concat(vals, ':')
+  local args = { 's', packed }
   for d, b in pairs(s.buckets) do
     if b.dirty then
       args[#args + 1] = 'd:' .. d; args[#args + 1] = fmt(b[1]) .. ':' .. fmt(b[2]) .. ':' .. fmt(b[3])
     end
   end
-  if s.months then
-    for mk, m in pairs(s.months) do
+  for mk, m in pairs(s.months) do
+    if m.dirty then
       args[#args + 1] = mk; args[#args + 1] = fmt(m[1]) .. ':' .. fmt(m[2]) .. ':' .. fmt(m[3])
     end
   end
-  redis.call('HSET', key, unpack(args))
-  rows[#rows + 1] = row
+  redis.call('HSET', base .. 'c:' .. id, unpack(args))
+  rows[#rows + 1] = id
+  rows[#rows + 1] = packed
 end
-if #order > 0 then redis.call('SADD', base .. 'outbox', unpack(order)) end
+chunked('SADD', base .. 'outbox', order, 1)
 
 redis.call('HSET', metaKey, offsetField, fmt(math.max(applied, batchOffset)), 'maxEventTime', fmt(maxEvent),
   'endDay', fmt(newEnd), 'txGen', fmt(txGen), 'txLow', fmt(txLow))
-return { { appliedN, dupN, lateN, conflictN, fenced }, conflicts, rows }
+return { { appliedN, dupN, lateN, conflictN, fenced }, conflicts, rows, { fmt(maxEvent), fmt(newEnd) } }

@@ -1,0 +1,48 @@
+/** What the care programme asks people to do. */
+export type AlertKind = 'churn-risk' | 'churn-resolved' | 'assign-account-manager' | 'review';
+
+/** One alert for one recipient; the JSON body of a webhook call. */
+export interface Alert {
+  /** deterministic: '<source eventId>|<kind>'; the webhook's X-Tierflow-Alert-Id */
+  alertId: string;
+  kind: AlertKind;
+  customerId: string;
+  recipient: string;
+  tier: string;
+  severity: string | null;
+  summary: string;
+  sourceTopic: string;
+  sourceEventId: string;
+  occurredAt: number;
+  details: Record<string, string | number | boolean | null>;
+}
+
+/** The fields of a ChurnRisk event (schemas/ChurnRisk.avsc) the alerter reads. */
+export interface ChurnRiskInput {
+  eventId: string;
+  customerId: string;
+  signal: string;
+  status: string;
+  severity: string;
+  score: number;
+  tier: string;
+  eventTime: number;
+  strategy: string;
+  explanation: Array<{ signal: string; active: boolean; summary: string }>;
+}
+
+/** The fields of a TierChange event (schemas/TierChange.avsc) the alerter reads. */
+export interface TierChangeInput {
+  eventId: string;
+  customerId: string;
+  scope: string;
+  fromTier: string;
+  toTier: string;
+  eventTime: number;
+}
+
+/** The profile fields routing needs (the aggregator's `<prefix>profile:<customerId>` hash). */
+export interface RoutingProfile {
+  accountManager: string | null;
+  name: string | null;
+}

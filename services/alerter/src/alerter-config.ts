@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { envBool, envInt, envList, parseEnv } from '@tierflow/shared/config-env';
+import type { DispatchConfig } from './alert-dispatcher';
+import type { AlertRulesConfig } from './alert-rules';
+
+/** The alerter's environment (connection and topic variables are parsed by shared/src). */
+export const alerterShape = {
+  REDIS_KEY_PREFIX: z.string().default('tf:'),
+  KAFKA_GROUP_ID: z.string().default('tierflow-alerter'),
+  HTTP_HOST: z.string().default('127.0.0.1'),
+  HTTP_PORT: envInt(9405, 0, 65535),
+  WEBHOOK_URL: z.url({ message: 'expected an http(s) URL' }).optional(),
+  WEBHOOK_SECRET: z.string().min(16, 'expected at least 16 characters').optional(),
+  WEBHOOK_TIMEOUT_MS: envInt(5_000, 1),
+  WEBHOOK_MAX_ATTEMPTS: envInt(6, 1, 100),
+  WEBHOOK_BACKOFF_MS: envInt(500, 1),
+  WEBHOOK_BACKOFF_MAX_MS: envInt(30_000, 1),
+  ALERT_MANAGER_TIERS: envList('A'),
+  ALERT_RISK_TIERS: envList('A,B'),
+  ALERT_DEFAULT_RECIPIENT: z.string().default('key-account-team'),
+  ALERT_RESOLVED: envBool(true),
+  ALERT_DEDUPE_TTL_DAYS: envInt(30, 1),
+  ALERT_LEASE_MS: envInt(5_000, 500),
+  ALERTER_DLQ_TOPIC: z.string().default('customer.alerter.dlq'),
+};
+
+export interface AlerterConfig {
+  prefix: string;
+  groupId: string;
+  httpHost: string;
+  httpPort: number;
+  webhook: { url: string; secret: string; timeoutMs: number } | null;
+  dispatch: DispatchConfig;
+  rules: AlertRulesConfig;
+  dedupeTtlSeconds: number;
+  dlqTopic: string;
+}
+
+export function alerterConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AlerterConfig {
+  const c = parseEnv(alerterShape, env);
+  if (c.WEBHOOK_URL && !c.WEBHOOK_SECRET) {
+    // same shape of error as parseEnv: name the variable
+    parseEnv({ WEBHOOK_SECRET: z.string({ message: 'required when WEBHOOK_URL is set' }) }, env);
+  }
+  return {
+    prefix: c.REDIS_KEY_PREFIX,
+    groupId: c.KAFKA_GROUP_ID,
+    httpHost: c.HTTP_HOST,
+    httpPort: c.HTTP_PORT,
+    webhook: c.WEBHOOK_URL && c.WEBHOOK_SECRET ? { url: c.WEBHOOK_URL, secret: c.WEBHOOK_SECRET, timeoutMs: c.WEBHOOK_TIMEOUT_MS } : null,
+    dispatch: {
+      maxAttempts: c.WEBHOOK_MAX_ATTEMPTS,
+      backoffBaseMs: c.WEBHOOK_BACKOFF_MS,
+      backoffMaxMs: c.WEBHOOK_BACKOFF_MAX_MS,
+      leaseMs: c.ALERT_LEASE_MS,
+      idlePollMs: 200,
+    },
+    rules: {
+      managerTiers: c.ALERT_MANAGER_TIERS,
+      riskTiers: c.ALERT_RISK_TIERS,
+      defaultRecipient: c.ALERT_DEFAULT_RECIPIENT,
+      alertResolved: c.ALERT_RESOLVED,
+    },
+    dedupeTtlSeconds: c.ALERT_DEDUPE_TTL_DAYS * 86_400,
+    dlqTopic: c.ALERTER_DLQ_TOPIC,
+  };
+}

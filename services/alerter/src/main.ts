@@ -1,0 +1,68 @@
+import { connectionConfig } from '@tierflow/shared/connection-config';
+import { createKafka } from '@tierflow/shared/kafka-client';
+import { createLogger } from '@tierflow/shared/logger';
+import { createRedis } from '@tierflow/shared/redis-client';
+import { SchemaCodec } from '@tierflow/shared/schema-codec';
+import { startServiceHttp } from '@tierflow/shared/service-http';
+import { topicsFromEnv } from '@tierflow/shared/topics';
+import { AlertStore } from './alert-store';
+import { alerterConfigFromEnv } from './alerter-config';
+import { createAlerterMetrics } from './alerter-metrics';
+import { createAlerterService } from './alerter-service';
+import { createWebhookSink } from './webhook-sink';
+
+const connection = connectionConfig();
+const config = alerterConfigFromEnv();
+const topics = topicsFromEnv();
+const logger = createLogger({ name: 'alerter', level: connection.logLevel });
+const metrics = createAlerterMetrics();
+const kafka = createKafka({ brokers: connection.kafkaBrokers, clientId: 'tierflow-alerter', logger });
+const redis = createRedis({ url: connection.redisUrl, logger, name: 'alerter' });
+const codec = new SchemaCodec({ registryUrl: connection.registryUrl, logger });
+const store = new AlertStore({ redis, prefix: config.prefix, dedupeTtlSeconds: config.dedupeTtlSeconds });
+
+async function ensureTopics(): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const wanted = [topics.churnRisk, topics.tierChanges, config.dlqTopic].filter((t) => !existing.has(t));
+    if (wanted.length > 0) {
+      await admin.createTopics({ topics: wanted.map((topic) => ({ topic, numPartitions: 1 })), waitForLeaders: true });
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function main(): Promise<void> {
+  await ensureTopics();
+  const webhook = config.webhook ? createWebhookSink(config.webhook) : null;
+  const service = createAlerterService({ kafka, codec, store, topics, webhook, config, metrics, logger });
+  const http = await startServiceHttp({
+    service: 'alerter',
+    host: config.httpHost,
+    port: config.httpPort,
+    registry: metrics.registry,
+    logger,
+    ready: service.ready,
+  });
+  await service.start();
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    await service.stop().catch((err: Error) => logger.error({ err: err.message }, 'stop failed'));
+    await http.close();
+    redis.disconnect();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err: Error & { code?: string }) => {
+  logger.fatal({ err: err.message, code: err.code }, 'alerter failed to start');
+  process.exit(1);
+});

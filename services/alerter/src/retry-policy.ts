@@ -1,0 +1,22 @@
+/** Exponential backoff: base x 2^(attempt-1), capped. attempt counts from 1 (the first retry). */
+export function backoffMs(attempt: number, baseMs: number, maxMs: number): number {
+  return Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
+}
+
+/** Why a delivery failed, and whether trying again can help. */
+export class DeliveryError extends Error {
+  constructor(
+    readonly code: 'HTTP_STATUS' | 'NETWORK' | 'TIMEOUT',
+    message: string,
+    readonly retriable: boolean,
+    readonly status: number | null = null,
+  ) {
+    super(message);
+    this.name = 'DeliveryError';
+  }
+}
+
+/** 408, 429 and 5xx are worth retrying; other 4xx are the request's fault. */
+export function statusRetriable(status: number): boolean {
+  return status === 408 || status === 429 || status >= 500;
+}

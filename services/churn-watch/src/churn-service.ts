@@ -1,0 +1,211 @@
+import type { Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { Partitioners } from 'kafkajs';
+import { deadLetterMessage } from '@tierflow/shared/dead-letter';
+import type { Logger } from '@tierflow/shared/logger';
+import { startPartitionConsumer, type PartitionBatch, type RunningConsumer } from '@tierflow/shared/partition-consumer';
+import type { SchemaCodec } from '@tierflow/shared/schema-codec';
+import type { Topics } from '@tierflow/shared/topics';
+import type { ChurnConfig } from './churn-config';
+import type { ChurnMetrics } from './churn-metrics';
+import type { ChurnStore } from './churn-store';
+import { aggregateRecord, tierChangeRecord } from './input-records';
+import { createOutboxFlusher } from './outbox-flusher';
+import { batchHorizon, customersTouched, planBatch, type ChurnRecord } from './rules/batch-planner';
+
+const MAX_PLAN_ATTEMPTS = 20;
+
+/**
+ * churn-watch: consumes customer.aggregates and customer.tier-changes, keeps per-customer churn
+ * state in Redis, fires inactivity timers by watermark (or clock), and emits customer.churn-risk
+ * through an outbox written in the same atomic step as the state and the input offset.
+ */
+export function createChurnService(params: {
+  kafka: Kafka;
+  codec: SchemaCodec;
+  store: ChurnStore;
+  topics: Pick<Topics, 'aggregates' | 'tierChanges' | 'churnRisk'>;
+  churnRiskSchemaId: number;
+  config: ChurnConfig;
+  metrics: ChurnMetrics;
+  logger: Logger;
+  clock?: () => number;
+}) {
+  const { store, config, metrics, topics } = params;
+  const log = params.logger;
+  const clock = params.clock ?? Date.now;
+  const producer: Producer = params.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, maxInFlightRequests: 1 });
+  const flusher = createOutboxFlusher({
+    store,
+    producer,
+    codec: params.codec,
+    schemaId: params.churnRiskSchemaId,
+    topic: topics.churnRisk,
+    logger: log,
+    onSent: (n) => metrics.flushed.inc(n),
+  });
+  const consumers: RunningConsumer[] = [];
+  const admin = params.kafka.admin();
+  let tick: NodeJS.Timeout | null = null;
+  let started = false;
+  // batches and live ticks run one at a time in this process; other processes are fenced by
+  // offsets and per-customer versions in the apply script
+  let chain: Promise<unknown> = Promise.resolve();
+  const serial = <T>(work: () => Promise<T>): Promise<T> => {
+    const next = chain.then(work, work);
+    chain = next.catch(() => undefined);
+    return next;
+  };
+
+  const decode = async (topic: string, partition: number, m: KafkaMessage, dlq: ReturnType<typeof deadLetterMessage>[]) => {
+    try {
+      const value = await params.codec.decode<Record<string, unknown>>(m.value);
+      return topic === topics.aggregates ? aggregateRecord(value) : tierChangeRecord(value);
+    } catch (err) {
+      const e = err as Error & { code?: string; retriable?: boolean };
+      if (e.retriable) throw err; // registry down: the batch is retried, nothing is skipped
+      dlq.push(deadLetterMessage({ service: 'churn-watch', topic, partition, message: m, why: { code: e.code ?? 'BAD_INPUT', reason: e.message } }));
+      return null;
+    }
+  };
+
+  /** Plans and applies records (or, with none, a timer tick) until the apply is not a conflict. */
+  const applyRecords = async (records: ChurnRecord[], position: { topic: string; partition: number; lastOffset: string } | null) => {
+    for (let attempt = 1; attempt <= MAX_PLAN_ATTEMPTS; attempt++) {
+      const watermark = await store.watermark();
+      const now = clock();
+      const horizon = config.timeMode === 'live' ? now : batchHorizon(records, watermark);
+      const due = await store.dueTimers(horizon);
+      const causes = records.map((r) => (r.kind === 'aggregate' ? r.customerId : r.cause?.customerId));
+      const stage = await store.loadStaged([...new Set(causes.filter((c): c is string => c !== undefined))]);
+      const loaded = await store.load(customersTouched(records, stage.staged, due));
+      const plan = planBatch({
+        records,
+        states: loaded.states,
+        staged: stage.staged,
+        dueTimers: due,
+        satisfaction: loaded.satisfaction,
+        watermark,
+        timeMode: config.timeMode,
+        clock: now,
+        thresholds: config.thresholds,
+        standing: config.standing,
+      });
+      if (!position && plan.states.size === 0 && plan.staged.size === 0) return;
+      const result = await store.apply({
+        topic: position?.topic ?? null,
+        partition: position?.partition ?? 0,
+        lastOffset: position?.lastOffset ?? '0',
+        watermark: plan.watermark,
+        states: plan.states,
+        versions: loaded.versions,
+        staged: plan.staged,
+        stagedVersions: stage.versions,
+        events: plan.events,
+      });
+      if (result === 'conflict') {
+        metrics.conflicts.inc();
+        continue;
+      }
+      if (result === 'skipped') {
+        metrics.skipped.inc();
+        return;
+      }
+      metrics.watermark.set(plan.watermark);
+      metrics.timers.inc(plan.timersFired);
+      for (const e of plan.events) metrics.events.inc({ signal: e.signal, status: e.status });
+      if (plan.events.length > 0) log.info({ events: plan.events.length, watermark: plan.watermark }, 'churn events written');
+      return;
+    }
+    throw Object.assign(new Error('churn state kept changing under the batch'), { code: 'VERSION_CONFLICT', retriable: true });
+  };
+
+  /**
+   * Before an aggregates batch, waits (bounded) until every tier change already in the topic is
+   * staged or applied, so a tier change meets its cause aggregate in the same logical order
+   * however the two topics are read (see batch-planner.ts).
+   */
+  const alignWithTierChanges = async () => {
+    if (config.alignWaitMs <= 0) return;
+    const deadline = Date.now() + config.alignWaitMs;
+    const ends = await admin.fetchTopicOffsets(topics.tierChanges);
+    for (;;) {
+      let behind = false;
+      for (const { partition, high, low } of ends) {
+        if (BigInt(high) <= BigInt(low)) continue; // empty (or emptied by retention)
+        const applied = await store.appliedOffset(topics.tierChanges, partition);
+        if (applied === null || applied < BigInt(high) - 1n) behind = true;
+      }
+      if (!behind) return;
+      if (Date.now() >= deadline) {
+        metrics.alignTimeouts.inc();
+        log.warn({ waitedMs: config.alignWaitMs }, 'tier changes behind their topic end: going on without them');
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+
+  const handleBatch = async (batch: PartitionBatch) => {
+    if (batch.topic === topics.aggregates) await alignWithTierChanges();
+    return serial(async () => {
+      const dlq: ReturnType<typeof deadLetterMessage>[] = [];
+      const records: ChurnRecord[] = [];
+      for (const m of batch.messages) {
+        const r = await decode(batch.topic, batch.partition, m, dlq);
+        if (r) records.push(r);
+      }
+      if (dlq.length > 0) {
+        await producer.send({ topic: config.dlqTopic, acks: -1, messages: dlq });
+        metrics.deadLetters.inc(dlq.length);
+        log.warn({ topic: batch.topic, count: dlq.length }, 'input records dead-lettered');
+      }
+      const last = batch.messages[batch.messages.length - 1]!;
+      await applyRecords(records, { topic: batch.topic, partition: batch.partition, lastOffset: last.offset });
+      metrics.records.inc({ topic: batch.topic }, batch.messages.length);
+      await flusher.flush();
+    });
+  };
+
+  const consume = (groupId: string, topic: string) =>
+    startPartitionConsumer({
+      kafka: params.kafka,
+      groupId,
+      topics: [topic],
+      logger: log.child({ topic }),
+      appliedOffset: (t, p) => store.appliedOffset(t, p),
+      handleBatch,
+      onPartitionStart: () => flusher.flush(),
+    });
+
+  return {
+    ready: () => started,
+    start: async () => {
+      await producer.connect();
+      await flusher.flush(); // re-flush what a crash left in the outbox
+      await admin.connect();
+      // one consumer per input topic, so waiting for tier changes never blocks reading them
+      consumers.push(await consume(`${config.groupId}.tier-changes`, topics.tierChanges));
+      consumers.push(await consume(config.groupId, topics.aggregates));
+      if (config.timeMode === 'live') {
+        tick = setInterval(() => {
+          void serial(async () => {
+            await applyRecords([], null);
+            await flusher.flush();
+          }).catch((err: Error) => log.error({ err: err.message }, 'live timer tick failed'));
+        }, config.liveTickMs);
+      }
+      started = true;
+      log.info({ topics: [topics.aggregates, topics.tierChanges], timeMode: config.timeMode }, 'churn-watch started');
+    },
+    stop: async () => {
+      started = false;
+      if (tick) clearInterval(tick);
+      for (const c of consumers) await c.stop();
+      await chain;
+      await producer.disconnect();
+      await admin.disconnect();
+    },
+  };
+}
+
+export type ChurnService = ReturnType<typeof createChurnService>;

@@ -1,0 +1,68 @@
+import { connectionConfig } from '@tierflow/shared/connection-config';
+import { createKafka } from '@tierflow/shared/kafka-client';
+import { createLogger } from '@tierflow/shared/logger';
+import { createRedis } from '@tierflow/shared/redis-client';
+import { SchemaCodec } from '@tierflow/shared/schema-codec';
+import { startServiceHttp } from '@tierflow/shared/service-http';
+import { topicsFromEnv, valueSubject } from '@tierflow/shared/topics';
+import { churnConfigFromEnv } from './churn-config';
+import { createChurnMetrics } from './churn-metrics';
+import { createChurnService } from './churn-service';
+import { ChurnStore } from './churn-store';
+
+const connection = connectionConfig();
+const config = churnConfigFromEnv();
+const topics = topicsFromEnv();
+const logger = createLogger({ name: 'churn-watch', level: connection.logLevel });
+const metrics = createChurnMetrics();
+
+const kafka = createKafka({ brokers: connection.kafkaBrokers, clientId: 'tierflow-churn-watch', logger });
+const redis = createRedis({ url: connection.redisUrl, logger, name: 'churn-watch' });
+const codec = new SchemaCodec({ registryUrl: connection.registryUrl, logger });
+const store = new ChurnStore({ redis, prefix: config.prefix, recentMax: config.recentMax });
+
+async function ensureTopics(): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const wanted = [topics.churnRisk, config.dlqTopic].filter((t) => !existing.has(t));
+    if (wanted.length > 0) {
+      await admin.createTopics({ topics: wanted.map((topic) => ({ topic, numPartitions: 1 })), waitForLeaders: true });
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function main(): Promise<void> {
+  await ensureTopics();
+  const schemaId = await codec.registerFile(valueSubject(topics.churnRisk), 'ChurnRisk.avsc');
+  const service = createChurnService({ kafka, codec, store, topics, churnRiskSchemaId: schemaId, config, metrics, logger });
+  const http = await startServiceHttp({
+    service: 'churn-watch',
+    host: config.httpHost,
+    port: config.httpPort,
+    registry: metrics.registry,
+    logger,
+    ready: service.ready,
+  });
+  await service.start();
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    await service.stop().catch((err: Error) => logger.error({ err: err.message }, 'stop failed'));
+    await http.close();
+    redis.disconnect();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err: Error & { code?: string }) => {
+  logger.fatal({ err: err.message, code: err.code }, 'churn-watch failed to start');
+  process.exit(1);
+});

@@ -1,0 +1,137 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Logger } from '@tierflow/shared/logger';
+import { Registry, collectDefaultMetrics, Counter } from 'prom-client';
+import { presentedToken, TOKEN_COOKIE, tokenMatches } from './api-token';
+import type { DashboardData } from './dashboard-data';
+import type { FeedHub, FeedItem } from './feed-hub';
+import { parseCustomerId, parseLimit, parseScope, RequestError, scopeName, type Scope } from './request-validation';
+
+const publicDir = fileURLToPath(new URL('../public/', import.meta.url));
+const chartJsFile = path.join(path.dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.js');
+
+/** Static files of the page: URL -> [file, content type]. No build step: plain HTML, CSS and JS. */
+const STATIC: Record<string, [string, string]> = {
+  '/': [path.join(publicDir, 'index.html'), 'text/html; charset=utf-8'],
+  '/customer': [path.join(publicDir, 'customer.html'), 'text/html; charset=utf-8'],
+  '/app.js': [path.join(publicDir, 'app.js'), 'text/javascript; charset=utf-8'],
+  '/customer.js': [path.join(publicDir, 'customer.js'), 'text/javascript; charset=utf-8'],
+  '/common.js': [path.join(publicDir, 'common.js'), 'text/javascript; charset=utf-8'],
+  '/style.css': [path.join(publicDir, 'style.css'), 'text/css; charset=utf-8'],
+  '/vendor/chart.umd.js': [chartJsFile, 'text/javascript; charset=utf-8'],
+};
+
+/** Paths anyone may call, so probes work without the token. */
+const OPEN_PATHS = new Set(['/healthz', '/readyz']);
+
+/** Whether a feed item belongs to a scope's view. */
+export function feedFilterFor(scope: Scope): (item: FeedItem) => boolean {
+  if (scope.kind === 'global') return (item) => item.scope === 'global';
+  const name = scopeName(scope);
+  return (item) => item.scope === name || (item.type === 'churn-risk' && item.region === scope.region);
+}
+
+/**
+ * The dashboard's HTTP server: the JSON API, the live feed (server-sent events), the page, health
+ * and metrics. With an API token every request but the probes must present it (401 otherwise).
+ */
+export function createHttpServer(params: {
+  data: DashboardData;
+  hub: FeedHub;
+  logger: Logger;
+  apiToken: string | null;
+  /** SSE keep-alive comment interval */
+  heartbeatMs?: number;
+}): FastifyInstance {
+  return buildApp(params) as unknown as FastifyInstance;
+}
+
+function buildApp(params: Parameters<typeof createHttpServer>[0]) {
+  const { data, hub, apiToken } = params;
+  // fastify's own request logging stays off; failures are logged by the error handler below
+  const app = Fastify({ logger: false });
+  const metrics = new Registry();
+  collectDefaultMetrics({ register: metrics, prefix: 'tierflow_dashboard_' });
+  const requests = new Counter({ name: 'dashboard_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['route', 'status'], registers: [metrics] });
+  const rejected = new Counter({ name: 'dashboard_auth_rejected_total', help: 'Requests refused for a missing or wrong API token', registers: [metrics] });
+
+  app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
+    if (!apiToken || OPEN_PATHS.has(req.url.split('?')[0] ?? '')) return;
+    const query = req.query as Record<string, string | undefined>;
+    const token = presentedToken({ authorization: req.headers.authorization, cookie: req.headers.cookie, queryToken: query.token });
+    if (!tokenMatches(apiToken, token)) {
+      rejected.inc();
+      return reply.code(401).send({
+        error: 'UNAUTHORIZED',
+        reason: token === null ? 'this dashboard requires an API token (Authorization: Bearer <token>, or ?token= on the page URL)' : 'the API token is wrong',
+      });
+    }
+    if (query.token) {
+      reply.header('Set-Cookie', `${TOKEN_COOKIE}=${encodeURIComponent(token as string)}; HttpOnly; SameSite=Strict; Path=/`);
+    }
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    requests.inc({ route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) });
+  });
+  app.setErrorHandler((err, _req, reply) => {
+    if (err instanceof RequestError) return reply.code(err.statusCode).send({ error: err.code, reason: err.message });
+    const status = (err as { statusCode?: number }).statusCode;
+    if (status && status >= 400 && status < 500) return reply.code(status).send({ error: 'BAD_REQUEST', reason: (err as Error).message });
+    params.logger.error({ err }, 'request failed');
+    return reply.code(500).send({ error: 'INTERNAL', reason: 'the dashboard could not read its data; see its log' });
+  });
+  app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'NOT_FOUND', reason: `no route ${req.method} ${req.url.split('?')[0]}` }));
+
+  app.get('/healthz', async () => ({ ok: true }));
+  app.get('/readyz', async (_req, reply) => {
+    const ready = await data.ready().catch(() => false);
+    return reply.code(ready ? 200 : 503).send({ ready });
+  });
+  app.get('/metrics', async (_req, reply) => reply.type(metrics.contentType).send(await metrics.metrics()));
+
+  type Q = { Querystring: Record<string, string | undefined> };
+  app.get<Q>('/api/scopes', async () => ({ scopes: await data.scopes() }));
+  app.get<Q>('/api/summary', async (req) => data.summary(parseScope(req.query.scope)));
+  app.get<Q>('/api/top', async (req) => {
+    const scope = parseScope(req.query.scope);
+    return { scope: scopeName(scope), rows: await data.top(scope, parseLimit(req.query.limit, 20, 500)) };
+  });
+  app.get<Q & { Params: { id: string } }>('/api/customers/:id', async (req, reply) => {
+    const id = parseCustomerId(req.params.id);
+    const card = await data.card(id, parseScope(req.query.scope));
+    if (!card) return reply.code(404).send({ error: 'UNKNOWN_CUSTOMER', reason: `no customer ${id}: no transactions and no profile were received for it` });
+    return card;
+  });
+  app.get<Q>('/api/feed', async (req) => {
+    const scope = parseScope(req.query.scope);
+    const limit = parseLimit(req.query.limit, 50, 500);
+    const filter = feedFilterFor(scope);
+    const only = req.query.type;
+    if (only !== undefined && only !== 'tier-change' && only !== 'churn-risk') {
+      throw new RequestError(400, 'BAD_TYPE', `type must be tier-change or churn-risk, got ${JSON.stringify(only.slice(0, 40))}`);
+    }
+    return { scope: scopeName(scope), items: hub.recent((i) => filter(i) && (!only || i.type === only), limit) };
+  });
+  app.get<Q>('/events', (req, reply) => {
+    const scope = parseScope(req.query.scope);
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+    res.write(`retry: 2000\n: connected to ${scopeName(scope)}\n\n`);
+    const send = (item: FeedItem) => res.write(`event: ${item.type}\ndata: ${JSON.stringify(item)}\n\n`);
+    const unsubscribe = hub.subscribe(feedFilterFor(scope), send);
+    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), params.heartbeatMs ?? 15_000);
+    req.raw.on('close', () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+    });
+  });
+
+  for (const [url, [file, type]] of Object.entries(STATIC)) {
+    app.get(url, async (_req, reply) => reply.type(type).header('Cache-Control', 'no-cache').send(await readFile(file)));
+  }
+  return app;
+}

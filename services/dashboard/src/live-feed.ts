@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import type { Consumer, Kafka } from 'kafkajs';
+import type { Logger } from '@tierflow/shared/logger';
+import type { Redis } from '@tierflow/shared/redis-client';
+import type { SchemaCodec } from '@tierflow/shared/schema-codec';
+import { ensureTopics, pipelineTopicSpecs } from '@tierflow/shared/topic-setup';
+import type { Topics } from '@tierflow/shared/topics';
+import type { FeedHub, FeedItem } from './feed-hub';
+
+export interface LiveFeedParams {
+  kafka: Kafka;
+  codec: SchemaCodec;
+  redis: Redis;
+  hub: FeedHub;
+  logger: Logger;
+  keyPrefix: string;
+  topics: Topics;
+  transactionsPartitions: number;
+  /** how many of the latest records per partition to read on start, so the feed is not empty */
+  backfill: number;
+}
+
+/** The scope a tier change belongs to ("global" unless the record names another). */
+export function scopeOfTierChange(event: Record<string, unknown>): string {
+  const s = event.scope;
+  return typeof s === 'string' && s.length > 0 ? s : 'global';
+}
+
+/**
+ * Consumes customer.tier-changes and customer.churn-risk into the FeedHub. Every dashboard
+ * instance sees every record (a group of its own), starting a little before the end of each
+ * partition so the recent items are there at once. Each item gets its customer's region from
+ * the profile hash, so regional views can filter churn risks.
+ */
+export class LiveFeed {
+  private consumer: Consumer | null = null;
+  private joined = false;
+
+  constructor(private readonly params: LiveFeedParams) {}
+
+  get ready(): boolean {
+    return this.joined;
+  }
+
+  async start(): Promise<void> {
+    const p = this.params;
+    const topics = [p.topics.tierChanges, p.topics.churnRisk];
+    const admin = p.kafka.admin();
+    await admin.connect();
+    const starts: Array<{ topic: string; partition: number; offset: string }> = [];
+    try {
+      await ensureTopics(admin, pipelineTopicSpecs(p.topics, p.transactionsPartitions).filter((s) => topics.includes(s.topic)));
+      for (const topic of topics) {
+        for (const o of await admin.fetchTopicOffsets(topic)) {
+          const start = Math.max(Number(o.low), Number(o.high) - p.backfill);
+          starts.push({ topic, partition: o.partition, offset: String(start) });
+        }
+      }
+    } finally {
+      await admin.disconnect();
+    }
+    const consumer = p.kafka.consumer({ groupId: `tierflow-dashboard-${randomUUID()}`, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
+    this.consumer = consumer;
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      this.joined = true;
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics, fromBeginning: false });
+    await consumer.run({
+      eachMessage: async ({ topic, message }) => {
+        try {
+          const event = await p.codec.decode<Record<string, unknown>>(message.value);
+          const customerId = typeof event.customerId === 'string' ? event.customerId : (message.key?.toString() ?? '');
+          const region = customerId ? await p.redis.hget(`${p.keyPrefix}profile:${customerId}`, 'region') : null;
+          const type: FeedItem['type'] = topic === p.topics.tierChanges ? 'tier-change' : 'churn-risk';
+          p.hub.publish({ type, event, region, scope: type === 'tier-change' ? scopeOfTierChange(event) : 'global', receivedAt: Date.now() });
+        } catch (err) {
+          p.logger.warn({ topic, offset: message.offset, err: (err as Error).message }, 'feed record skipped: cannot decode');
+        }
+      },
+    });
+    for (const s of starts) consumer.seek(s);
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect();
+    this.consumer = null;
+    this.joined = false;
+  }
+}

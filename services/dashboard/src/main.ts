@@ -1,0 +1,59 @@
+import { connectionConfig } from '@tierflow/shared/connection-config';
+import { createKafka } from '@tierflow/shared/kafka-client';
+import { createLogger } from '@tierflow/shared/logger';
+import { createRedis } from '@tierflow/shared/redis-client';
+import { SchemaCodec } from '@tierflow/shared/schema-codec';
+import { topicsFromEnv } from '@tierflow/shared/topics';
+import { dashboardConfig } from './dashboard-config';
+import { DashboardStore } from './dashboard-store';
+import { FeedHub } from './feed-hub';
+import { createHttpServer } from './http-server';
+import { LiveFeed } from './live-feed';
+import { createRankerView } from './ranker-view';
+
+const connection = connectionConfig();
+const config = dashboardConfig();
+const topics = topicsFromEnv();
+const logger = createLogger({ name: 'dashboard', level: connection.logLevel });
+const redis = createRedis({ url: connection.redisUrl, logger, name: 'dashboard' });
+const kafka = createKafka({ brokers: connection.kafkaBrokers, clientId: 'tierflow-dashboard', logger });
+const codec = new SchemaCodec({ registryUrl: connection.registryUrl, logger });
+const hub = new FeedHub(config.feedSize);
+const feed = new LiveFeed({
+  kafka, codec, redis, hub, logger, keyPrefix: config.keyPrefix, topics,
+  transactionsPartitions: config.transactionsPartitions, backfill: config.feedSize,
+});
+const store = new DashboardStore({
+  redis, keyPrefix: config.keyPrefix, transactionsPartitions: config.transactionsPartitions,
+  rank: createRankerView({ redis, keyPrefix: config.keyPrefix }),
+});
+const app = createHttpServer({
+  data: { ...bind(store), ready: async () => feed.ready && (await store.ready()) },
+  hub, logger, apiToken: config.apiToken,
+});
+
+await feed.start();
+const address = await app.listen({ host: config.host, port: config.port });
+logger.info({ address, auth: config.apiToken ? 'token' : 'loopback only', topics: [topics.tierChanges, topics.churnRisk] }, 'dashboard listening');
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'dashboard stopping');
+  await app.close().catch((err: unknown) => logger.warn({ err }, 'http close failed'));
+  await feed.stop().catch((err: unknown) => logger.warn({ err }, 'feed stop failed'));
+  redis.disconnect();
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));
+
+function bind(s: DashboardStore) {
+  return {
+    summary: s.summary.bind(s),
+    top: s.top.bind(s),
+    card: s.card.bind(s),
+    scopes: s.scopes.bind(s),
+  };
+}

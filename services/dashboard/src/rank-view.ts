@@ -1,0 +1,42 @@
+import type { TierHistoryEntry, TierName } from './dashboard-data';
+
+/** One customer's place in a scope, as the ranker keeps it. */
+export interface RankPosition {
+  customerId: string;
+  /** 1-based */
+  rank: number;
+  tier: TierName;
+  basisMinor: number;
+  /** cumulative basis of the customers ranked before it over the scope total */
+  cumulativeShareBefore: number | null;
+}
+
+export interface ScopeFigures {
+  scope: string;
+  population: number;
+  totalBasisMinor: number;
+  counts: Record<TierName, number>;
+  basis: Record<TierName, number>;
+  boundaryBasisA: number | null;
+  boundaryBasisB: number | null;
+  thresholdA: number | null;
+  thresholdB: number | null;
+  top20Share: number | null;
+  asOf: number | null;
+}
+
+/**
+ * What the dashboard needs from the ranker's Redis state (docs/contracts.md, "ranker"). The
+ * implementation (ranker-view.ts) uses the ranker's own reader functions, so a change of the
+ * ranker's layout shows up as a type error or a failing test here, not as silently wrong figures.
+ */
+export interface RankView {
+  scopes(): Promise<string[]>;
+  figures(scope: string): Promise<ScopeFigures | null>;
+  top(scope: string, limit: number): Promise<RankPosition[]>;
+  position(scope: string, customerId: string): Promise<RankPosition | null>;
+  history(scope: string, customerId: string, limit: number): Promise<TierHistoryEntry[]>;
+  /** basis values of the scope, largest first, for the Lorenz curve (at most `max`, evenly sampled by rank) */
+  lorenz(scope: string, points: number): Promise<Array<[number, number]>>;
+  gini(scope: string): Promise<number | null>;
+}

@@ -1,0 +1,194 @@
+/**
+ * Ranker benchmark (npm run bench:rank): 1,000,000 customers in one global scope, random basis
+ * updates through the full engine (index update, boundary search, crossing customers' events,
+ * dirty tracking) plus one exact tier query per update; the brute-force sort-and-sum per update
+ * for comparison; the rebuild of the index from the real stack's Redis (unique prefix, deleted
+ * after). Ends with one JSON line:
+ * {"customers","updatesPerSec","bruteForceUpdatesPerSec","speedup","rebuildSeconds","bytesPerCustomer"}.
+ */
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { connectionConfig } from '@tierflow/shared/connection-config';
+import { encodeSnapshot, restoreEngine, type CustomerSnapshot } from '../src/engine-snapshot';
+import { RankStore } from '../src/rank-store';
+import { TierEngine } from '../src/tier-engine';
+import { tierFromRank, type TierCode, type TierRules } from '../src/tier-rules';
+
+const N = Number(process.env.BENCH_CUSTOMERS ?? 1_000_000);
+const UPDATES = Number(process.env.BENCH_UPDATES ?? 1_000_000);
+const BRUTE_UPDATES = 3;
+const rules: TierRules = { mode: 'share', thresholdA: 0.8, thresholdB: 0.95, margin: 0, minDwellMs: 0 };
+
+/** Deterministic PRNG (mulberry32). */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const rnd = prng(20260101);
+/** Pareto-like spend in cents, with some zeros and ties. */
+const spend = () => (rnd() < 0.03 ? 0 : Math.floor(100 * Math.exp(rnd() * 11)));
+const gc = () => (globalThis as { gc?: () => void }).gc?.();
+const memory = () => {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+};
+const log = (...args: unknown[]) => console.log(...args);
+
+function snapshots(ids: string[], basis: Float64Array): CustomerSnapshot[] {
+  return ids.map((customerId, h) => ({
+    customerId,
+    seq: 1,
+    basis: basis[h] as number,
+    region: null,
+    tiers: [
+      [2, 2, -Infinity],
+      [2, 2, -Infinity],
+    ],
+  }));
+}
+
+/** Tiers from a full sort and cumulative sum (the reference). */
+function bruteTiers(ids: string[], basis: Float64Array): Uint8Array {
+  const order = Int32Array.from({ length: ids.length }, (_, i) => i);
+  order.sort((x, y) => {
+    const bx = basis[x] as number;
+    const by = basis[y] as number;
+    if (bx !== by) return by - bx;
+    return (ids[x] as string) < (ids[y] as string) ? -1 : 1;
+  });
+  let total = 0;
+  for (let i = 0; i < basis.length; i++) total += Math.max(0, basis[i] as number);
+  const out = new Uint8Array(ids.length);
+  let cum = 0;
+  for (const h of order) {
+    const b = basis[h] as number;
+    out[h] = b > 0 && cum < rules.thresholdA * total ? 0 : b > 0 && cum < rules.thresholdB * total ? 1 : 2;
+    cum += Math.max(0, b);
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const ids = Array.from({ length: N }, (_, i) => `cust-${String(i).padStart(7, '0')}`);
+  const basis = Float64Array.from({ length: N }, spend);
+
+  gc();
+  const before = memory();
+  const engine = new TierEngine({ rules, configVersion: 'bench', regions: false });
+  restoreEngine(engine, snapshots(ids, basis));
+  // seed the stored tiers as the running service would have them
+  const scope = engine.global;
+  for (let h = 0; h < N; h++) {
+    const t = engine.tierOfHandle(scope, h);
+    engine.customers.setTiers(h, 0, t, t, 0);
+  }
+  gc();
+  const bytesPerCustomer = Math.round((memory() - before) / N);
+  log(`loaded ${N} customers: ${bytesPerCustomer} bytes per customer (heap + typed arrays, ids and index included)`);
+
+  // incremental: random updates, each followed by an exact tier query of the updated customer
+  const seq = new Float64Array(N).fill(1);
+  let events = 0;
+  let check = 0;
+  const started = performance.now();
+  for (let i = 0; i < UPDATES; i++) {
+    const h = Math.floor(rnd() * N);
+    const id = ids[h] as string;
+    const b = rnd() < 0.5 ? spend() : Math.max(0, (engine.customers.basis[h] as number) + Math.floor((rnd() - 0.4) * 20_000));
+    const s = (seq[h] as number) + 1;
+    seq[h] = s;
+    const out = engine.apply({ customerId: id, seq: s, eventTime: i, basis: b, causeEventId: `${id}:${s}` });
+    events += out?.length ?? 0;
+    check += engine.tierOfHandle(scope, h);
+    if ((i & 511) === 511) engine.drainDirty();
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const updatesPerSec = Math.round(UPDATES / seconds);
+  log(`${UPDATES} updates in ${seconds.toFixed(2)} s: ${updatesPerSec}/s, ${events} tier-change events (checksum ${check})`);
+
+  // exactness after the run: every customer's raw tier equals a full sort and sum
+  const finalBasis = engine.customers.basis.subarray(0, N);
+  const want = bruteTiers(ids, finalBasis);
+  let wrong = 0;
+  for (let h = 0; h < N; h++) if ((engine.customers.raw[0][h] as TierCode) !== want[h] || engine.tierOfHandle(scope, h) !== want[h]) wrong++;
+  log(`exactness: ${wrong} of ${N} customers differ from the brute-force sort-and-sum`);
+  if (wrong > 0) process.exitCode = 1;
+
+  // brute force: one sort and cumulative sum per update
+  const bruteBasis = Float64Array.from(finalBasis);
+  const bruteStarted = performance.now();
+  for (let i = 0; i < BRUTE_UPDATES; i++) {
+    bruteBasis[Math.floor(rnd() * N)] = spend();
+    bruteTiers(ids, bruteBasis);
+  }
+  const bruteForceUpdatesPerSec = BRUTE_UPDATES / ((performance.now() - bruteStarted) / 1000);
+  log(`brute force: ${bruteForceUpdatesPerSec.toFixed(3)} updates/s`);
+
+  // rebuild from the real stack's Redis under a unique prefix
+  const redis = new Redis(connectionConfig().redisUrl);
+  const prefix = `bench-rank-${randomUUID().slice(0, 8)}:`;
+  const store = new RankStore({ redis, prefix, offsetField: 'bench:0', historyLength: 1, recentLength: 1 });
+  let rebuildSeconds = NaN;
+  try {
+    const fields: string[] = [];
+    const t = engine.customers;
+    for (let h = 0; h < N; h++) {
+      fields.push(
+        ids[h] as string,
+        encodeSnapshot({
+          customerId: ids[h] as string,
+          seq: t.seq[h] as number,
+          basis: t.basis[h] as number,
+          region: null,
+          tiers: [
+            [t.raw[0][h] as TierCode, t.pub[0][h] as TierCode, t.pubAt[0][h] as number],
+            [2, 2, -Infinity],
+          ],
+        }),
+      );
+      if (fields.length >= 20_000 || h === N - 1) {
+        await redis.hset(store.keys.customers, ...fields);
+        fields.length = 0;
+      }
+    }
+    await redis.hset(store.keys.offsets, 'bench:0', '0');
+    gc();
+    const rebuildStarted = performance.now();
+    const rebuilt = new TierEngine({ rules, configVersion: 'bench', regions: false });
+    await store.load(rebuilt);
+    rebuildSeconds = (performance.now() - rebuildStarted) / 1000;
+    const k = rebuilt.global.bounds;
+    const same = rebuilt.global.index.size === N && k[0] === engine.global.bounds[0] && k[1] === engine.global.bounds[1];
+    const sample = Math.floor(rnd() * N);
+    const rank = rebuilt.global.index.rankOf(sample, rebuilt.customers.basis[sample] as number);
+    log(
+      `rebuild from Redis: ${rebuildSeconds.toFixed(2)} s, same boundaries: ${same}, ` +
+        `sample tier ${tierFromRank(rank, k[0] as number, k[1] as number)} = ${want[sample]}`,
+    );
+  } finally {
+    await store.destroy();
+    redis.disconnect();
+  }
+
+  console.log(
+    JSON.stringify({
+      customers: N,
+      updatesPerSec,
+      bruteForceUpdatesPerSec: Number(bruteForceUpdatesPerSec.toFixed(3)),
+      speedup: Math.round(updatesPerSec / bruteForceUpdatesPerSec),
+      rebuildSeconds: Number(rebuildSeconds.toFixed(2)),
+      bytesPerCustomer,
+    }),
+  );
+}
+
+main().catch((err: Error) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,142 @@
+import type { Slot } from './customer-table';
+import { regionScopeName, type ScopeRanking } from './scope-ranking';
+import type { TierEngine } from './tier-engine';
+import { TIERS, nextPublished, tierFromRank, type TierCode } from './tier-rules';
+
+/**
+ * A customer's durable ranker state as one compact string, and the rebuild of an engine from
+ * such strings: `seq|basis|gRaw|gPub|gPubAt|rRaw|rPub|rPubAt|region` (tiers as letters, an
+ * empty time for "never"; region last, and empty when regions are off). Pure.
+ */
+export interface CustomerSnapshot {
+  customerId: string;
+  seq: number;
+  basis: number;
+  region: string | null;
+  /** per slot (0 global, 1 region): raw, published, published-since */
+  tiers: [[TierCode, TierCode, number], [TierCode, TierCode, number]];
+}
+
+const code = (letter: string | undefined): TierCode => {
+  const i = TIERS.indexOf((letter ?? 'C') as 'A');
+  if (i < 0) throw Object.assign(new Error(`bad tier letter ${letter}`), { code: 'BAD_SNAPSHOT', retriable: false });
+  return i as TierCode;
+};
+const time = (t: number) => (Number.isFinite(t) ? String(t) : '');
+const parseTime = (s: string | undefined) => (s === undefined || s === '' ? -Infinity : Number(s));
+
+export function encodeSnapshot(s: CustomerSnapshot): string {
+  const [g, r] = s.tiers;
+  return [s.seq, s.basis, TIERS[g[0]], TIERS[g[1]], time(g[2]), TIERS[r[0]], TIERS[r[1]], time(r[2]), s.region ?? ''].join('|');
+}
+
+export function decodeSnapshot(customerId: string, text: string): CustomerSnapshot {
+  const parts = text.split('|');
+  if (parts.length < 9) {
+    throw Object.assign(new Error(`bad ranker record for ${customerId}: ${text}`), { code: 'BAD_SNAPSHOT', retriable: false });
+  }
+  const region = parts.slice(8).join('|');
+  return {
+    customerId,
+    seq: Number(parts[0]),
+    basis: Number(parts[1]),
+    region: region === '' ? null : region,
+    tiers: [
+      [code(parts[2]), code(parts[3]), parseTime(parts[4])],
+      [code(parts[5]), code(parts[6]), parseTime(parts[7])],
+    ],
+  };
+}
+
+/** The snapshot of one customer (by handle). */
+export function snapshotOf(engine: TierEngine, h: number): CustomerSnapshot {
+  const t = engine.customers;
+  const regionScope = (t.region[h] as number) >= 0 ? engine.scopes[t.region[h] as number] : undefined;
+  const tiers = ([0, 1] as const).map((s) => [t.raw[s][h], t.pub[s][h], t.pubAt[s][h]]) as CustomerSnapshot['tiers'];
+  return {
+    customerId: t.idOf(h),
+    seq: t.seq[h] as number,
+    basis: t.basis[h] as number,
+    region: regionScope ? regionScope.name.slice('region:'.length) : null,
+    tiers,
+  };
+}
+
+/**
+ * Loads snapshots into a fresh engine: adds the customers, sorts each scope once and bulk-loads
+ * its index, then recomputes boundaries, published counts and the dwell waiting list.
+ */
+export function restoreEngine(engine: TierEngine, snapshots: Iterable<CustomerSnapshot>): void {
+  const restore = beginRestore(engine);
+  for (const s of snapshots) restore.add(s);
+  restore.finish();
+}
+
+/** Streaming restore: add snapshots as they are read (no array of all of them), then finish. */
+export function beginRestore(engine: TierEngine): { add: (s: CustomerSnapshot) => void; finish: () => void } {
+  const t = engine.customers;
+  if (t.size > 0) throw Object.assign(new Error('restore needs a fresh engine'), { code: 'NOT_EMPTY', retriable: false });
+  const members = new Map<ScopeRanking, number[]>();
+  const join = (scope: ScopeRanking, h: number) => {
+    let list = members.get(scope);
+    if (!list) members.set(scope, (list = []));
+    list.push(h);
+  };
+  const regions = engine.params.regions !== false;
+  const add = (s: CustomerSnapshot) => {
+    const h = t.add(s.customerId);
+    t.seq[h] = s.seq;
+    t.basis[h] = s.basis;
+    for (const slot of [0, 1] as const) t.setTiers(h, slot, s.tiers[slot][0], s.tiers[slot][1], s.tiers[slot][2]);
+    join(engine.global, h);
+    if (regions) {
+      const scope = engine.scope(regionScopeName(s.region ?? 'unassigned'));
+      t.region[h] = scope.ordinal;
+      join(scope, h);
+    }
+  };
+  const finish = () => {
+    const ids = t.ids;
+    const basis = t.basis;
+    for (const [scope, list] of members) {
+      const hs = Int32Array.from(list);
+      hs.sort((x, y) => {
+        const bx = basis[x] as number;
+        const by = basis[y] as number;
+        if (bx !== by) return by - bx;
+        return (ids[x] as string) < (ids[y] as string) ? -1 : 1;
+      });
+      const bs = new Float64Array(hs.length);
+      let positives = 0;
+      for (let i = 0; i < hs.length; i++) {
+        const b = basis[hs[i] as number] as number;
+        bs[i] = b;
+        if (b > 0) positives++;
+      }
+      scope.index.loadSorted(hs, bs, hs.length);
+      scope.positives = positives;
+      scope.computeBounds();
+      countAndPend(engine, scope, hs);
+    }
+  };
+  return { add, finish };
+}
+
+function countAndPend(engine: TierEngine, scope: ScopeRanking, ordered: Int32Array): void {
+  const t = engine.customers;
+  const slot: Slot = scope.slot;
+  const rules = engine.rules;
+  const k = scope.bounds;
+  for (let r = 0; r < ordered.length; r++) {
+    const h = ordered[r] as number;
+    const pub = t.pub[slot][h] as TierCode;
+    if (pub < 2) scope.publishedCount[pub] = (scope.publishedCount[pub] as number) + 1;
+    if (rules.minDwellMs <= 0 || pub === t.raw[slot][h]) continue;
+    const strict = tierFromRank(r, k[2] as number, k[3] as number);
+    const lenient = tierFromRank(r, k[4] as number, k[5] as number);
+    if (nextPublished(pub, strict, lenient) !== pub) {
+      // held back by the dwell when it was evaluated: waits for its unlock time
+      scope.pending.set(h, (t.pubAt[slot][h] as number) + rules.minDwellMs);
+    }
+  }
+}

@@ -1,0 +1,114 @@
+import { createKafka } from '@tierflow/shared/kafka-client';
+import { createLogger } from '@tierflow/shared/logger';
+import { startPartitionConsumer, type RunningConsumer } from '@tierflow/shared/partition-consumer';
+import { createRedis } from '@tierflow/shared/redis-client';
+import { SchemaCodec } from '@tierflow/shared/schema-codec';
+import { startServiceHttp } from '@tierflow/shared/service-http';
+import { ensureTopics, pipelineTopicSpecs } from '@tierflow/shared/topic-setup';
+import { valueSubject } from '@tierflow/shared/topics';
+import { Partitioners } from 'kafkajs';
+import { Registry } from 'prom-client';
+import { OutboxFlusher } from './outbox-flusher';
+import { rankerConfig } from './ranker-config';
+import { createRankerMetrics } from './ranker-metrics';
+import { RankerService } from './ranker-service';
+import { RankStore } from './rank-store';
+import type { TierChange } from './tier-change';
+
+
+async function main(): Promise<void> {
+  const config = rankerConfig();
+  const logger = createLogger({ name: 'ranker', level: config.connection.logLevel });
+  logger.info({ configVersion: config.configVersion, basis: config.basis, rules: config.rules, regions: config.regions }, 'starting');
+  const kafka = createKafka({ brokers: config.connection.kafkaBrokers, clientId: 'tierflow-ranker', logger });
+  const storeRedis = createRedis({ url: config.connection.redisUrl, logger, name: 'ranker-store' });
+  const redis = createRedis({ url: config.connection.redisUrl, logger, name: 'ranker' });
+  const codec = new SchemaCodec({ registryUrl: config.connection.registryUrl, logger });
+  const topics = config.topics;
+
+  const admin = kafka.admin();
+  await admin.connect();
+  await ensureTopics(
+    admin,
+    pipelineTopicSpecs(topics, 6).filter((s) => s.topic === topics.aggregates || s.topic === topics.tierChanges),
+  );
+  await admin.disconnect();
+  const schemaId = await codec.registerFile(valueSubject(topics.tierChanges), 'TierChange.avsc');
+
+  const store = new RankStore({
+    redis: storeRedis,
+    prefix: config.prefix,
+    offsetField: `${topics.aggregates}:0`,
+    historyLength: config.historyLength,
+    recentLength: config.recentLength,
+  });
+  await store.checkConfig(config.configVersion, { basis: config.basis, weights: config.weights, rules: config.rules, regions: config.regions });
+
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+  await producer.connect();
+  const registry = new Registry();
+  const metrics = createRankerMetrics(registry);
+  const flusher = new OutboxFlusher({
+    redis,
+    outboxKey: store.keys.outbox,
+    producer,
+    topic: topics.tierChanges,
+    encode: (e: TierChange) => codec.encode(schemaId, e),
+    onSent: (n) => metrics.sent.inc(n),
+  });
+  const service = new RankerService({ config, store, redis, codec, flusher, metrics, logger });
+  const holder: { running?: RunningConsumer } = {};
+  const http = await startServiceHttp({
+    service: 'ranker',
+    host: config.httpHost,
+    port: config.httpPort,
+    registry,
+    logger,
+    ready: () => holder.running !== undefined && (service.loaded || holder.running.assigned().length === 0),
+  });
+
+  const running = await startPartitionConsumer({
+    kafka,
+    groupId: config.groupId,
+    topics: [topics.aggregates],
+    logger,
+    sessionTimeoutMs: config.sessionTimeoutMs,
+    maxBytesPerPartition: config.fetchMaxBytes,
+    appliedOffset: async () => {
+      const o = await store.readOffset();
+      return o < 0 ? null : BigInt(o);
+    },
+    handleBatch: (batch) => service.handleBatch(batch),
+    onPartitionStart: () => service.onPartitionStart(),
+  });
+  holder.running = running;
+  // on every assignment, even with nothing new to read: load the index and re-send the outbox
+  const consumer = running.consumer;
+  const onAssigned = () => {
+    if (!running.assigned().includes(`${topics.aggregates}:0`)) return;
+    service.onPartitionStart().catch((err: Error) => logger.error({ err: err.message }, 'assignment start failed'));
+  };
+  consumer.on(consumer.events.GROUP_JOIN, () => setImmediate(onAssigned));
+  onAssigned(); // the first join happened inside startPartitionConsumer
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    setTimeout(() => process.exit(0), 5_000).unref(); // a consumer stuck in a rebalance must not keep us alive
+    await running.stop().catch(() => undefined);
+    await producer.disconnect().catch(() => undefined);
+    await http.close().catch(() => undefined);
+    storeRedis.disconnect();
+    redis.disconnect();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((err: Error & { code?: string }) => {
+  createLogger({ name: 'ranker' }).fatal({ err: err.message, code: err.code }, 'ranker failed');
+  process.exit(1);
+});

@@ -1,0 +1,33 @@
+/**
+ * The ranker's Redis keys (documented in docs/contracts.md, "## ranker"). All share the hash
+ * tag {rk}, so one MULTI touches one cluster slot. `scope` is `global` or `region:<name>`.
+ */
+export function rankKeys(prefix: string) {
+  const p = `${prefix}{rk}:`;
+  return {
+    /** hash: `<topic>:<partition>` -> last applied offset of customer.aggregates */
+    offsets: `${p}offsets`,
+    /** hash: configVersion, config (JSON) */
+    meta: `${p}meta`,
+    /** hash: customerId -> `seq|basis|gRaw gPub gPubAt|rRaw rPub rPubAt|region` (rebuild source) */
+    customers: `${p}customers`,
+    /** set of scope names */
+    scopes: `${p}scopes`,
+    /** sorted set: member customerId, score -basis; ZRANK = 0-based rank (ties by customerId) */
+    rank: (scope: string) => `${p}rank:${scope}`,
+    /** hash: customerId -> JSON { raw, published, publishedSince, basis } */
+    tier: (scope: string) => `${p}tier:${scope}`,
+    /** hash: the population summary of a scope */
+    summary: (scope: string) => `${p}summary:${scope}`,
+    /** list, newest first: JSON TierChange of a customer in a scope (capped) */
+    history: (scope: string, customerId: string) => `${p}history:${scope}:${customerId}`,
+    /** list, newest first: JSON TierChange of a scope (capped) */
+    recent: (scope: string) => `${p}recent:${scope}`,
+    /** list, oldest first: JSON TierChange not yet confirmed sent to Kafka */
+    outbox: `${p}outbox`,
+    /** list, newest first: records the ranker could not use (JSON: offset, reason) */
+    rejected: `${p}rejected`,
+  };
+}
+
+export type RankKeys = ReturnType<typeof rankKeys>;

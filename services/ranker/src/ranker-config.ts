@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { connectionConfig, type ConnectionConfig } from '@tierflow/shared/connection-config';
+import { ConfigError, envBool, envInt, envNumber, parseEnv } from '@tierflow/shared/config-env';
+import { topicsFromEnv, type Topics } from '@tierflow/shared/topics';
+import { RANKING_BASES, parseCompositeWeights, type CompositeWeights, type RankingBasis } from './ranking-basis';
+import { configVersion, defaultThresholds, validateRules, type TierRules } from './tier-rules';
+
+/** The ranker's environment. Thresholds default by mode (share 0.80/0.95, count 0.20/0.50). */
+export const rankerShape = {
+  RANKING_BASIS: z.enum(RANKING_BASES).default('window-revenue'),
+  COMPOSITE_WEIGHTS: z
+    .string()
+    .default('windowRevenue:1')
+    .transform((v, ctx) => {
+      try {
+        return parseCompositeWeights(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
+  TIER_MODE: z.enum(['share', 'count']).default('share'),
+  TIER_A_THRESHOLD: z.coerce.number().gt(0).max(1).optional(),
+  TIER_B_THRESHOLD: z.coerce.number().gt(0).max(1).optional(),
+  HYSTERESIS_MARGIN: envNumber(0, 0, 0.5),
+  HYSTERESIS_MIN_DWELL_MS: envInt(0),
+  REGION_SCOPES: envBool(true),
+  REDIS_KEY_PREFIX: z.string().default('tf:'),
+  KAFKA_GROUP_ID: z.string().default('tierflow-ranker'),
+  KAFKA_SESSION_TIMEOUT_MS: envInt(30_000, 6_000),
+  HTTP_HOST: z.string().default('127.0.0.1'),
+  HTTP_PORT: envInt(9403, 0, 65535),
+  HISTORY_LENGTH: envInt(50, 1, 10_000),
+  COMMIT_BATCH_SIZE: envInt(500, 1, 100_000),
+  FETCH_MAX_BYTES: envInt(262_144, 1_024),
+  RECENT_LENGTH: envInt(500, 1, 100_000),
+};
+
+export interface RankerConfig {
+  basis: RankingBasis;
+  weights: CompositeWeights;
+  rules: TierRules;
+  regions: boolean;
+  /** hash of everything that decides tiers; stamped on every event and checked at start */
+  configVersion: string;
+  prefix: string;
+  groupId: string;
+  sessionTimeoutMs: number;
+  httpHost: string;
+  httpPort: number;
+  historyLength: number;
+  /** aggregates applied per Redis MULTI */
+  commitBatchSize: number;
+  /** maxBytesPerPartition of the consumer: bounds a Kafka batch, so heartbeats keep flowing */
+  fetchMaxBytes: number;
+  recentLength: number;
+  topics: Topics;
+  connection: ConnectionConfig;
+}
+
+export function rankerConfig(env: NodeJS.ProcessEnv = process.env): RankerConfig {
+  const c = parseEnv(rankerShape, env);
+  const defaults = defaultThresholds(c.TIER_MODE);
+  const rules: TierRules = {
+    mode: c.TIER_MODE,
+    thresholdA: c.TIER_A_THRESHOLD ?? defaults.thresholdA,
+    thresholdB: c.TIER_B_THRESHOLD ?? defaults.thresholdB,
+    margin: c.HYSTERESIS_MARGIN,
+    minDwellMs: c.HYSTERESIS_MIN_DWELL_MS,
+  };
+  try {
+    validateRules(rules);
+  } catch (err) {
+    throw new ConfigError([{ variable: 'TIER_A_THRESHOLD/TIER_B_THRESHOLD', message: (err as Error).message }]);
+  }
+  const weights = c.RANKING_BASIS === 'composite' ? c.COMPOSITE_WEIGHTS : {};
+  return {
+    basis: c.RANKING_BASIS,
+    weights,
+    rules,
+    regions: c.REGION_SCOPES,
+    configVersion: configVersion({ basis: c.RANKING_BASIS, weights, rules, regions: c.REGION_SCOPES }),
+    prefix: c.REDIS_KEY_PREFIX,
+    groupId: c.KAFKA_GROUP_ID,
+    sessionTimeoutMs: c.KAFKA_SESSION_TIMEOUT_MS,
+    httpHost: c.HTTP_HOST,
+    httpPort: c.HTTP_PORT,
+    historyLength: c.HISTORY_LENGTH,
+    commitBatchSize: c.COMMIT_BATCH_SIZE,
+    fetchMaxBytes: c.FETCH_MAX_BYTES,
+    recentLength: c.RECENT_LENGTH,
+    topics: topicsFromEnv(env),
+    connection: connectionConfig(env),
+  };
+}

@@ -1,0 +1,182 @@
+import { DecodeError } from '@tierflow/shared/codec-errors';
+import type { Logger } from '@tierflow/shared/logger';
+import type { PartitionBatch } from '@tierflow/shared/partition-consumer';
+import type { SchemaCodec } from '@tierflow/shared/schema-codec';
+import type { Redis } from 'ioredis';
+import type { OutboxFlusher } from './outbox-flusher';
+import type { RankerConfig } from './ranker-config';
+import type { RankerMetrics } from './ranker-metrics';
+import { basisOf, type AggregateFields } from './ranking-basis';
+import type { RankStore } from './rank-store';
+import type { TierChange } from './tier-change';
+import { TierEngine, type RankUpdate } from './tier-engine';
+
+interface CustomerAggregate extends AggregateFields {
+  eventId: string;
+  customerId: string;
+  seq: number;
+}
+
+/**
+ * The ranker's batch handler: decode, look up regions, apply to the in-memory engine, commit
+ * the effects and the new offset to Redis in one MULTI, then flush the outbox to Kafka. The
+ * engine is (re)built from Redis whenever it may be behind: at assignment, and after any
+ * failed commit (the failed batch is then re-delivered and re-applied from the stored state).
+ */
+export class RankerService {
+  private engine: TierEngine | null = null;
+  private offset = -1;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly params: {
+      config: RankerConfig;
+      store: RankStore;
+      /** for profile look-ups (region) */
+      redis: Redis;
+      codec: SchemaCodec;
+      flusher: OutboxFlusher;
+      metrics: RankerMetrics;
+      logger: Logger;
+    },
+  ) {}
+
+  get loaded(): boolean {
+    return this.engine !== null;
+  }
+
+  /** The in-memory engine (null until loaded). */
+  get current(): TierEngine | null {
+    return this.engine;
+  }
+
+  /** Runs handler calls one at a time (batches, assignment checks). */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const p = this.queue.then(fn);
+    this.queue = p.catch(() => undefined);
+    return p;
+  }
+
+  /** On assignment: make sure the engine matches Redis, then re-send whatever the outbox holds. */
+  onPartitionStart(): Promise<void> {
+    return this.serial(() => this.startPartition());
+  }
+
+  handleBatch(batch: PartitionBatch): Promise<void> {
+    return this.serial(() => this.applyBatch(batch));
+  }
+
+  private async startPartition(): Promise<void> {
+    const stored = await this.params.store.readOffset();
+    if (!this.engine || stored !== this.offset) await this.rebuild();
+    await this.params.flusher.flush();
+  }
+
+  async rebuild(): Promise<void> {
+    const { config, store, metrics, logger } = this.params;
+    const started = performance.now();
+    const engine = new TierEngine({ rules: config.rules, configVersion: config.configVersion, regions: config.regions });
+    this.engine = null;
+    this.offset = await store.load(engine);
+    this.engine = engine;
+    const seconds = (performance.now() - started) / 1000;
+    metrics.rebuilds.inc();
+    metrics.rebuildSeconds.set(seconds);
+    metrics.population.set(engine.global.index.size);
+    logger.info({ customers: engine.customers.size, offset: this.offset, seconds }, 'index rebuilt from Redis');
+  }
+
+  private async applyBatch(batch: PartitionBatch): Promise<void> {
+    const { config, flusher } = this.params;
+    if (!this.engine) await this.rebuild();
+    if (batch.partition !== 0) {
+      throw Object.assign(new Error(`${batch.topic} must have one partition (got a batch of partition ${batch.partition})`), {
+        code: 'BAD_TOPIC',
+        retriable: false,
+      });
+    }
+    const messages = batch.messages.filter((m) => Number(m.offset) > this.offset);
+    // bounded commits: one MULTI per chunk keeps Redis calls and memory small
+    const size = config.commitBatchSize;
+    for (let i = 0; i < messages.length; i += size) await this.applyChunk(batch, messages.slice(i, i + size));
+    await flusher.flush();
+  }
+
+  private async applyChunk(batch: PartitionBatch, messages: PartitionBatch['messages']): Promise<void> {
+    const { config, store, metrics, codec } = this.params;
+    const engine = this.engine as TierEngine;
+    const timer = metrics.batchSeconds.startTimer();
+    const decoded: Array<{ offset: number; agg: CustomerAggregate | null; reason?: string }> = [];
+    for (const m of messages) {
+      try {
+        decoded.push({ offset: Number(m.offset), agg: await codec.decode<CustomerAggregate>(m.value) });
+      } catch (err) {
+        if (err instanceof DecodeError && err.retriable) throw err; // nothing applied yet: redelivered
+        decoded.push({ offset: Number(m.offset), agg: null, reason: (err as Error).message });
+      }
+    }
+    const regions = config.regions ? await this.regionsOf(decoded.flatMap((d) => (d.agg ? [d.agg.customerId] : []))) : null;
+    const events: TierChange[] = [];
+    const applied: number[] = [];
+    const rejected: string[] = [];
+    let eventTime = 0;
+    for (const d of decoded) {
+      if (!d.agg) {
+        rejected.push(JSON.stringify({ topic: batch.topic, partition: batch.partition, offset: d.offset, reason: d.reason }));
+        continue;
+      }
+      const a = d.agg;
+      const update: RankUpdate = {
+        customerId: a.customerId,
+        seq: a.seq,
+        eventTime: a.eventTime,
+        basis: basisOf(a, config.basis, config.weights),
+        region: regions?.get(a.customerId) ?? null,
+        causeEventId: a.eventId,
+      };
+      const out = engine.apply(update);
+      if (out === null) {
+        metrics.stale.inc();
+        continue;
+      }
+      metrics.applied.inc();
+      applied.push(engine.customers.handleOf(a.customerId) as number);
+      eventTime = a.eventTime;
+      for (const e of out) events.push(e);
+    }
+    const last = decoded[decoded.length - 1] as { offset: number };
+    try {
+      await store.commit(engine, {
+        expectedOffset: this.offset,
+        offset: last.offset,
+        applied,
+        dirty: engine.drainDirty(),
+        events,
+        eventTime,
+        rejected,
+      });
+    } catch (err) {
+      this.engine = null; // memory is ahead of Redis: rebuild before the redelivered batch
+      throw err;
+    }
+    this.offset = last.offset;
+    metrics.rejected.inc(rejected.length);
+    for (const e of events) metrics.tierChanges.inc({ scope_kind: e.scope === 'global' ? 'global' : 'region', direction: e.direction });
+    metrics.population.set(engine.global.index.size);
+    timer();
+  }
+
+  private async regionsOf(ids: string[]): Promise<Map<string, string | null>> {
+    const unique = [...new Set(ids)];
+    const pipe = this.params.redis.pipeline();
+    for (const id of unique) pipe.hget(`${this.params.config.prefix}profile:${id}`, 'region');
+    const res = (await pipe.exec()) ?? [];
+    const out = new Map<string, string | null>();
+    unique.forEach((id, i) => {
+      const [err, v] = res[i] ?? [null, null];
+      if (err) throw err;
+      out.set(id, (v as string | null) ?? null);
+    });
+    return out;
+  }
+}

@@ -1,0 +1,390 @@
+import { CustomerTable } from './customer-table';
+import {
+  GLOBAL_SCOPE,
+  ScopeRanking,
+  UNASSIGNED_REGION,
+  regionScopeName,
+} from './scope-ranking';
+import { tierChangeEventId, type TierChange, type TierChangeReason } from './tier-change';
+import {
+  TIERS,
+  dwellAllows,
+  nextPublished,
+  tierFromRank,
+  validateRules,
+  type TierCode,
+  type TierRules,
+} from './tier-rules';
+
+/** One customer's new basis, as derived from a CustomerAggregate. */
+export interface RankUpdate {
+  customerId: string;
+  /** the aggregate's per-customer seq; an update at or below the last one seen is ignored */
+  seq: number;
+  eventTime: number;
+  /** integer (minor units) */
+  basis: number;
+  /** region from the profile; empty or absent means 'unassigned' */
+  region?: string | null;
+  /** the aggregate's eventId (customerId:seq) */
+  causeEventId: string;
+}
+
+/** A (scope, customer) pair whose tier state changed, for the store to write. */
+export interface DirtyEntry {
+  scope: ScopeRanking;
+  handle: number;
+}
+
+type Op = 0 | 1 | 2;
+const OP_INSERT: Op = 0;
+const OP_REMOVE: Op = 1;
+const OP_MOVE: Op = 2;
+
+interface ApplyContext {
+  update: RankUpdate;
+  subject: number;
+  out: TierChange[];
+}
+
+/**
+ * Exact incremental Pareto tiers for a global scope and one scope per region. Each update
+ * is O(log N) plus O(log N) per customer whose tier changes: after an index change, only the
+ * ranks next to the old and new boundary positions can change tier, because every other
+ * customer's rank moves by at most one. Emits one TierChange per published-tier change.
+ * Pure: no I/O.
+ */
+export class TierEngine {
+  readonly customers = new CustomerTable();
+  readonly scopes: ScopeRanking[] = [];
+  private readonly scopeByName = new Map<string, ScopeRanking>();
+  private readonly before = new Float64Array(6);
+  private readonly mark: { stamp: Int32Array; now: number } = { stamp: new Int32Array(1024), now: 0 };
+  private candH = new Int32Array(64);
+  private candR = new Float64Array(64);
+  private nCand = 0;
+  private readonly collectFn = (h: number, _b: number, r: number) => this.collect(h, r);
+  private dirty: DirtyEntry[] = [];
+  readonly global: ScopeRanking;
+  private readonly hysteresis: boolean;
+
+  constructor(
+    readonly params: {
+      rules: TierRules;
+      configVersion: string;
+      /** keep per-region scopes (default true) */
+      regions?: boolean;
+      indexShape?: { leafCapacity?: number; fanout?: number };
+    },
+  ) {
+    validateRules(params.rules);
+    this.hysteresis = params.rules.margin > 0 || params.rules.minDwellMs > 0;
+    this.global = this.scope(GLOBAL_SCOPE);
+  }
+
+  get rules(): TierRules {
+    return this.params.rules;
+  }
+
+  /** The scope of this name, created empty on first use. */
+  scope(name: string): ScopeRanking {
+    let s = this.scopeByName.get(name);
+    if (!s) {
+      s = new ScopeRanking(name, name === GLOBAL_SCOPE ? 0 : 1, this.customers.ids, this.params.rules, this.params.indexShape);
+      s.ordinal = this.scopes.length;
+      this.scopes.push(s);
+      this.scopeByName.set(name, s);
+    }
+    return s;
+  }
+
+  findScope(name: string): ScopeRanking | undefined {
+    return this.scopeByName.get(name);
+  }
+
+  private regionScopeOf(region: string | null | undefined): ScopeRanking | null {
+    if (this.params.regions === false) return null;
+    return this.scope(regionScopeName(region && region.length > 0 ? region : UNASSIGNED_REGION));
+  }
+
+  /** Applies one update; returns its tier changes, or null when its seq is not new. */
+  apply(update: RankUpdate): TierChange[] | null {
+    if (!Number.isFinite(update.basis)) {
+      throw Object.assign(new Error(`basis of ${update.customerId} is not finite`), { code: 'BAD_INPUT', retriable: false });
+    }
+    const t = this.customers;
+    let h = t.handleOf(update.customerId);
+    if (h !== undefined && !(update.seq > (t.seq[h] as number))) return null;
+    const out: TierChange[] = [];
+    const target = this.regionScopeOf(update.region);
+    if (h === undefined) {
+      h = t.add(update.customerId);
+      const ctx: ApplyContext = { update, subject: h, out };
+      t.basis[h] = update.basis;
+      this.change(this.global, ctx, OP_INSERT, 0, update.basis);
+      if (target) {
+        t.region[h] = target.ordinal;
+        this.change(target, ctx, OP_INSERT, 0, update.basis);
+      }
+    } else {
+      const ctx: ApplyContext = { update, subject: h, out };
+      const oldBasis = t.basis[h] as number;
+      const newBasis = update.basis;
+      const current = (t.region[h] as number) >= 0 ? (this.scopes[t.region[h] as number] as ScopeRanking) : null;
+      t.basis[h] = newBasis;
+      if (oldBasis !== newBasis) {
+        this.change(this.global, ctx, OP_MOVE, oldBasis, newBasis);
+      }
+      if (current === target) {
+        if (current && oldBasis !== newBasis) {
+          this.change(current, ctx, OP_MOVE, oldBasis, newBasis);
+        }
+      } else {
+        if (current) this.change(current, ctx, OP_REMOVE, oldBasis, 0);
+        if (target) {
+          t.region[h] = target.ordinal;
+          this.change(target, ctx, OP_INSERT, 0, newBasis);
+        }
+      }
+    }
+    t.seq[h] = update.seq;
+    if (this.params.rules.minDwellMs > 0) this.releaseDwell({ update, subject: h, out });
+    return out;
+  }
+
+  /**
+   * Runs one index change in a scope and re-evaluates exactly the customers that can change
+   * tier: the subject, and the ranks in [min(k0, k1) - 1, max(k0, k1)] around each boundary.
+   */
+  private change(scope: ScopeRanking, ctx: ApplyContext, op: Op, oldBasis: number, newBasis: number): void {
+    const k0 = this.before;
+    k0.set(scope.bounds);
+    const subject = ctx.subject;
+    let subjectRank = -1;
+    if (op !== OP_INSERT) scope.remove(subject, oldBasis);
+    if (op !== OP_REMOVE) subjectRank = scope.insert(subject, newBasis);
+    const k1 = scope.computeBounds();
+    this.markNext();
+    this.nCand = 0;
+    const nBounds = this.params.rules.margin > 0 ? 6 : 2;
+    const idx = scope.index;
+    for (let j = 0; j < nBounds; j++) {
+      const a = k0[j] as number;
+      const b = k1[j] as number;
+      if (j >= 2 && a === k0[j - 2] && b === k1[j - 2]) continue;
+      const lo = Math.max(0, Math.min(a, b) - 1);
+      const hi = Math.min(idx.size - 1, Math.max(a, b));
+      if (lo <= hi) idx.forRange(lo, hi - lo + 1, this.collectFn);
+    }
+    if (subjectRank >= 0) this.collect(subject, subjectRank);
+    const n = this.nCand;
+    if (n > 1) this.sortCandidates(n);
+    const reason: TierChangeReason = op === OP_INSERT ? 'SCOPE_JOIN' : 'BASIS_CHANGE';
+    for (let c = 0; c < n; c++) {
+      const h = this.candH[c] as number;
+      this.evaluate(scope, h, this.candR[c] as number, ctx, h === subject ? reason : 'BOUNDARY_SHIFT');
+    }
+    if (op === OP_REMOVE) this.leave(scope, ctx);
+  }
+
+  private sortCandidates(n: number): void {
+    // insertion sort by rank: candidate lists are short
+    const hs = this.candH;
+    const rs = this.candR;
+    for (let i = 1; i < n; i++) {
+      const h = hs[i] as number;
+      const r = rs[i] as number;
+      let j = i - 1;
+      while (j >= 0 && (rs[j] as number) > r) {
+        hs[j + 1] = hs[j] as number;
+        rs[j + 1] = rs[j] as number;
+        j--;
+      }
+      hs[j + 1] = h;
+      rs[j + 1] = r;
+    }
+  }
+
+  private markNext(): void {
+    const m = this.mark;
+    if (m.stamp.length < this.customers.size) {
+      const s = new Int32Array(Math.max(m.stamp.length * 2, this.customers.size));
+      s.set(m.stamp);
+      m.stamp = s;
+    }
+    m.now++;
+  }
+
+  private collect(h: number, r: number): void {
+    if (this.mark.stamp[h] === this.mark.now) return;
+    this.mark.stamp[h] = this.mark.now;
+    if (this.nCand === this.candH.length) {
+      const hs = new Int32Array(this.candH.length * 2);
+      hs.set(this.candH);
+      const rs = new Float64Array(this.candR.length * 2);
+      rs.set(this.candR);
+      this.candH = hs;
+      this.candR = rs;
+    }
+    this.candH[this.nCand] = h;
+    this.candR[this.nCand] = r;
+    this.nCand++;
+  }
+
+  /** Recomputes one member's raw and published tier at rank r; emits when published changes. */
+  private evaluate(scope: ScopeRanking, h: number, r: number, ctx: ApplyContext, reason: TierChangeReason): void {
+    const t = this.customers;
+    const slot = scope.slot;
+    const k = scope.bounds;
+    const raw = tierFromRank(r, k[0] as number, k[1] as number);
+    const rawBefore = t.raw[slot][h] as TierCode;
+    const pub = t.pub[slot][h] as TierCode;
+    let target: TierCode = raw;
+    if (this.hysteresis) {
+      target = nextPublished(pub, tierFromRank(r, k[2] as number, k[3] as number), tierFromRank(r, k[4] as number, k[5] as number));
+    }
+    if (raw !== rawBefore) {
+      t.raw[slot][h] = raw;
+      this.dirty.push({ scope, handle: h });
+    } else if (h === ctx.subject) {
+      this.dirty.push({ scope, handle: h });
+    }
+    if (target === pub) {
+      if (scope.pending.size > 0) scope.pending.delete(h);
+      return;
+    }
+    const now = ctx.update.eventTime;
+    if (!dwellAllows(this.params.rules, t.pubAt[slot][h] as number, now)) {
+      scope.pending.set(h, (t.pubAt[slot][h] as number) + this.params.rules.minDwellMs);
+      return;
+    }
+    scope.pending.delete(h);
+    this.publish(scope, h, pub, target, now);
+    if (raw === rawBefore && h !== ctx.subject) this.dirty.push({ scope, handle: h });
+    ctx.out.push(this.event(scope, h, r, pub, target, reason, ctx));
+  }
+
+  private publish(scope: ScopeRanking, h: number, from: TierCode, to: TierCode, now: number): void {
+    const slot = scope.slot;
+    this.customers.pub[slot][h] = to;
+    this.customers.pubAt[slot][h] = now;
+    if (from < 2) scope.publishedCount[from] = (scope.publishedCount[from] as number) - 1;
+    if (to < 2) scope.publishedCount[to] = (scope.publishedCount[to] as number) + 1;
+  }
+
+  /** The subject left the scope: there it is C at once (no dwell: it is no longer a member). */
+  private leave(scope: ScopeRanking, ctx: ApplyContext): void {
+    const t = this.customers;
+    const h = ctx.subject;
+    const slot = scope.slot;
+    const pub = t.pub[slot][h] as TierCode;
+    t.raw[slot][h] = 2;
+    scope.pending.delete(h);
+    this.dirty.push({ scope, handle: h });
+    if (pub !== 2) {
+      this.publish(scope, h, pub, 2, ctx.update.eventTime);
+      ctx.out.push(this.event(scope, h, null, pub, 2, 'SCOPE_LEAVE', ctx));
+    }
+    t.pubAt[slot][h] = -Infinity;
+  }
+
+  /** Re-evaluates, in customerId order, the held-back changes whose dwell has elapsed. */
+  private releaseDwell(ctx: ApplyContext): void {
+    const now = ctx.update.eventTime;
+    for (const scope of this.scopes) {
+      if (scope.pending.size === 0) continue;
+      const due: number[] = [];
+      for (const [h, unlockAt] of scope.pending) if (unlockAt <= now) due.push(h);
+      if (due.length === 0) continue;
+      const ids = this.customers.ids;
+      due.sort((x, y) => ((ids[x] as string) < (ids[y] as string) ? -1 : 1));
+      for (const h of due) {
+        scope.pending.delete(h);
+        const r = scope.index.rankOf(h, this.customers.basis[h] as number);
+        this.evaluate(scope, h, r, { ...ctx, subject: -1 }, 'DWELL_ELAPSED');
+      }
+    }
+  }
+
+  private event(
+    scope: ScopeRanking,
+    h: number,
+    r: number | null,
+    from: TierCode,
+    to: TierCode,
+    reason: TierChangeReason,
+    ctx: ApplyContext,
+  ): TierChange {
+    const t = this.customers;
+    const idx = scope.index;
+    const k = scope.bounds;
+    const rules = this.params.rules;
+    const total = idx.total;
+    const customerId = t.idOf(h);
+    const kA = k[0] as number;
+    const kB = k[1] as number;
+    return {
+      eventId: tierChangeEventId(scope.name, customerId, ctx.update.causeEventId),
+      customerId,
+      scope: scope.name,
+      fromTier: TIERS[from],
+      toTier: TIERS[to],
+      direction: to < from ? 'UPGRADE' : 'DOWNGRADE',
+      reason,
+      rawTier: TIERS[t.raw[scope.slot][h] as TierCode],
+      rank: r === null ? null : r + 1,
+      populationSize: idx.size,
+      basisMinor: t.basis[h] as number,
+      cumulativeShareBefore: r === null ? null : total > 0 ? idx.prefixSum(r) / total : 0,
+      totalBasisMinor: total,
+      tierMode: rules.mode,
+      thresholdA: rules.thresholdA,
+      thresholdB: rules.thresholdB,
+      hysteresisMargin: rules.margin,
+      minDwellMs: rules.minDwellMs,
+      boundaryCountA: kA,
+      boundaryCountB: kB,
+      boundaryBasisA: kA > 0 ? idx.basisAt(kA - 1) : null,
+      boundaryBasisB: kB > 0 ? idx.basisAt(kB - 1) : null,
+      configVersion: this.params.configVersion,
+      eventTime: ctx.update.eventTime,
+      causeEventId: ctx.update.causeEventId,
+      causeCustomerId: ctx.update.customerId,
+    };
+  }
+
+  /** The (scope, customer) pairs changed since the last call, de-duplicated, in order. */
+  drainDirty(): DirtyEntry[] {
+    const d = this.dirty;
+    this.dirty = [];
+    const seen = new Set<number>();
+    const nScopes = this.scopes.length;
+    return d.filter((e) => {
+      const key = e.handle * nScopes + e.scope.ordinal;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  }
+
+  /** The exact (raw) tier of a member at its current rank: one O(log N) rank query. */
+  tierOfHandle(scope: ScopeRanking, h: number): TierCode {
+    const r = scope.index.rankOf(h, this.customers.basis[h] as number);
+    return tierFromRank(r, scope.bounds[0] as number, scope.bounds[1] as number);
+  }
+
+  /** Whether the customer (by handle) is ranked in the scope. */
+  isMember(scope: ScopeRanking, h: number): boolean {
+    return scope.slot === 0 || this.scopes[this.customers.region[h] as number] === scope;
+  }
+
+  /** A customer's state in a scope (for readers and tests); null when not a member. */
+  view(scopeName: string, customerId: string): { rank: number; raw: TierCode; published: TierCode } | null {
+    const scope = this.scopeByName.get(scopeName);
+    const h = this.customers.handleOf(customerId);
+    if (!scope || h === undefined) return null;
+    if (scope.slot === 1 && this.scopes[this.customers.region[h] as number] !== scope) return null;
+    const rank = scope.index.rankOf(h, this.customers.basis[h] as number);
+    return { rank, raw: this.customers.raw[scope.slot][h] as TierCode, published: this.customers.pub[scope.slot][h] as TierCode };
+  }
+}

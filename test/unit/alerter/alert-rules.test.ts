@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { alertsForChurnRisk, alertsForTierChange, defaultAlertRules } from '../../../services/alerter/src/alert-rules';
+import type { ChurnRiskInput, TierChangeInput } from '../../../services/alerter/src/alert-types';
+import { alerterConfigFromEnv } from '../../../services/alerter/src/alerter-config';
+import { backoffMs, statusRetriable } from '../../../services/alerter/src/retry-policy';
+import { signWebhook, verifyWebhook } from '../../../services/alerter/src/webhook-signature';
+
+const risk = (o: Partial<ChurnRiskInput> = {}): ChurnRiskInput => ({
+  eventId: 'churn:K:REVENUE_DECLINE:RAISED:K:2',
+  customerId: 'K',
+  signal: 'REVENUE_DECLINE',
+  status: 'RAISED',
+  severity: 'MEDIUM',
+  score: 0.5,
+  tier: 'A',
+  eventTime: 1,
+  strategy: 'develop',
+  explanation: [{ signal: 'REVENUE_DECLINE', active: true, summary: 'window revenue 50 vs 100 before' }],
+  ...o,
+});
+const change = (fromTier: string, toTier: string, scope = 'global'): TierChangeInput => ({
+  eventId: `${scope}|K|x`,
+  customerId: 'K',
+  scope,
+  fromTier,
+  toTier,
+  eventTime: 2,
+});
+const alice = { accountManager: 'alice@example.com', name: 'Kappa Ltd' };
+const nobody = { accountManager: null, name: null };
+
+describe('alert rules (care programme)', () => {
+  it("an A account's risk goes to its account manager, with the figures", () => {
+    const [a] = alertsForChurnRisk(risk(), alice, 'risk');
+    expect(a).toMatchObject({ alertId: 'churn:K:REVENUE_DECLINE:RAISED:K:2|churn-risk', kind: 'churn-risk', recipient: 'alice@example.com', severity: 'MEDIUM' });
+    expect(a?.summary).toContain('window revenue 50 vs 100 before');
+  });
+  it('an A account without a manager, and a B account, go to the key-account team; C none', () => {
+    expect(alertsForChurnRisk(risk(), nobody, 'risk')[0]?.recipient).toBe('key-account-team');
+    expect(alertsForChurnRisk(risk({ tier: 'B' }), alice, 'risk')[0]?.recipient).toBe('key-account-team');
+    expect(alertsForChurnRisk(risk({ tier: 'C' }), alice, 'risk')).toEqual([]);
+    expect(alertsForChurnRisk(risk({ tier: 'C', signal: 'TIER_DOWNGRADE' }), alice, 'risk')).toHaveLength(1);
+  });
+  it('RESOLVED becomes churn-resolved, or nothing when switched off', () => {
+    expect(alertsForChurnRisk(risk({ status: 'RESOLVED' }), alice, 'risk')[0]?.kind).toBe('churn-resolved');
+    expect(alertsForChurnRisk(risk({ status: 'RESOLVED' }), alice, 'risk', { ...defaultAlertRules, alertResolved: false })).toEqual([]);
+  });
+  it('upgrade into A asks to assign a manager; downgrade out of A asks for a review; others nothing', () => {
+    expect(alertsForTierChange(change('B', 'A'), nobody, 'tc')).toMatchObject([{ kind: 'assign-account-manager', recipient: 'key-account-team' }]);
+    expect(alertsForTierChange(change('A', 'B'), alice, 'tc')).toMatchObject([{ kind: 'review', recipient: 'alice@example.com' }]);
+    expect(alertsForTierChange(change('A', 'C'), nobody, 'tc')).toMatchObject([{ kind: 'review', recipient: 'key-account-team' }]);
+    expect(alertsForTierChange(change('B', 'C'), alice, 'tc')).toEqual([]);
+    expect(alertsForTierChange(change('C', 'B'), alice, 'tc')).toEqual([]);
+    expect(alertsForTierChange(change('B', 'A', 'region:north'), alice, 'tc')).toEqual([]);
+  });
+});
+
+describe('webhook signature, retry policy, config', () => {
+  it('signs timestamp.body with HMAC-SHA256 and verifies in constant time', () => {
+    const sig = signWebhook('s3cret-s3cret-123', '1700000000000', '{"a":1}');
+    expect(sig).toMatch(/^sha256=[0-9a-f]{64}$/);
+    expect(verifyWebhook('s3cret-s3cret-123', '1700000000000', '{"a":1}', sig)).toBe(true);
+    expect(verifyWebhook('s3cret-s3cret-123', '1700000000001', '{"a":1}', sig)).toBe(false);
+    expect(verifyWebhook('other-secret-1234', '1700000000000', '{"a":1}', sig)).toBe(false);
+    expect(verifyWebhook('s3cret-s3cret-123', '1700000000000', '{"a":2}', sig)).toBe(false);
+  });
+  it('backs off exponentially with a cap; retries 408, 429 and 5xx only', () => {
+    expect([1, 2, 3, 4, 5].map((n) => backoffMs(n, 100, 1_000))).toEqual([100, 200, 400, 800, 1_000]);
+    expect([500, 503, 408, 429].every(statusRetriable)).toBe(true);
+    expect([400, 401, 404, 422].some(statusRetriable)).toBe(false);
+  });
+  it('config: names a bad variable; WEBHOOK_SECRET is required with WEBHOOK_URL', () => {
+    expect(() => alerterConfigFromEnv({ WEBHOOK_MAX_ATTEMPTS: 'many' })).toThrow(/WEBHOOK_MAX_ATTEMPTS/);
+    expect(() => alerterConfigFromEnv({ WEBHOOK_URL: 'http://127.0.0.1:1/x' })).toThrow(/WEBHOOK_SECRET/);
+    const c = alerterConfigFromEnv({ WEBHOOK_URL: 'http://127.0.0.1:1/x', WEBHOOK_SECRET: 'abcdefghijklmnop', ALERT_MANAGER_TIERS: 'A,B' });
+    expect(c.webhook).toMatchObject({ url: 'http://127.0.0.1:1/x' });
+    expect(c.rules.managerTiers).toEqual(['A', 'B']);
+    expect(alerterConfigFromEnv({}).webhook).toBeNull();
+  });
+});

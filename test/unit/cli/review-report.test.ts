@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import type { PopulationSummary, TopRow } from '../../../services/dashboard/src/dashboard-data';
+import { analyseReview } from '../../../services/cli/src/review/review-analysis';
+import type { ReviewData } from '../../../services/cli/src/review/review-data';
+import { reviewHtml } from '../../../services/cli/src/review/review-html';
+import { reviewMarkdown } from '../../../services/cli/src/review/review-markdown';
+
+const summary: PopulationSummary = {
+  scope: 'global', customers: 10, totalBasisMinor: 100_000, available: true, asOf: Date.UTC(2026, 5, 1),
+  tiers: [
+    { tier: 'A', customers: 2, basisMinor: 80_000, share: 0.8 },
+    { tier: 'B', customers: 3, basisMinor: 15_000, share: 0.15 },
+    { tier: 'C', customers: 5, basisMinor: 5_000, share: 0.05 },
+  ],
+  concentration: { top20Share: 0.8, gini: 0.71, lorenz: [[0.1, 0.5], [0.2, 0.8], [0.5, 0.95], [1, 1]] },
+  boundaries: { aMinBasisMinor: 30_000, bMinBasisMinor: 4_000, aThreshold: 0.8, bThreshold: 0.95 },
+};
+const top = (rank: number, id: string, tier: 'A' | 'B' | 'C', growth: number | null): TopRow => ({
+  rank, customerId: id, name: `Name ${id}`, region: 'north', tier, basisMinor: 1000 * (10 - rank), cumulativeShare: 0, currentRevenueMinor: 100,
+  previousRevenueMinor: 100, growth, trend: growth === null ? null : growth < 0 ? 'down' : 'up',
+});
+const change = (id: string, from: string, to: string, t: number, scope = 'global') => ({
+  customerId: id, scope, fromTier: from, toTier: to, direction: from < to ? 'DOWNGRADE' : 'UPGRADE', reason: 'BASIS_CHANGE', rank: 3, basisMinor: 500, eventTime: t,
+});
+const risk = (id: string, signal: string, status: string, t: number, tier = 'A') => ({
+  customerId: id, signal, status, severity: 'HIGH', score: 0.8, tier, eventTime: t, strategy: 'develop-and-defend', summary: null,
+});
+
+const data: ReviewData = {
+  scope: 'global', generatedAt: Date.UTC(2026, 5, 2), periodStart: Date.UTC(2026, 4, 1), periodEnd: Date.UTC(2026, 5, 1), currency: 'USD',
+  summary,
+  top: [top(1, 'K1', 'A', 0.1), top(2, 'K2', 'A', -0.5), top(3, 'K3', 'B', -0.1), top(4, 'K4', 'C', -0.9)],
+  tierChanges: [change('K2', 'A', 'B', 3), change('K9', 'B', 'A', 4), change('K8', 'C', 'B', 5), change('K7', 'A', 'B', 6, 'region:north')],
+  churnRisks: [
+    risk('K2', 'REVENUE_DECLINE', 'RAISED', 1),
+    risk('K5', 'INACTIVITY', 'RAISED', 1),
+    risk('K5', 'INACTIVITY', 'RESOLVED', 2),
+    risk('K6', 'INACTIVITY', 'RAISED', 1, 'C'),
+  ],
+};
+
+describe('review analysis', () => {
+  it('finds churning key accounts (a resolved signal no longer counts), declining top accounts and tier movements', () => {
+    const f = analyseReview(data);
+    expect(f.churning.map((c) => c.customerId)).toEqual(['K2']);
+    expect(f.declining.map((d) => d.customerId)).toEqual(['K2']);
+    expect(f.movements).toEqual({ upgrades: 2, downgrades: 1, byPath: [{ path: 'A→B', count: 1 }, { path: 'B→A', count: 1 }, { path: 'C→B', count: 1 }] });
+    expect(f.lostKeyAccounts.map((c) => c.customerId)).toEqual(['K2']);
+    expect(f.newKeyAccounts.map((c) => c.customerId)).toEqual(['K9']);
+  });
+});
+
+describe('review renderers', () => {
+  it('writes Markdown with the concentration table, churn answer and movements', () => {
+    const md = reviewMarkdown(data);
+    expect(md).toContain('# Key-account review — global');
+    expect(md).toContain('| A | 2 | 800.00 USD | 80.0% |');
+    expect(md).toContain('The top 20% of customers hold 80.0% of it; Gini 0.710.');
+    expect(md).toContain('1 key customers have active churn signals:');
+    expect(md).toContain('| K2 | A | 0.80 | REVENUE_DECLINE (HIGH) | develop-and-defend |');
+    expect(md).toContain('2 upgrades and 1 downgrades in global during the period.');
+    expect(md).toContain('### Left tier A');
+  });
+
+  it('writes self-contained HTML with inline SVG charts and escaped text', () => {
+    const html = reviewHtml({ ...data, top: [{ ...top(1, 'K1', 'A', 0.1), name: '<script>x</script>' }] });
+    expect(html).toMatch(/^<!doctype html>/);
+    expect(html).toContain('aria-label="Lorenz curve"');
+    expect(html).toContain('aria-label="tier distribution"');
+    expect(html).toContain('&lt;script&gt;x&lt;/script&gt;');
+    expect(html).not.toContain('<script>x</script>');
+    expect(html).toContain('<th>Tier</th>');
+  });
+});
