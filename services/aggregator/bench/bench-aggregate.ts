@@ -8,7 +8,6 @@
  * apply, the outbox and the customer.aggregates output). Last line: one JSON object.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { connectionConfig } from '@tierflow/shared/connection-config';
 import { SchemaCodec } from '@tierflow/shared/schema-codec';
@@ -16,20 +15,8 @@ import { dropPrefix, pipelineFixture, toMessage, waitApplied } from '../../../te
 import { deleteTopics, produce, testKafka, topicEnd } from '../../../test/support/kafka-io';
 import { startService } from '../../../test/support/service-process';
 import { generateTransactions } from '../../../test/support/transaction-fixtures';
-
-/** Bytes Redis reports (MEMORY USAGE) for every key under the prefix: state, buckets, de-dup, meta. */
-async function prefixBytes(r: Redis, prefix: string): Promise<number> {
-  let cursor = '0';
-  let total = 0;
-  do {
-    const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 2000);
-    const pipeline = r.pipeline();
-    for (const k of keys) pipeline.memory('USAGE', k, 'SAMPLES', '0');
-    for (const [, v] of (await pipeline.exec()) ?? []) total += Number(v ?? 0);
-    cursor = next;
-  } while (cursor !== '0');
-  return total;
-}
+import { prefixBytes } from '../../../test/support/redis-memory';
+import { peakRssMb } from '../../../test/bench/process-memory';
 
 const TOTAL = Number(process.env.BENCH_TRANSACTIONS ?? 1_000_000);
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 100_000);
@@ -71,18 +58,9 @@ try {
   const service = await startService('aggregator', f.envFor('aggregator'));
   await service.ready();
   const start = Date.now();
-  let peakRss = 0;
-  const sampler = setInterval(() => {
-    try {
-      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${service.child.pid}/status`, 'utf8'));
-      if (m) peakRss = Math.max(peakRss, Number(m[1]) / 1024);
-    } catch {
-      /* the process is gone */
-    }
-  }, 200);
   await waitApplied(redis, f.prefix, f.topics.transactions, kafka, 900_000);
   const seconds = (Date.now() - start) / 1000;
-  clearInterval(sampler);
+  const peakRss = peakRssMb(service.child.pid);
   const metrics = await fetch(`http://127.0.0.1:${service.port}/metrics`).then((r) => r.text());
   await service.stop();
   const redisBytes = await prefixBytes(redis, f.prefix);

@@ -13,8 +13,8 @@ import { findConflicts } from './conflict-precheck';
 import type { TransactionEvent } from './transaction-event';
 import { validateTransaction, type ValidationRules } from './transaction-validation';
 
-/** Largest number of events in one script call (keeps Lua's unpack well inside its stack). */
-export const MAX_EVENTS_PER_CALL = 2_000;
+/** Largest number of events in one script call: short calls keep Redis answering other clients. */
+export const MAX_EVENTS_PER_CALL = 1_000;
 
 export interface TransactionHandlerDeps {
   redis: Redis;

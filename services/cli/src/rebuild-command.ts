@@ -8,7 +8,7 @@ import { createRedis } from '@tierflow/shared/redis-client';
 import { topicsFromEnv } from '@tierflow/shared/topics';
 import { dashboardConfig } from '@tierflow/dashboard/dashboard-config';
 import { flagBool, parseArgs } from './cli-args';
-import { activeGroups, pipelineGroups, recreateDerivedTopics, wipePrefix } from './rebuild/pipeline-reset';
+import { activeGroups, deleteGroups, pipelineGroups, recreateDerivedTopics, wipePrefix } from './rebuild/pipeline-reset';
 import { aggregatorProgress, rankerProgress, type Progress } from './rebuild/rebuild-progress';
 import { partitionShape } from './simulate-command';
 import { repoRoot, stackLayout } from './stack/stack-layout';
@@ -62,7 +62,7 @@ export async function rebuildCommand(args: string[]): Promise<number> {
     const recreated = await recreateDerivedTopics(admin, topics, TRANSACTIONS_PARTITIONS);
     say(`recreated ${recreated.length > 0 ? recreated.join(', ') : 'the derived topics'}`);
     if (groups.length > 0) {
-      await admin.deleteGroups(groups);
+      await deleteGroups(admin, groups);
       say(`deleted consumer groups ${groups.join(', ')}: the services start again from the earliest offsets`);
     }
     const env = { ...process.env, TIME_MODE: process.env.TIME_MODE ?? 'replay', KAFKA_BROKERS: connection.kafkaBrokers.join(','), SCHEMA_REGISTRY_URL: connection.registryUrl, REDIS_URL: connection.redisUrl };
@@ -75,9 +75,9 @@ export async function rebuildCommand(args: string[]): Promise<number> {
       services.push(startService({ name: s.name, entry: s.entry, repoRoot, logDir, env: serviceEnv(s.name, env) }));
     }
     say(`reprocessing with ${services.map((s) => s.name).join(', ')} (logs in ${path.relative(process.cwd(), logDir)})`);
-    const bars = new MultiBar({ format: '{name} |{bar}| {value}/{total} records', hideCursor: true, clearOnComplete: false }, Presets.shades_classic);
-    const aggBar = bars.create(1, 0, { name: 'aggregator'.padEnd(10) });
-    const rankBar = bars.create(1, 0, { name: 'ranker'.padEnd(10) });
+    const bars = new MultiBar({ hideCursor: true, clearOnComplete: false }, Presets.shades_classic);
+    const aggBar = bars.create(1, 0, {}, { format: `aggregator |{bar}| {value}/{total} ${topics.transactions} records applied` });
+    const rankBar = bars.create(1, 0, {}, { format: `ranker     |{bar}| {value}/{total} ${topics.aggregates} records ranked` });
     const update = (bar: typeof aggBar, p: Progress) => {
       bar.setTotal(Math.max(1, p.total));
       bar.update(Math.min(p.done, p.total));

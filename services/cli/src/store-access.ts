@@ -18,6 +18,7 @@ export function openStore(): { store: DashboardStore; redis: Redis; keyPrefix: s
     redis,
     keyPrefix: config.keyPrefix,
     transactionsPartitions: config.transactionsPartitions,
+    aggregateContext: config.aggregateContext,
     rank: createRankerView({ redis, keyPrefix: config.keyPrefix }),
   });
   return { store, redis, keyPrefix: config.keyPrefix, close: () => redis.disconnect() };

@@ -63,20 +63,22 @@ export interface CardCore {
   asOf: number | null;
 }
 
-const num = (h: Record<string, string> | null, field: string): number | null => {
+type Fields = Record<string, string | number> | null;
+
+const num = (h: Fields, field: string): number | null => {
   const raw = h?.[field];
   if (raw === undefined || raw === '') return null;
   const n = Number(raw);
   return Number.isFinite(n) ? n : null;
 };
-const str = (h: Record<string, string> | null, field: string): string | null => {
+const str = (h: Fields, field: string): string | null => {
   const raw = h?.[field];
-  return raw === undefined || raw === '' ? null : raw;
+  return raw === undefined || raw === '' ? null : String(raw);
 };
 
 const margin = (revenue: number, profit: number): number | null => (revenue > 0 ? profit / revenue : null);
 
-function figures(h: Record<string, string> | null, revenue: string, profit: string, count: string): MoneyFigures {
+function figures(h: Fields, revenue: string, profit: string, count: string): MoneyFigures {
   const r = num(h, revenue) ?? 0;
   const p = num(h, profit) ?? 0;
   return { revenueMinor: r, profitMinor: p, margin: margin(r, p), count: num(h, count) ?? 0 };

@@ -8,6 +8,10 @@ export const dashboardShape = {
   DASHBOARD_API_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),
   REDIS_KEY_PREFIX: z.string().default('tf:'),
   TRANSACTIONS_PARTITIONS: envInt(6, 1, 1024),
+  // as the aggregator is configured (its variables, its defaults)
+  REPORTING_CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as USD').default('USD'),
+  CURRENT_WINDOW_DAYS: envInt(30, 1, 3650),
+  RANKING_WINDOW_DAYS: envInt(90, 1, 3650),
   /** how many recent tier changes and churn risks the feed keeps and replays to new clients */
   DASHBOARD_FEED_SIZE: envInt(200, 1, 10_000),
 };
@@ -19,6 +23,7 @@ export interface DashboardConfig {
   keyPrefix: string;
   transactionsPartitions: number;
   feedSize: number;
+  aggregateContext: { currency: string; currentWindowDays: number; rankingWindowDays: number };
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -47,5 +52,6 @@ export function dashboardConfig(env: NodeJS.ProcessEnv = process.env): Dashboard
     keyPrefix: c.REDIS_KEY_PREFIX,
     transactionsPartitions: c.TRANSACTIONS_PARTITIONS,
     feedSize: c.DASHBOARD_FEED_SIZE,
+    aggregateContext: { currency: c.REPORTING_CURRENCY, currentWindowDays: c.CURRENT_WINDOW_DAYS, rankingWindowDays: c.RANKING_WINDOW_DAYS },
   };
 }

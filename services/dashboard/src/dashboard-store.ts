@@ -1,4 +1,5 @@
 import type { Redis } from '@tierflow/shared/redis-client';
+import type { AggregateContext } from '@tierflow/aggregator/aggregate-row';
 import { readChurnState } from '@tierflow/churn-watch/churn-state-reader';
 import { customerStanding } from '@tierflow/churn-watch/strategy/customer-standing';
 import { readAggregates, readAggregatorRecord } from './aggregator-reader';
@@ -18,9 +19,15 @@ export class DashboardStore implements DashboardData {
       rank: RankView;
       keyPrefix: string;
       transactionsPartitions: number;
+      /** the deployment's reporting currency and window lengths (as the aggregator is configured) */
+      aggregateContext: AggregateContext;
       now?: () => number;
     },
   ) {}
+
+  private reader() {
+    return { redis: this.p.redis, prefix: this.p.keyPrefix, partitions: this.p.transactionsPartitions, ctx: this.p.aggregateContext };
+  }
 
   async ready(): Promise<boolean> {
     return (await this.p.redis.ping()) === 'PONG';
@@ -63,7 +70,7 @@ export class DashboardStore implements DashboardData {
   async top(scope: Scope, limit: number): Promise<TopRow[]> {
     const positions = await this.p.rank.top(scopeName(scope), limit);
     const ids = positions.map((x) => x.customerId);
-    const aggregates = await readAggregates({ redis: this.p.redis, prefix: this.p.keyPrefix, partitions: this.p.transactionsPartitions, customerIds: ids });
+    const aggregates = await readAggregates({ ...this.reader(), customerIds: ids });
     const pipe = this.p.redis.pipeline();
     for (const id of ids) pipe.hmget(`${this.p.keyPrefix}profile:${id}`, 'name', 'region');
     const profiles = (await pipe.exec()) ?? [];
@@ -90,9 +97,9 @@ export class DashboardStore implements DashboardData {
   }
 
   async card(customerId: string, scope: Scope): Promise<CustomerCard | null> {
-    const { redis, keyPrefix, transactionsPartitions } = this.p;
+    const { redis, keyPrefix } = this.p;
     const now = (this.p.now ?? Date.now)();
-    const rec = await readAggregatorRecord({ redis, prefix: keyPrefix, partitions: transactionsPartitions, customerId });
+    const rec = await readAggregatorRecord({ ...this.reader(), customerId });
     const core = buildCardCore(customerId, rec, now);
     if (!core) return null;
     const name = scopeName(scope);

@@ -25,6 +25,7 @@ const feed = new LiveFeed({
 });
 const store = new DashboardStore({
   redis, keyPrefix: config.keyPrefix, transactionsPartitions: config.transactionsPartitions,
+  aggregateContext: config.aggregateContext,
   rank: createRankerView({ redis, keyPrefix: config.keyPrefix }),
 });
 const app = createHttpServer({

@@ -165,12 +165,15 @@ async function main(): Promise<void> {
     rebuildSeconds = (performance.now() - rebuildStarted) / 1000;
     const k = rebuilt.global.bounds;
     const same = rebuilt.global.index.size === N && k[0] === engine.global.bounds[0] && k[1] === engine.global.bounds[1];
-    const sample = Math.floor(rnd() * N);
-    const rank = rebuilt.global.index.rankOf(sample, rebuilt.customers.basis[sample] as number);
-    log(
-      `rebuild from Redis: ${rebuildSeconds.toFixed(2)} s, same boundaries: ${same}, ` +
-        `sample tier ${tierFromRank(rank, k[0] as number, k[1] as number)} = ${want[sample]}`,
-    );
+    // every customer's tier in the rebuilt index equals the brute force (handles differ: by id)
+    let rebuiltWrong = 0;
+    for (let h = 0; h < N; h++) {
+      const rh = rebuilt.customers.handleOf(ids[h] as string) as number;
+      const rank = rebuilt.global.index.rankOf(rh, rebuilt.customers.basis[rh] as number);
+      if (tierFromRank(rank, k[0] as number, k[1] as number) !== want[h]) rebuiltWrong++;
+    }
+    log(`rebuild from Redis: ${rebuildSeconds.toFixed(2)} s, same boundaries: ${same}, ${rebuiltWrong} tiers differ`);
+    if (!same || rebuiltWrong > 0) process.exitCode = 1;
   } finally {
     await store.destroy();
     redis.disconnect();

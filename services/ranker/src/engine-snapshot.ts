@@ -73,7 +73,11 @@ export function restoreEngine(engine: TierEngine, snapshots: Iterable<CustomerSn
 }
 
 /** Streaming restore: add snapshots as they are read (no array of all of them), then finish. */
-export function beginRestore(engine: TierEngine): { add: (s: CustomerSnapshot) => void; finish: () => void } {
+export function beginRestore(engine: TierEngine): {
+  add: (s: CustomerSnapshot) => void;
+  addEncoded: (customerId: string, text: string) => void;
+  finish: () => void;
+} {
   const t = engine.customers;
   if (t.size > 0) throw Object.assign(new Error('restore needs a fresh engine'), { code: 'NOT_EMPTY', retriable: false });
   const members = new Map<ScopeRanking, number[]>();
@@ -91,6 +95,35 @@ export function beginRestore(engine: TierEngine): { add: (s: CustomerSnapshot) =
     join(engine.global, h);
     if (regions) {
       const scope = engine.scope(regionScopeName(s.region ?? 'unassigned'));
+      t.region[h] = scope.ordinal;
+      join(scope, h);
+    }
+  };
+  /** Parses encodeSnapshot's text straight into the table (the fast path of a rebuild). */
+  const addEncoded = (customerId: string, text: string) => {
+    if (t.handleOf(customerId) !== undefined) return; // HSCAN may return a field twice
+    const cut: number[] = [];
+    let from = 0;
+    for (let i = 0; i < 8; i++) {
+      const at = text.indexOf('|', from);
+      if (at < 0) {
+        throw Object.assign(new Error(`bad ranker record for ${customerId}: ${text}`), { code: 'BAD_SNAPSHOT', retriable: false });
+      }
+      cut.push(at);
+      from = at + 1;
+    }
+    const part = (i: number) => text.slice(i === 0 ? 0 : (cut[i - 1] as number) + 1, cut[i]);
+    const h = t.add(customerId);
+    t.seq[h] = Number(part(0));
+    t.basis[h] = Number(part(1));
+    for (const slot of [0, 1] as const) {
+      const base = slot * 3 + 2;
+      t.setTiers(h, slot, code(part(base)), code(part(base + 1)), parseTime(part(base + 2)));
+    }
+    join(engine.global, h);
+    if (regions) {
+      const region = text.slice((cut[7] as number) + 1);
+      const scope = engine.scope(regionScopeName(region === '' ? 'unassigned' : region));
       t.region[h] = scope.ordinal;
       join(scope, h);
     }
@@ -119,7 +152,7 @@ export function beginRestore(engine: TierEngine): { add: (s: CustomerSnapshot) =
       countAndPend(engine, scope, hs);
     }
   };
-  return { add, finish };
+  return { add, addEncoded, finish };
 }
 
 function countAndPend(engine: TierEngine, scope: ScopeRanking, ordered: Int32Array): void {

@@ -88,7 +88,12 @@ export class RankStore {
   async load(engine: TierEngine): Promise<number> {
     const offset = await this.readOffset();
     const restore = beginRestore(engine);
-    for await (const chunk of this.snapshots()) for (const s of chunk) restore.add(s);
+    let cursor = '0';
+    do {
+      const [next, flat] = await this.params.redis.hscan(this.keys.customers, cursor, 'COUNT', 20_000);
+      cursor = next;
+      for (let i = 0; i + 1 < flat.length; i += 2) restore.addEncoded(flat[i] as string, flat[i + 1] as string);
+    } while (cursor !== '0');
     restore.finish();
     return offset;
   }

@@ -10,6 +10,7 @@ let dash: Awaited<ReturnType<typeof startDashboard>>;
 let stopProducer: () => Promise<void>;
 
 beforeAll(async () => {
+  await h.createTopics();
   h.startService('aggregator');
   h.startService('ranker');
   const seeded = await seedSimulation(h, { customers: 40, historyDays: 45, seed: 11 });

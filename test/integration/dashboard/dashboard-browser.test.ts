@@ -19,6 +19,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
+  await h.createTopics();
   h.startService('aggregator');
   h.startService('ranker');
   if (PipelineHarness.serviceExists('churn-watch')) h.startService('churn-watch');

@@ -57,7 +57,9 @@ export async function startDashboard(h: PipelineHarness, opts: { apiToken?: stri
   const codec = new SchemaCodec({ registryUrl: h.connection.registryUrl });
   const hub = new FeedHub(200);
   const feed = new LiveFeed({ kafka: h.kafka, codec, redis: h.redis, hub, logger: h.logger, keyPrefix: h.prefix, topics: h.topics, transactionsPartitions: 6, backfill: 200 });
-  const store = new DashboardStore({ redis: h.redis, keyPrefix: h.prefix, transactionsPartitions: 6, rank: createRankerView({ redis: h.redis, keyPrefix: h.prefix }) });
+  const store = new DashboardStore({
+    redis: h.redis, keyPrefix: h.prefix, transactionsPartitions: 6,
+    aggregateContext: { currency: 'USD', currentWindowDays: 30, rankingWindowDays: 90 }, rank: createRankerView({ redis: h.redis, keyPrefix: h.prefix }) });
   const app = createHttpServer({
     data: { summary: (s) => store.summary(s), top: (s, n) => store.top(s, n), card: (id, s) => store.card(id, s), scopes: () => store.scopes(), ready: async () => feed.ready && (await store.ready()) },
     hub,

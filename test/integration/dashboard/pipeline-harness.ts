@@ -7,6 +7,7 @@ import { connectionConfig } from '@tierflow/shared/connection-config';
 import { createKafka } from '@tierflow/shared/kafka-client';
 import { createLogger } from '@tierflow/shared/logger';
 import { createRedis, type Redis } from '@tierflow/shared/redis-client';
+import { ensureTopics, pipelineTopicSpecs } from '@tierflow/shared/topic-setup';
 import { topicsWithSuffix, type Topics } from '@tierflow/shared/topics';
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -42,6 +43,17 @@ export class PipelineHarness {
       TIME_MODE: 'replay',
       ...extra,
     };
+  }
+
+  /** Creates the pipeline's topics (as docs/contracts.md shapes them) before any service starts. */
+  async createTopics(): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      await ensureTopics(admin, pipelineTopicSpecs(this.topics, 6));
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   static serviceExists(name: string): boolean {

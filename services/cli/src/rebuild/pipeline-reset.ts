@@ -93,3 +93,27 @@ export async function recreateDerivedTopics(admin: Admin, topics: Topics, transa
     await new Promise((r) => setTimeout(r, 500));
   }
 }
+
+/**
+ * Deletes the groups, so the services start again from the earliest offsets. A group that is
+ * already gone is fine; one that is not empty yet (members just left) is retried for a while.
+ */
+export async function deleteGroups(admin: Admin, groups: string[]): Promise<void> {
+  let pending = [...groups];
+  const deadline = Date.now() + 60_000;
+  while (pending.length > 0) {
+    try {
+      await admin.deleteGroups(pending);
+      return;
+    } catch (err) {
+      const failures = (err as { groups?: Array<{ groupId: string; error?: { type?: string; message?: string } }> }).groups ?? [];
+      if (failures.length === 0) throw err;
+      const retry = failures.filter((f) => f.error?.type !== 'GROUP_ID_NOT_FOUND');
+      if (retry.length > 0 && Date.now() > deadline) {
+        throw new Error(`could not delete consumer groups: ${retry.map((f) => `${f.groupId} (${f.error?.type ?? f.error?.message ?? 'unknown'})`).join(', ')}`);
+      }
+      pending = retry.map((f) => f.groupId);
+      if (pending.length > 0) await new Promise((r) => setTimeout(r, 1_000));
+    }
+  }
+}

@@ -54,6 +54,9 @@ export function startRedis(layout: StackLayout): number {
       '--save', '',
       '--daemonize', 'no',
       '--protected-mode', 'yes',
+      // a script call is atomic however long it runs; on a 2-core machine shared with Kafka and
+      // the services a large batch can take seconds, and other clients should wait, not fail
+      '--busy-reply-threshold', '20000',
     ],
     { cwd: layout.redisData },
   );

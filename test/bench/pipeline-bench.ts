@@ -1,0 +1,212 @@
+/**
+ * npm run bench: the whole pipeline (transactions -> aggregator -> customer.aggregates -> ranker
+ * -> customer.tier-changes) on the real local stack. Measures in one run:
+ *  1. sustained throughput for 1,000,000 transactions over 100,000 customers, and the
+ *     consume-and-decode-only ceiling of the same topic;
+ *  2. rebuild: state and derived topics reset, everything reprocessed from the earliest offsets;
+ *  3. latency from a transaction's produce time to the tier-change it causes, at a steady
+ *     5,000 transactions/s for 60 s (live mode);
+ *  4. peak memory of each service, Redis bytes per customer, and a CPU profile of the
+ *     aggregator's hot path.
+ * Writes a table (stderr) and bench-results/pipeline.json; the last line is one JSON object.
+ */
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { Partitioners, type Kafka } from 'kafkajs';
+import avro from 'avsc';
+import { connectionConfig } from '@tierflow/shared/connection-config';
+import { SchemaCodec } from '@tierflow/shared/schema-codec';
+import { readSchemaFile } from '@tierflow/shared/schema-files';
+import { ensureTopics, pipelineTopicSpecs } from '@tierflow/shared/topic-setup';
+import { dropPrefix, PARTITIONS, pipelineFixture, toMessage, waitApplied } from '../support/aggregator-harness';
+import { deleteTopics, produce, testKafka } from '../support/kafka-io';
+import { waitRanked } from '../support/pipeline-harness';
+import { prefixBytes } from '../support/redis-memory';
+import { startService, type ServiceProcess } from '../support/service-process';
+import { generateTransactions, prng } from '../support/transaction-fixtures';
+import { summariseCpuProfile } from './cpu-profile-summary';
+import { peakRssMb } from './process-memory';
+
+const TOTAL = Number(process.env.BENCH_TRANSACTIONS ?? 1_000_000);
+const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 100_000);
+const RATE = Number(process.env.BENCH_RATE ?? 5_000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
+const outDir = path.resolve('bench-results');
+const profileDir = path.join(outDir, `profile-${Date.now()}`);
+mkdirSync(profileDir, { recursive: true });
+const log = (msg: string) => process.stderr.write(`${msg}\n`);
+
+const kafka = testKafka();
+const redis = new Redis(connectionConfig().redisUrl);
+type Fixture = Awaited<ReturnType<typeof pipelineFixture>>;
+
+async function startPipeline(f: Fixture, extra: Record<string, string>, profile = false): Promise<ServiceProcess[]> {
+  const aggregator = await startService('aggregator', f.envFor('aggregator', { ...extra, ...(profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {}) }));
+  const ranker = await startService('ranker', f.envFor('ranker', extra));
+  await Promise.all([aggregator.ready(), ranker.ready()]);
+  return [aggregator, ranker];
+}
+
+async function runToEnd(f: Fixture, services: ServiceProcess[]): Promise<{ seconds: number; rss: Record<string, number> }> {
+  const started = Date.now();
+  await waitApplied(redis, f.prefix, f.topics.transactions, kafka, 1_800_000);
+  await waitRanked(redis, f.prefix, f.topics.aggregates, kafka, 1_800_000);
+  const seconds = (Date.now() - started) / 1000 - 2; // waitRanked confirms over 4 polls of 0.5 s
+  const rss = Object.fromEntries(services.map((s) => [s.name, peakRssMb(s.child.pid)]));
+  for (const s of services) await s.stop();
+  return { seconds, rss };
+}
+
+async function ceiling(topic: string): Promise<number> {
+  const codec = new SchemaCodec({ registryUrl: connectionConfig().registryUrl });
+  const consumer = kafka.consumer({ groupId: `bench-ceiling-${randomUUID()}`, maxBytesPerPartition: 2 * 1024 * 1024, maxWaitTimeInMs: 100 });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  let n = 0;
+  let first = 0;
+  const seconds = await new Promise<number>((resolve) => {
+    void consumer.run({
+      partitionsConsumedConcurrently: PARTITIONS,
+      eachBatch: async ({ batch }) => {
+        if (first === 0) first = Date.now();
+        for (const m of batch.messages) await codec.decode(m.value);
+        n += batch.messages.length;
+        if (n >= TOTAL) resolve((Date.now() - first) / 1000);
+      },
+    });
+  });
+  await consumer.disconnect();
+  return TOTAL / seconds;
+}
+
+/** Steady load at RATE/s with occurredAt = produce time; latency = tier change seen - that time. */
+async function latencyRun(k: Kafka): Promise<{ p50: number; p99: number; max: number; samples: number }> {
+  const f = await pipelineFixture(k);
+  const services = await startPipeline(f, { TIME_MODE: 'live' });
+  const aggType = avro.Type.forSchema(JSON.parse(await readSchemaFile('CustomerAggregate.avsc')));
+  const tierType = avro.Type.forSchema(JSON.parse(await readSchemaFile('TierChange.avsc')));
+  const lastActivity = new Map<string, { lastActivityAt: number; eventTime: number }>();
+  const latencies: number[] = [];
+  const pending: { cause: string; seenAt: number }[] = [];
+  const consumer = k.consumer({ groupId: `bench-latency-${randomUUID()}`, maxWaitTimeInMs: 20 });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [f.topics.aggregates, f.topics.tierChanges], fromBeginning: true });
+  const measure = (cause: string, seenAt: number) => {
+    const a = lastActivity.get(cause);
+    if (!a) return false;
+    // only changes caused by new transactions (not by a window expiry tick)
+    if (a.eventTime - a.lastActivityAt < 5_000) latencies.push(seenAt - a.lastActivityAt);
+    return true;
+  };
+  await consumer.run({
+    eachMessage: async ({ topic, message }) => {
+      const seenAt = Date.now();
+      if (topic === f.topics.aggregates) {
+        const a = await f.codec.decode<{ eventId: string; lastActivityAt: number; eventTime: number }>(message.value, aggType);
+        lastActivity.set(a.eventId, { lastActivityAt: a.lastActivityAt, eventTime: a.eventTime });
+      } else {
+        const t = await f.codec.decode<{ causeEventId: string }>(message.value, tierType);
+        if (!measure(t.causeEventId, seenAt)) pending.push({ cause: t.causeEventId, seenAt });
+      }
+    },
+  });
+  const producer = k.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  const rnd = prng(21);
+  const tickMs = 50;
+  const perTick = Math.round((RATE * tickMs) / 1000);
+  const ticks = Math.round((SECONDS * 1000) / tickMs);
+  const started = Date.now();
+  let sent = 0;
+  for (let i = 0; i < ticks; i++) {
+    const now = Date.now();
+    const messages = [];
+    for (let j = 0; j < perTick; j++) {
+      const customer = Math.floor(20_000 * Math.pow(rnd(), 3));
+      const e = {
+        transactionId: `lat-${i}-${j}`, customerId: `L${customer}`, occurredAt: now, kind: 'CHARGE' as const,
+        amountMinor: 100 + Math.floor(rnd() * 20_000), costMinor: 50, currency: 'USD', product: null,
+      };
+      messages.push(toMessage(f.codec, f.txSchemaId, e));
+    }
+    await producer.send({ topic: f.topics.transactions, messages });
+    sent += messages.length;
+    const next = started + (i + 1) * tickMs;
+    const wait = next - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  }
+  log(`latency run: sent ${sent} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  await new Promise((r) => setTimeout(r, 3_000));
+  for (const p of pending) measure(p.cause, p.seenAt);
+  await producer.disconnect();
+  await consumer.disconnect();
+  for (const s of services) await s.stop();
+  await deleteTopics(k, Object.values(f.topics));
+  await dropPrefix(redis, f.prefix);
+  latencies.sort((a, b) => a - b);
+  const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
+  return { p50: q(0.5), p99: q(0.99), max: latencies[latencies.length - 1] ?? NaN, samples: latencies.length };
+}
+
+const f = await pipelineFixture(kafka);
+try {
+  log(`producing ${TOTAL} transactions over ${CUSTOMERS} customers...`);
+  const events = generateTransactions({ count: TOTAL, customers: CUSTOMERS, startMs: Date.UTC(2025, 0, 1), days: 180, seed: 7 });
+  await produce(kafka, f.topics.transactions, events.map((e) => toMessage(f.codec, f.txSchemaId, e)), 20_000);
+
+  const ceilingEventsPerSec = await ceiling(f.topics.transactions);
+  log(`ceiling (consume + decode only): ${Math.round(ceilingEventsPerSec)}/s`);
+
+  const first = await runToEnd(f, await startPipeline(f, { TIME_MODE: 'replay' }, true));
+  const e2eEventsPerSec = TOTAL / first.seconds;
+  const redisBytesPerCustomer = Math.round((await prefixBytes(redis, f.prefix)) / CUSTOMERS);
+  log(`pipeline: ${TOTAL} in ${first.seconds.toFixed(1)}s = ${Math.round(e2eEventsPerSec)}/s; peak RSS ${JSON.stringify(first.rss)}`);
+
+  // rebuild: reset the state and the derived topics, reprocess from the earliest offsets
+  await dropPrefix(redis, f.prefix);
+  await deleteTopics(kafka, [f.topics.aggregates, f.topics.tierChanges]);
+  const admin = kafka.admin();
+  await admin.connect();
+  await new Promise((r) => setTimeout(r, 2_000));
+  await ensureTopics(admin, pipelineTopicSpecs(f.topics, PARTITIONS));
+  await admin.disconnect();
+  const rebuild = await runToEnd(f, await startPipeline(f, { TIME_MODE: 'replay' }));
+  log(`rebuild: ${rebuild.seconds.toFixed(1)}s`);
+
+  const latency = await latencyRun(kafka);
+  log(`latency at ${RATE}/s for ${SECONDS}s: p50 ${latency.p50} ms, p99 ${latency.p99} ms, max ${latency.max} ms (${latency.samples} tier changes)`);
+
+  const profile = readdirSync(profileDir).find((n) => n.endsWith('.cpuprofile'));
+  const hot = profile ? summariseCpuProfile(path.join(profileDir, profile)) : [];
+  log('\naggregator hot path (self time):');
+  for (const h of hot) log(`  ${String(h.selfPercent).padStart(5)}%  ${h.function}  ${h.where}`);
+
+  const peak = Math.max(...Object.values(first.rss), ...Object.values(rebuild.rss));
+  const table = [
+    ['transactions', TOTAL], ['customers', CUSTOMERS],
+    ['e2e events/s', Math.round(e2eEventsPerSec)], ['ceiling events/s', Math.round(ceilingEventsPerSec)],
+    ['e2e / ceiling', (e2eEventsPerSec / ceilingEventsPerSec).toFixed(2)],
+    ['rebuild s', rebuild.seconds.toFixed(1)],
+    ['latency p50 / p99 / max ms', `${latency.p50} / ${latency.p99} / ${latency.max}`],
+    ['peak RSS MB', JSON.stringify(first.rss)], ['Redis bytes/customer', redisBytesPerCustomer],
+  ];
+  log('\n| measure | value |\n|---|---|');
+  for (const [k, v] of table) log(`| ${k} | ${v} |`);
+  const result = {
+    e2eEventsPerSec: Math.round(e2eEventsPerSec),
+    ceilingEventsPerSec: Math.round(ceilingEventsPerSec),
+    p50Ms: latency.p50,
+    p99Ms: latency.p99,
+    maxMs: latency.max,
+    rebuildSeconds: Number(rebuild.seconds.toFixed(1)),
+    peakRssMb: peak,
+  };
+  writeFileSync(path.join(outDir, 'pipeline.json'), JSON.stringify({ ...result, peakRssByService: first.rss, redisBytesPerCustomer, latencySamples: latency.samples, hot }, null, 2));
+  console.log(JSON.stringify(result));
+} finally {
+  await deleteTopics(kafka, Object.values(f.topics));
+  await dropPrefix(redis, f.prefix);
+  redis.disconnect();
+}
