@@ -1,13 +1,23 @@
 import { connectionConfig } from '@tierflow/shared/connection-config';
 import { Kafka, logLevel } from 'kafkajs';
 import { Redis } from 'ioredis';
+import { stackStatus, stackUp } from '../../services/cli/src/stack/local-stack';
+import { stackLayout } from '../../services/cli/src/stack/stack-layout';
 
 /**
- * Integration tests need the real servers. This checks each one answers before any test runs
- * and fails with one clear message otherwise (start them with `npm run stack:up`).
+ * Integration tests need the real servers. On the embedded local stack (no server addresses
+ * configured) a stack that is not up is started first, so `npm test` works on a fresh clone;
+ * it is left running (`npm run stack:down` stops it). Then each server must answer, or the run
+ * fails with one clear message.
  */
 export default async function setup(): Promise<void> {
   const config = connectionConfig();
+  if (config.usesLocalStack) {
+    const layout = stackLayout();
+    if (!(await stackStatus(layout)).every((s) => s.ready)) {
+      await stackUp(layout, (msg) => process.stderr.write(`[stack] ${msg}\n`));
+    }
+  }
   const problems: string[] = [];
   const admin = new Kafka({ brokers: config.kafkaBrokers, logLevel: logLevel.NOTHING, retry: { retries: 2 } }).admin();
   try {

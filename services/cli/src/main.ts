@@ -12,12 +12,13 @@ import { UsageError } from './usage-error';
 
 const usage = `usage: tierflow <command>
 
-  start [--customers N] [--history-days D] [--rate R] [--no-simulate]
+  start [--customers N] [--history-days D] [--rate R] [--speedup X] [--no-simulate]
                                the whole pipeline here: local stack, every service, the simulator
   stack up|down|status|reset   the embedded local stack (Kafka, schema registry, Redis)
   smoke                        one TransactionEvent through the registry codec and Kafka, and a Redis round trip
-  simulate [--customers N] [--history-days D] [--rate R] [--live-seconds S] [--seed N]
-                               a telecom-like billing feed (profiles, history, then live events)
+  simulate [--customers N] [--history-days D] [--rate R] [--speedup X] [--live-seconds S] [--seed N]
+                               a telecom-like billing feed (profiles, history, then live events;
+                               live amounts scaled so it runs X times real pace, default 1440)
   replay cdnow --file PATH     the CDNOW purchase file as billing transactions
   rebuild --yes                reset the derived state and reprocess from the earliest offsets
   card <customerId> [--scope S] [--json]

@@ -72,7 +72,7 @@ export async function replayCommand(args: string[]): Promise<number> {
   }
   const config = connectionConfig();
   const { TRANSACTIONS_PARTITIONS } = parseEnv(partitionShape);
-  const logger = createLogger({ name: 'replay', level: config.logLevel === 'info' ? 'warn' : config.logLevel });
+  const logger = createLogger({ name: 'replay', level: config.logLevel === 'info' ? 'error' : config.logLevel });
   const kafka = createKafka({ brokers: config.kafkaBrokers, clientId: 'tierflow-replay', logger });
   const producer = new BillingProducer({ kafka, registryUrl: config.registryUrl, topics: topicsFromEnv(), transactionsPartitions: TRANSACTIONS_PARTITIONS });
   await producer.start();

@@ -9,12 +9,13 @@ import { flagInt, parseArgs } from './cli-args';
 import { runSimulation } from './simulate/simulation-runner';
 import { UsageError } from './usage-error';
 
-export const simulateUsage = `simulate [--customers N] [--history-days D] [--rate EVENTS_PER_S] [--live-seconds S] [--seed N]`;
+export const simulateUsage = `simulate [--customers N] [--history-days D] [--rate EVENTS_PER_S] [--speedup X] [--live-seconds S] [--seed N]`;
 
 const flags = {
   customers: { kind: 'int', min: 1, max: 1_000_000 },
   'history-days': { kind: 'int', min: 0, max: 3_650 },
   rate: { kind: 'number', min: 0, max: 100_000 },
+  speedup: { kind: 'number', min: 1, max: 1_000_000 },
   'live-seconds': { kind: 'int', min: 0 },
   seed: { kind: 'int', min: 0, max: 2 ** 32 - 1 },
 } as const;
@@ -31,7 +32,7 @@ export async function simulateCommand(args: string[]): Promise<number> {
   if (positionals.length > 0) throw new UsageError(`simulate: unexpected argument ${positionals[0]}`);
   const config = connectionConfig();
   const { TRANSACTIONS_PARTITIONS } = parseEnv(partitionShape);
-  const logger = createLogger({ name: 'simulate', level: config.logLevel === 'info' ? 'warn' : config.logLevel });
+  const logger = createLogger({ name: 'simulate', level: config.logLevel === 'info' ? 'error' : config.logLevel });
   const kafka = createKafka({ brokers: config.kafkaBrokers, clientId: 'tierflow-simulate', logger });
   const producer = new BillingProducer({ kafka, registryUrl: config.registryUrl, topics: topicsFromEnv(), transactionsPartitions: TRANSACTIONS_PARTITIONS });
   await producer.start();
@@ -49,6 +50,7 @@ export async function simulateCommand(args: string[]): Promise<number> {
       historyDays: flagInt(f, 'history-days', 120),
       rate: typeof f.rate === 'number' ? f.rate : 20,
       liveSeconds: typeof f['live-seconds'] === 'number' ? f['live-seconds'] : undefined,
+      speedup: typeof f.speedup === 'number' ? f.speedup : undefined,
       signal: abort.signal,
       onHistoryStart: (days) => bar.start(days, 0, { events: 0 }),
       onHistoryDay: (day, events) => {

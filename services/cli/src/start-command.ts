@@ -20,7 +20,7 @@ import { repoRoot, stackLayout } from './stack/stack-layout';
 import { availableServices, serviceEnv, startService, stopServices, type RunningService } from './start/service-runner';
 import { UsageError } from './usage-error';
 
-export const startUsage = 'start [--customers N] [--history-days D] [--rate R] [--seed N] [--no-simulate]';
+export const startUsage = 'start [--customers N] [--history-days D] [--rate R] [--speedup X] [--seed N] [--no-simulate]';
 
 const say = (msg: string) => process.stdout.write(`${msg}\n`);
 const MAX_RESTARTS = 5;
@@ -29,6 +29,7 @@ const flags = {
   customers: { kind: 'int', min: 1, max: 1_000_000 },
   'history-days': { kind: 'int', min: 0, max: 3_650 },
   rate: { kind: 'number', min: 0, max: 100_000 },
+  speedup: { kind: 'number', min: 1, max: 1_000_000 },
   seed: { kind: 'int', min: 0, max: 2 ** 32 - 1 },
   'no-simulate': { kind: 'bool' },
 } as const;
@@ -125,7 +126,7 @@ export async function startCommand(args: string[]): Promise<number> {
       return interrupted ? 0 : exitCode;
     }
 
-    const logger = createLogger({ name: 'start', level: 'warn' });
+    const logger = createLogger({ name: 'start', level: 'error' });
     const kafka = createKafka({ brokers: connection.kafkaBrokers, clientId: 'tierflow-start-simulator', logger });
     const topics = topicsFromEnv();
     producer = new BillingProducer({ kafka, registryUrl: connection.registryUrl, topics, transactionsPartitions: TRANSACTIONS_PARTITIONS });
@@ -147,6 +148,7 @@ export async function startCommand(args: string[]): Promise<number> {
       customers: flagInt(f, 'customers', 2_000),
       historyDays,
       rate,
+      speedup: typeof f.speedup === 'number' ? f.speedup : undefined,
       signal: abort.signal,
       // CRM data first: the ranker takes a customer's region from its stored profile
       afterProfiles: async (profiles) => {

@@ -1,4 +1,4 @@
-/* global document, window, EventSource, Chart */
+/* global Chart */
 // The live page: KPI tiles, Lorenz curve, tier distribution, top accounts and the live feed (SSE).
 import { el, getJson, int, money, params, pct, scopeSelector, tierBadge, trendCell, when } from '/common.js';
 

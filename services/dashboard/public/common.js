@@ -1,4 +1,3 @@
-/* global document, window, fetch, URLSearchParams */
 // Helpers shared by the dashboard's pages (plain ES modules, no build step).
 
 export const params = new URLSearchParams(window.location.search);

@@ -1,4 +1,4 @@
-/* global document, window, Chart */
+/* global Chart */
 // The core customer card: profile, business figures, monthly trend, tier and rank, churn, credit.
 import { el, getJson, int, money, params, pct, scopeSelector, tierBadge, when } from '/common.js';
 

@@ -1,12 +1,13 @@
 /**
  * Ranker benchmark (npm run bench:rank): 1,000,000 customers in one global scope, random basis
- * updates through the full engine (index update, boundary search, crossing customers' events,
+ * updates (purchases, window expiry, refunds to zero, whales) through the full engine (index update, boundary search, crossing customers' events,
  * dirty tracking) plus one exact tier query per update; the brute-force sort-and-sum per update
  * for comparison; the rebuild of the index from the real stack's Redis (unique prefix, deleted
  * after). Ends with one JSON line:
  * {"customers","updatesPerSec","bruteForceUpdatesPerSec","speedup","rebuildSeconds","bytesPerCustomer"}.
  */
 import { randomUUID } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { Redis } from 'ioredis';
 import { connectionConfig } from '@tierflow/shared/connection-config';
 import { encodeSnapshot, restoreEngine, type CustomerSnapshot } from '../src/engine-snapshot';
@@ -33,6 +34,18 @@ function prng(seed: number): () => number {
 const rnd = prng(20260101);
 /** Pareto-like spend in cents, with some zeros and ties. */
 const spend = () => (rnd() < 0.03 ? 0 : Math.floor(100 * Math.exp(rnd() * 11)));
+/**
+ * One update of a customer's window revenue: mostly a purchase added (90%), some revenue
+ * leaving the window (8%), a refund of everything (1%), a whale-sized purchase (1%).
+ */
+function nextBasis(current: number): number {
+  const r = rnd();
+  const amount = Math.floor(500 * Math.exp(rnd() * 5));
+  if (r < 0.9) return current + amount;
+  if (r < 0.98) return Math.max(0, current - amount);
+  if (r < 0.99) return 0;
+  return current + amount * 1_000;
+}
 const gc = () => (globalThis as { gc?: () => void }).gc?.();
 const memory = () => {
   const m = process.memoryUsage();
@@ -97,10 +110,11 @@ async function main(): Promise<void> {
   let events = 0;
   let check = 0;
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   for (let i = 0; i < UPDATES; i++) {
     const h = Math.floor(rnd() * N);
     const id = ids[h] as string;
-    const b = rnd() < 0.5 ? spend() : Math.max(0, (engine.customers.basis[h] as number) + Math.floor((rnd() - 0.4) * 20_000));
+    const b = nextBasis(engine.customers.basis[h] as number);
     const s = (seq[h] as number) + 1;
     seq[h] = s;
     const out = engine.apply({ customerId: id, seq: s, eventTime: i, basis: b, causeEventId: `${id}:${s}` });
@@ -109,8 +123,13 @@ async function main(): Promise<void> {
     if ((i & 511) === 511) engine.drainDirty();
   }
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuStarted);
   const updatesPerSec = Math.round(UPDATES / seconds);
-  log(`${UPDATES} updates in ${seconds.toFixed(2)} s: ${updatesPerSec}/s, ${events} tier-change events (checksum ${check})`);
+  log(
+    `${UPDATES} updates in ${seconds.toFixed(2)} s wall (${((cpu.user + cpu.system) / 1e6).toFixed(2)} s CPU, ` +
+      `${Math.round(UPDATES / ((cpu.user + cpu.system) / 1e6))}/s per CPU second): ${updatesPerSec}/s, ` +
+      `${events} tier-change events (checksum ${check}); load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`,
+  );
 
   // exactness after the run: every customer's raw tier equals a full sort and sum
   const finalBasis = engine.customers.basis.subarray(0, N);

@@ -22,6 +22,17 @@ export class RankIndexError extends Error {
   }
 }
 
+/**
+ * A remembered position: countPrefixBelow leaves here the entry at rank (result - 1), so a walk
+ * from that rank needs no second descent. Valid only until the index changes.
+ */
+export class RankCursor {
+  leaf: unknown = null;
+  pos = 0;
+  rank = -1;
+  version = -1;
+}
+
 class Leaf {
   readonly leaf = true;
   n = 0;
@@ -30,8 +41,10 @@ class Leaf {
   readonly basis: Float64Array;
   readonly hs: Int32Array;
   constructor(capacity: number) {
-    this.basis = new Float64Array(capacity);
-    this.hs = new Int32Array(capacity);
+    // one buffer per leaf: keys and handles side by side in memory (fewer cache misses)
+    const buf = new ArrayBuffer(capacity * 12);
+    this.basis = new Float64Array(buf, 0, capacity);
+    this.hs = new Int32Array(buf, capacity * 8, capacity);
   }
 }
 
@@ -46,10 +59,11 @@ class Inner {
   readonly sepH: Int32Array;
   constructor(fanout: number) {
     this.kids = new Array<Leaf | Inner>(fanout);
-    this.cnt = new Float64Array(fanout);
-    this.sum = new Float64Array(fanout);
-    this.sepB = new Float64Array(fanout);
-    this.sepH = new Int32Array(fanout);
+    const buf = new ArrayBuffer(fanout * 28);
+    this.sepB = new Float64Array(buf, 0, fanout);
+    this.cnt = new Float64Array(buf, fanout * 8, fanout);
+    this.sum = new Float64Array(buf, fanout * 16, fanout);
+    this.sepH = new Int32Array(buf, fanout * 24, fanout);
   }
 }
 
@@ -66,6 +80,8 @@ export class RankIndex {
   private head: Leaf;
   private count = 0;
   private totalWeight = 0;
+  /** bumped by every change, so a RankCursor can tell it is stale */
+  private version = 0;
   private readonly pathNode: Inner[] = new Array<Inner>(MAX_DEPTH);
   private readonly pathIdx = new Int32Array(MAX_DEPTH);
   /** Sum of weights before the entry found by the last rankOf call. */
@@ -152,6 +168,7 @@ export class RankIndex {
     leaf.hs[pos] = h;
     leaf.n++;
     this.count++;
+    this.version++;
     this.totalWeight += w;
     if (leaf.n === this.leafCap) this.splitLeaf(leaf, depth);
     return rank + pos;
@@ -259,6 +276,7 @@ export class RankIndex {
     leaf.hs.copyWithin(pos, pos + 1, leaf.n);
     leaf.n--;
     this.count--;
+    this.version++;
     this.totalWeight -= w;
     if (depth === 0) return;
     if (leaf.n === 0) {
@@ -369,7 +387,8 @@ export class RankIndex {
    * How many leading entries have a prefix sum (weight of the entries before them) below x:
    * the smallest k with prefixSum(k) >= x, or size when the total is below x.
    */
-  countPrefixBelow(x: number): number {
+  countPrefixBelow(x: number, cursor?: RankCursor): number {
+    if (cursor) cursor.rank = -1;
     if (!(x > 0)) return 0;
     if (this.totalWeight < x) return this.count;
     let node = this.root;
@@ -386,7 +405,15 @@ export class RankIndex {
     }
     for (let j = 0; j < node.n; j++) {
       acc += weight(node.basis[j] as number);
-      if (acc >= x) return rank + j + 1;
+      if (acc >= x) {
+        if (cursor) {
+          cursor.leaf = node;
+          cursor.pos = j;
+          cursor.rank = rank + j;
+          cursor.version = this.version;
+        }
+        return rank + j + 1;
+      }
     }
     return rank + node.n;
   }
@@ -423,14 +450,24 @@ export class RankIndex {
     return (this.seekLeaf as Leaf).basis[this.seekPos] as number;
   }
 
-  /** Calls fn(handle, basis, rank) for ranks from..from+n-1 (clipped to the index). */
-  forRange(from: number, n: number, fn: (h: number, b: number, rank: number) => void): void {
+  /**
+   * Calls fn(handle, basis, rank) for ranks from..from+n-1 (clipped to the index); starts at
+   * the cursor without a descent when it still points at rank `from`.
+   */
+  forRange(from: number, n: number, fn: (h: number, b: number, rank: number) => void, cursor?: RankCursor): void {
     const start = Math.max(0, from);
     const end = Math.min(this.count, from + n);
     if (start >= end) return;
-    this.seek(start);
-    let leaf = this.seekLeaf as Leaf;
-    let pos = this.seekPos;
+    let leaf: Leaf;
+    let pos: number;
+    if (cursor && cursor.rank === start && cursor.version === this.version && cursor.leaf) {
+      leaf = cursor.leaf as Leaf;
+      pos = cursor.pos;
+    } else {
+      this.seek(start);
+      leaf = this.seekLeaf as Leaf;
+      pos = this.seekPos;
+    }
     for (let r = start; r < end; r++) {
       while (pos >= leaf.n) {
         leaf = leaf.next as Leaf;

@@ -1,4 +1,4 @@
-import { RankIndex } from './rank-index';
+import { RankCursor, RankIndex } from './rank-index';
 import type { Slot } from './customer-table';
 import { thresholdSet, type TierRules } from './tier-rules';
 
@@ -35,6 +35,8 @@ export class ScopeRanking {
   readonly index: RankIndex;
   positives = 0;
   readonly bounds = new Float64Array(6);
+  /** where each boundary search ended (the entry at rank bound - 1), for the candidate walk */
+  readonly cursors = Array.from({ length: 6 }, () => new RankCursor());
   /** published A and B counts */
   readonly publishedCount = new Float64Array(2);
   /** customers whose published tier waits for the minimum dwell: handle -> unlock time */
@@ -55,19 +57,20 @@ export class ScopeRanking {
   }
 
   /** Boundary count of threshold x: how many leading customers are inside it. */
-  boundOf(x: number): number {
+  boundOf(x: number, cursor?: RankCursor): number {
     const idx = this.index;
-    const k = this.rules.mode === 'share' ? idx.countPrefixBelow(x * idx.total) : Math.max(0, Math.round(x * idx.size));
+    if (cursor) cursor.rank = -1;
+    const k = this.rules.mode === 'share' ? idx.countPrefixBelow(x * idx.total, cursor) : Math.max(0, Math.round(x * idx.size));
     return Math.min(k, this.positives);
   }
 
   /** Recomputes the boundary counts into `out` (defaults to this.bounds). */
   computeBounds(out: Float64Array = this.bounds): Float64Array {
     if (this.rules.margin > 0) {
-      for (let j = 0; j < 6; j++) out[j] = this.boundOf(this.thresholds[j] as number);
+      for (let j = 0; j < 6; j++) out[j] = this.boundOf(this.thresholds[j] as number, this.cursors[j]);
     } else {
-      const a = this.boundOf(this.thresholds[0] as number);
-      const b = this.boundOf(this.thresholds[1] as number);
+      const a = this.boundOf(this.thresholds[0] as number, this.cursors[0]);
+      const b = this.boundOf(this.thresholds[1] as number, this.cursors[1]);
       out[0] = out[2] = out[4] = a;
       out[1] = out[3] = out[5] = b;
     }

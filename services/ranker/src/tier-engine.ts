@@ -174,7 +174,7 @@ export class TierEngine {
       if (j >= 2 && a === k0[j - 2] && b === k1[j - 2]) continue;
       const lo = Math.max(0, Math.min(a, b) - 1);
       const hi = Math.min(idx.size - 1, Math.max(a, b));
-      if (lo <= hi) idx.forRange(lo, hi - lo + 1, this.collectFn);
+      if (lo <= hi) idx.forRange(lo, hi - lo + 1, this.collectFn, scope.cursors[j]);
     }
     if (subjectRank >= 0) this.collect(subject, subjectRank);
     const n = this.nCand;

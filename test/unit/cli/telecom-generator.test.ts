@@ -75,6 +75,13 @@ describe('telecom stream', () => {
     const late = stream.day(endDay - 1);
     expect(late.filter((e) => silent.has(e.customerId) && e.kind !== 'PAYMENT')).toEqual([]);
     const live = stream.live(endDay * DAY_MS + 1000, 50);
+    // a scaled live stream (a fast demo standing for a real pace) keeps the same accounts, smaller amounts
+    const twin = new TelecomStream({ seed: 7, accounts, runId: 'r1' });
+    const scaled = twin.live(endDay * DAY_MS + 1000, 50, 0.1);
+    expect(scaled.map((e) => e.customerId)).toEqual(live.map((e) => e.customerId));
+    const sum = (es: typeof live) => es.filter((e) => e.kind === 'CHARGE').reduce((s, e) => s + e.amountMinor, 0);
+    expect(sum(scaled)).toBeLessThan(sum(live) * 0.12);
+    expect(stream.chargesPerSecond).toBeGreaterThan(0);
     expect(live).toHaveLength(50);
     for (const e of live) {
       expect(silent.has(e.customerId)).toBe(false);

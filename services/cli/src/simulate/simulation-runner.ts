@@ -16,6 +16,11 @@ export interface SimulationParams {
   historyDays: number;
   /** live events per second after the history; 0 = none */
   rate: number;
+  /**
+   * How many times faster than real time the live stream runs (default 1440: a simulated day per
+   * minute). Live amounts are scaled down so revenue grows at that pace whatever the event rate.
+   */
+  speedup?: number;
   /** stop the live phase after this many seconds; undefined = until aborted */
   liveSeconds?: number;
   now?: () => number;
@@ -60,6 +65,7 @@ export async function runSimulation(p: SimulationParams): Promise<SimulationResu
   if (p.rate <= 0 || p.liveSeconds === 0) return result;
   p.onLiveStart?.();
   const liveStart = now();
+  const amountScale = Math.min(1, (stream.chargesPerSecond * (p.speedup ?? 1440)) / p.rate);
   let carry = 0;
   while (!p.signal?.aborted && (p.liveSeconds === undefined || now() - liveStart < p.liveSeconds * 1000)) {
     const tickStart = now();
@@ -67,7 +73,7 @@ export async function runSimulation(p: SimulationParams): Promise<SimulationResu
     const count = Math.floor(carry);
     carry -= count;
     if (count > 0) {
-      const events = stream.live(now(), count);
+      const events = stream.live(now(), count, amountScale);
       await p.sink.sendTransactions(events);
       result.liveEvents += events.length;
       p.onLiveBatch?.(events.length);

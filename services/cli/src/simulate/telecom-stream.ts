@@ -72,8 +72,17 @@ export class TelecomStream {
     return out.sort((a, b) => a.occurredAt - b.occurredAt || (a.transactionId < b.transactionId ? -1 : 1));
   }
 
-  /** `count` live events at `nowMs`: accounts sampled by how often they buy, behaviour applied. */
-  live(nowMs: number, count: number): TransactionEvent[] {
+  /** Charges per second the whole population makes in normal (real) time. */
+  get chargesPerSecond(): number {
+    return (this.cumulative[this.cumulative.length - 1] ?? 0) / 30 / 86_400;
+  }
+
+  /**
+   * `count` live events at `nowMs`: accounts sampled by how often they buy, behaviour applied.
+   * Amounts are multiplied by `amountScale` (<= 1), so a fast demo stream can stand for a given
+   * speed-up of real activity instead of inflating every customer's revenue.
+   */
+  live(nowMs: number, count: number, amountScale = 1): TransactionEvent[] {
     const rnd = seededRandom(hash32(`${this.params.seed}:live:${this.params.runId ?? ''}:${this.liveSeq}`));
     const day = Math.floor(nowMs / DAY_MS);
     const total = this.cumulative[this.cumulative.length - 1] ?? 0;
@@ -87,7 +96,7 @@ export class TelecomStream {
         const payment = this.payment(account, nowMs, idOf());
         if (payment) out.push(payment);
       } else {
-        out.push(...this.charge(account, rnd, nowMs, idOf));
+        out.push(...this.charge(account, rnd, nowMs, idOf, amountScale));
       }
     }
     return out.slice(0, Math.max(count, 0));
@@ -98,8 +107,8 @@ export class TelecomStream {
     return this.balances.get(customerId) ?? 0;
   }
 
-  private charge(account: SimAccount, rnd: Random, at: number, idOf: () => string): TransactionEvent[] {
-    const amount = Math.max(50, Math.round((account.monthlySpendMinor / account.chargesPerMonth) * rnd.jitter(0.35)));
+  private charge(account: SimAccount, rnd: Random, at: number, idOf: () => string, scale = 1): TransactionEvent[] {
+    const amount = Math.max(1, Math.round((account.monthlySpendMinor / account.chargesPerMonth) * rnd.jitter(0.35) * scale));
     const cost = Math.round(amount * (1 - account.marginRate));
     const product = rnd.pick(['voice', 'data', 'roaming', 'sms', 'cloud-pbx', 'iot']);
     const out: TransactionEvent[] = [this.tx(account, idOf(), at, 'CHARGE', amount, cost, product)];
