@@ -18,6 +18,8 @@ import { tierFromRank, type TierCode, type TierRules } from '../src/tier-rules';
 const N = Number(process.env.BENCH_CUSTOMERS ?? 1_000_000);
 const UPDATES = Number(process.env.BENCH_UPDATES ?? 1_000_000);
 const BRUTE_UPDATES = 3;
+/** B+tree shape (the service's default is 64 / 64) */
+const indexShape = { leafCapacity: Number(process.env.BENCH_LEAF ?? 64), fanout: Number(process.env.BENCH_FANOUT ?? 64) };
 const rules: TierRules = { mode: 'share', thresholdA: 0.8, thresholdB: 0.95, margin: 0, minDwellMs: 0 };
 
 /** Deterministic PRNG (mulberry32). */
@@ -93,7 +95,7 @@ async function main(): Promise<void> {
 
   gc();
   const before = memory();
-  const engine = new TierEngine({ rules, configVersion: 'bench', regions: false });
+  const engine = new TierEngine({ rules, configVersion: 'bench', regions: false, indexShape });
   restoreEngine(engine, snapshots(ids, basis));
   // seed the stored tiers as the running service would have them
   const scope = engine.global;
@@ -179,7 +181,7 @@ async function main(): Promise<void> {
     await redis.hset(store.keys.offsets, 'bench:0', '0');
     gc();
     const rebuildStarted = performance.now();
-    const rebuilt = new TierEngine({ rules, configVersion: 'bench', regions: false });
+    const rebuilt = new TierEngine({ rules, configVersion: 'bench', regions: false, indexShape });
     await store.load(rebuilt);
     rebuildSeconds = (performance.now() - rebuildStarted) / 1000;
     const k = rebuilt.global.bounds;
