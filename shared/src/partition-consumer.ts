@@ -72,7 +72,16 @@ export async function startPartitionConsumer(params: PartitionConsumerParams): P
       for (const partition of partitions) {
         const applied = await params.appliedOffset(topic, partition);
         const offset = applied === null ? (low.get(partition) ?? '0') : String(applied + 1n);
-        consumer.seek({ topic, partition, offset });
+        // right after a join the consumer may not have the topic's metadata yet: retry briefly
+        for (let attempt = 0; ; attempt++) {
+          try {
+            consumer.seek({ topic, partition, offset });
+            break;
+          } catch (err) {
+            if (attempt >= 20) throw err;
+            await new Promise((r) => setTimeout(r, 100));
+          }
+        }
       }
     }
   }

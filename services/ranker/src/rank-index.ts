@@ -11,66 +11,11 @@
  * Pure: no I/O.
  */
 
-export class RankIndexError extends Error {
-  readonly retriable = false;
-  constructor(
-    readonly code: 'NOT_FOUND' | 'OUT_OF_RANGE' | 'BAD_INPUT',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'RankIndexError';
-  }
-}
+import { Inner, Leaf, RankCursor, RankIndexError, weight, type Node } from './rank-index-nodes';
 
-/**
- * A remembered position: countPrefixBelow leaves here the entry at rank (result - 1), so a walk
- * from that rank needs no second descent. Valid only until the index changes.
- */
-export class RankCursor {
-  leaf: unknown = null;
-  pos = 0;
-  rank = -1;
-  version = -1;
-}
-
-class Leaf {
-  readonly leaf = true;
-  n = 0;
-  next: Leaf | null = null;
-  prev: Leaf | null = null;
-  readonly basis: Float64Array;
-  readonly hs: Int32Array;
-  constructor(capacity: number) {
-    // one buffer per leaf: keys and handles side by side in memory (fewer cache misses)
-    const buf = new ArrayBuffer(capacity * 12);
-    this.basis = new Float64Array(buf, 0, capacity);
-    this.hs = new Int32Array(buf, capacity * 8, capacity);
-  }
-}
-
-class Inner {
-  readonly leaf = false;
-  n = 0;
-  readonly kids: Array<Leaf | Inner>;
-  readonly cnt: Float64Array;
-  readonly sum: Float64Array;
-  /** sep[i] (i >= 1) is a lower bound of child i's keys and above every key of child i-1 */
-  readonly sepB: Float64Array;
-  readonly sepH: Int32Array;
-  constructor(fanout: number) {
-    this.kids = new Array<Leaf | Inner>(fanout);
-    const buf = new ArrayBuffer(fanout * 28);
-    this.sepB = new Float64Array(buf, 0, fanout);
-    this.cnt = new Float64Array(buf, fanout * 8, fanout);
-    this.sum = new Float64Array(buf, fanout * 16, fanout);
-    this.sepH = new Int32Array(buf, fanout * 24, fanout);
-  }
-}
-
-type Node = Leaf | Inner;
+export { RankCursor, RankIndexError };
 
 const MAX_DEPTH = 48;
-const weight = (b: number) => (b > 0 ? b : 0);
 
 export class RankIndex {
   private readonly ids: readonly string[];
