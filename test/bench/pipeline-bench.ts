@@ -43,7 +43,7 @@ const redis = new Redis(connectionConfig().redisUrl);
 type Fixture = Awaited<ReturnType<typeof pipelineFixture>>;
 
 async function startPipeline(f: Fixture, extra: Record<string, string>, profile = false): Promise<ServiceProcess[]> {
-  const aggregator = await startService('aggregator', f.envFor('aggregator', { ...extra, ...(profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {}) }));
+  const aggregator = await startService('aggregator', f.envFor('aggregator', extra), { nodeArgs: profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [] });
   const ranker = await startService('ranker', f.envFor('ranker', extra));
   await Promise.all([aggregator.ready(), ranker.ready()]);
   return [aggregator, ranker];

@@ -29,14 +29,14 @@ process.once('exit', () => {
  * Starts a real service (services/<name>/src/main.ts) as a child process with the given
  * environment and an HTTP port of its own; its output goes to test-results/logs/.
  */
-export async function startService(name: string, env: Record<string, string>): Promise<ServiceProcess> {
+export async function startService(name: string, env: Record<string, string>, options: { nodeArgs?: string[] } = {}): Promise<ServiceProcess> {
   const port = await freePort();
   const logDir = path.join(repoRoot, 'test-results/logs');
   mkdirSync(logDir, { recursive: true });
   const log = createWriteStream(path.join(logDir, `${name}-${Date.now()}-${port}.log`));
   // node itself with tsx as a loader (not the tsx CLI, which runs the service in a grandchild
   // that a SIGKILL of its parent would leave running): the pid is the service's own.
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, `services/${name}/src/main.ts`)], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', path.join(repoRoot, `services/${name}/src/main.ts`)], {
     cwd: repoRoot,
     env: { ...process.env, LOG_LEVEL: 'info', ...env, HTTP_PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],

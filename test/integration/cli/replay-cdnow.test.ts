@@ -8,7 +8,7 @@ import { SchemaCodec } from '@tierflow/shared/schema-codec';
 import { topicsWithSuffix } from '@tierflow/shared/topics';
 import { runCli, topicEnv } from './cli-process';
 
-const CDNOW = '/work/shared/data/cdnow/CDNOW_master.txt';
+import { CDNOW_MASTER as CDNOW } from '../../support/shared-data';
 const config = connectionConfig();
 const topics = topicsWithSuffix(randomUUID());
 const logger = createLogger({ name: 'test', level: 'warn' });

@@ -9,7 +9,7 @@ import { deleteTopics, produce, topicEnd, testKafka } from '../../support/kafka-
 import { startService, type ServiceProcess } from '../../support/service-process';
 import type { FixtureEvent } from '../../support/transaction-fixtures';
 
-const CDNOW = '/work/shared/data/cdnow/CDNOW_master.txt';
+import { CDNOW_MASTER as CDNOW } from '../../support/shared-data';
 const WINDOWS = { currentWindowDays: 30, rankingWindowDays: 90, allowedLatenessMs: 48 * 3_600_000 };
 const REGIONS = ['emea', 'americas', 'apac'];
 const kafka = testKafka();
