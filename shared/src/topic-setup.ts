@@ -36,3 +36,25 @@ export async function ensureTopics(admin: Admin, specs: TopicSpec[]): Promise<vo
     if (err.type !== 'TOPIC_ALREADY_EXISTS') throw err; // a concurrent creator won the race
   });
 }
+
+/**
+ * Creates the pipeline topics a service reads or writes (by name, with the pipeline's specs)
+ * plus any extra single-partition topics of its own (a dead-letter topic), if missing.
+ */
+export async function ensureServiceTopics(params: {
+  admin: Admin;
+  topics: Topics;
+  names: string[];
+  extra?: string[];
+  transactionPartitions?: number;
+}): Promise<void> {
+  const wanted = new Set(params.names);
+  const specs = pipelineTopicSpecs(params.topics, params.transactionPartitions ?? 6).filter((s) => wanted.has(s.topic));
+  for (const topic of params.extra ?? []) specs.push({ topic, numPartitions: 1, compacted: false });
+  await params.admin.connect();
+  try {
+    await ensureTopics(params.admin, specs);
+  } finally {
+    await params.admin.disconnect();
+  }
+}

@@ -4,6 +4,7 @@ import { createLogger } from '@tierflow/shared/logger';
 import { createRedis } from '@tierflow/shared/redis-client';
 import { SchemaCodec } from '@tierflow/shared/schema-codec';
 import { startServiceHttp } from '@tierflow/shared/service-http';
+import { ensureServiceTopics } from '@tierflow/shared/topic-setup';
 import { topicsFromEnv } from '@tierflow/shared/topics';
 import { AlertStore } from './alert-store';
 import { alerterConfigFromEnv } from './alerter-config';
@@ -21,22 +22,8 @@ const redis = createRedis({ url: connection.redisUrl, logger, name: 'alerter' })
 const codec = new SchemaCodec({ registryUrl: connection.registryUrl, logger });
 const store = new AlertStore({ redis, prefix: config.prefix, dedupeTtlSeconds: config.dedupeTtlSeconds });
 
-async function ensureTopics(): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const existing = new Set(await admin.listTopics());
-    const wanted = [topics.churnRisk, topics.tierChanges, config.dlqTopic].filter((t) => !existing.has(t));
-    if (wanted.length > 0) {
-      await admin.createTopics({ topics: wanted.map((topic) => ({ topic, numPartitions: 1 })), waitForLeaders: true });
-    }
-  } finally {
-    await admin.disconnect();
-  }
-}
-
 async function main(): Promise<void> {
-  await ensureTopics();
+  await ensureServiceTopics({ admin: kafka.admin(), topics, names: [topics.churnRisk, topics.tierChanges], extra: [config.dlqTopic] });
   const webhook = config.webhook ? createWebhookSink(config.webhook) : null;
   const service = createAlerterService({ kafka, codec, store, topics, webhook, config, metrics, logger });
   const http = await startServiceHttp({

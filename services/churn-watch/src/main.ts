@@ -4,6 +4,7 @@ import { createLogger } from '@tierflow/shared/logger';
 import { createRedis } from '@tierflow/shared/redis-client';
 import { SchemaCodec } from '@tierflow/shared/schema-codec';
 import { startServiceHttp } from '@tierflow/shared/service-http';
+import { ensureServiceTopics } from '@tierflow/shared/topic-setup';
 import { topicsFromEnv, valueSubject } from '@tierflow/shared/topics';
 import { churnConfigFromEnv } from './churn-config';
 import { createChurnMetrics } from './churn-metrics';
@@ -21,22 +22,8 @@ const redis = createRedis({ url: connection.redisUrl, logger, name: 'churn-watch
 const codec = new SchemaCodec({ registryUrl: connection.registryUrl, logger });
 const store = new ChurnStore({ redis, prefix: config.prefix, recentMax: config.recentMax });
 
-async function ensureTopics(): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const existing = new Set(await admin.listTopics());
-    const wanted = [topics.churnRisk, config.dlqTopic].filter((t) => !existing.has(t));
-    if (wanted.length > 0) {
-      await admin.createTopics({ topics: wanted.map((topic) => ({ topic, numPartitions: 1 })), waitForLeaders: true });
-    }
-  } finally {
-    await admin.disconnect();
-  }
-}
-
 async function main(): Promise<void> {
-  await ensureTopics();
+  await ensureServiceTopics({ admin: kafka.admin(), topics, names: [topics.aggregates, topics.tierChanges, topics.churnRisk], extra: [config.dlqTopic] });
   const schemaId = await codec.registerFile(valueSubject(topics.churnRisk), 'ChurnRisk.avsc');
   const service = createChurnService({ kafka, codec, store, topics, churnRiskSchemaId: schemaId, config, metrics, logger });
   const http = await startServiceHttp({
