@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import { metaKey, offsetField, partitionBase } from './aggregator-keys';
-import type { TransactionEvent } from './transaction-event';
+import type { TransactionEvent } from '@tierflow/shared/event-types';
 import { dayNumber, monthKey, transactionEffect, transactionFingerprint } from './transaction-effect';
 
 const source = readFileSync(new URL('./lua/apply-batch.lua', import.meta.url), 'utf8');

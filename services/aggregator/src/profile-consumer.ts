@@ -4,7 +4,8 @@ import { DecodeError } from '@tierflow/shared/codec-errors';
 import { deadLetterMessage } from '@tierflow/shared/dead-letter';
 import type { Logger } from '@tierflow/shared/logger';
 import type { SchemaCodec } from '@tierflow/shared/schema-codec';
-import { removeProfile, storeProfile, type CustomerProfile } from './profile-store';
+import type { CustomerProfile } from '@tierflow/shared/event-types';
+import { removeProfile, storeProfile } from './profile-store';
 
 /**
  * Keeps the latest CRM profile per customer in Redis. Upserts are idempotent (latest wins, the

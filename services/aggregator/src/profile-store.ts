@@ -1,21 +1,6 @@
 import type { Redis } from 'ioredis';
+import type { CustomerProfile } from '@tierflow/shared/event-types';
 import { profileKey } from './aggregator-keys';
-
-/** The CustomerProfile record (schemas/CustomerProfile.avsc). */
-export interface CustomerProfile {
-  customerId: string;
-  name: string | null;
-  address: string | null;
-  phone: string | null;
-  legalRepresentative: string | null;
-  industry: string | null;
-  region: string | null;
-  accountManager: string | null;
-  creditLimitMinor: number | null;
-  creditTermDays: number | null;
-  satisfactionScore: number | null;
-  updatedAt: number;
-}
 
 /** Replaces the stored profile (absent fields are left out of the hash), atomically. */
 export async function storeProfile(redis: Redis, prefix: string, profile: CustomerProfile): Promise<void> {

@@ -10,7 +10,7 @@ import type { AggregateEmitter } from './aggregate-emitter';
 import type { AggregatorMetrics } from './aggregator-metrics';
 import { applyBatch, type OffsetEvent, type WindowConfig } from './apply-script';
 import { findConflicts } from './conflict-precheck';
-import type { TransactionEvent } from './transaction-event';
+import type { TransactionEvent } from '@tierflow/shared/event-types';
 import { validateTransaction, type ValidationRules } from './transaction-validation';
 
 /** Largest number of events in one script call: short calls keep Redis answering other clients. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { TransactionEvent } from './transaction-event';
+import type { TransactionEvent } from '@tierflow/shared/event-types';
 
 export const DAY_MS = 86_400_000;
 

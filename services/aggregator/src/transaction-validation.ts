@@ -1,4 +1,4 @@
-import type { TransactionEvent } from './transaction-event';
+import type { TransactionEvent } from '@tierflow/shared/event-types';
 
 /** Reasons a decoded transaction is refused; each goes to the dead-letter topic under this code. */
 export type InvalidReason =

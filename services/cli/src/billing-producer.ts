@@ -3,7 +3,7 @@ import { SchemaCodec } from '@tierflow/shared/schema-codec';
 import { ensureTopics, pipelineTopicSpecs } from '@tierflow/shared/topic-setup';
 import type { Topics } from '@tierflow/shared/topics';
 import { valueSubject } from '@tierflow/shared/topics';
-import type { CustomerProfile, TransactionEvent } from './event-types';
+import type { CustomerProfile, TransactionEvent } from '@tierflow/shared/event-types';
 
 /**
  * Writes billing transactions and CRM profiles as the billing system and the CRM would:

@@ -8,7 +8,7 @@ import { createLogger } from '@tierflow/shared/logger';
 import { topicsFromEnv } from '@tierflow/shared/topics';
 import { BillingProducer } from './billing-producer';
 import { flagString, parseArgs } from './cli-args';
-import type { TransactionEvent } from './event-types';
+import type { TransactionEvent } from '@tierflow/shared/event-types';
 import { CdnowParser, isSkip, type CdnowSkip } from './replay/cdnow-parser';
 import { partitionShape } from './simulate-command';
 import { UsageError } from './usage-error';

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { BillingProducer } from '../../../services/cli/src/billing-producer';
-import type { CustomerProfile, TransactionEvent } from '../../../services/cli/src/event-types';
+import type { CustomerProfile, TransactionEvent } from '@tierflow/shared/event-types';
 import { createPopulation } from '../../../services/cli/src/simulate/telecom-population';
 import { DAY_MS, TelecomStream } from '../../../services/cli/src/simulate/telecom-stream';
 import { SchemaCodec } from '@tierflow/shared/schema-codec';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TransactionEvent } from '../../../services/aggregator/src/transaction-event';
+import type { TransactionEvent } from '@tierflow/shared/event-types';
 import { monthKey, transactionEffect, transactionFingerprint } from '../../../services/aggregator/src/transaction-effect';
 import { validateTransaction } from '../../../services/aggregator/src/transaction-validation';
 

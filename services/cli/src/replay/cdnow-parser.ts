@@ -1,4 +1,4 @@
-import type { TransactionEvent } from '../event-types';
+import type { TransactionEvent } from '@tierflow/shared/event-types';
 import { hash32 } from '../simulate/seeded-random';
 
 /** A line of the CDNOW file that is not a purchase: the reason, for the replay's summary. */

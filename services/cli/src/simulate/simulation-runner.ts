@@ -1,4 +1,4 @@
-import type { CustomerProfile, TransactionEvent } from '../event-types';
+import type { CustomerProfile, TransactionEvent } from '@tierflow/shared/event-types';
 import { createPopulation } from './telecom-population';
 import { DAY_MS, TelecomStream } from './telecom-stream';
 

@@ -1,4 +1,4 @@
-import type { CustomerProfile } from '../event-types';
+import type { CustomerProfile } from '@tierflow/shared/event-types';
 import { seededRandom, type Random } from './seeded-random';
 
 /** How an account's spending develops over the simulated period. */

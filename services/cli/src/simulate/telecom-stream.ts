@@ -1,4 +1,4 @@
-import type { TransactionEvent } from '../event-types';
+import type { TransactionEvent } from '@tierflow/shared/event-types';
 import { hash32, seededRandom, type Random } from './seeded-random';
 import type { SimAccount } from './telecom-population';
 

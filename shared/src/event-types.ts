@@ -1,6 +1,6 @@
 /**
- * The TypeScript shapes of the Avro records the CLI writes (schemas/TransactionEvent.avsc,
- * schemas/CustomerProfile.avsc). Field names and types follow the .avsc files; the codec
+ * The TypeScript shapes of the billing and CRM input records (schemas/TransactionEvent.avsc,
+ * schemas/CustomerProfile.avsc), shared by the aggregator that reads them and the CLI that writes them. Field names and types follow the .avsc files; the codec
  * validates every value against the registered schema when it encodes.
  */
 export type TransactionKind = 'CHARGE' | 'REFUND' | 'ADJUSTMENT' | 'PAYMENT';
