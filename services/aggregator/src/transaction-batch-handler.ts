@@ -92,6 +92,9 @@ export function createTransactionHandler(d: TransactionHandlerDeps) {
         d.logger.error({ topic, partition, offsets: result.conflictOffsets }, 'conflicting transactionIds refused by the script');
       }
       await d.emitter.emitRows(partition, result.rows);
+      // records at or below the applied offset came again (a retried batch after a failed send):
+      // what that earlier attempt changed may still be in the outbox, so send it now
+      if (result.fenced > 0) await d.emitter.flushOutbox(partition);
     }
     d.metrics.lag.set({ partition: String(partition) }, Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(lastOffset) - 1n)));
     d.metrics.batchSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
