@@ -4,6 +4,7 @@ import { createLogger } from '@tierflow/shared/logger';
 import { createRedis } from '@tierflow/shared/redis-client';
 import { SchemaCodec } from '@tierflow/shared/schema-codec';
 import { startServiceHttp } from '@tierflow/shared/service-http';
+import { stopOnSignals } from '@tierflow/shared/stop-signals';
 import { ensureServiceTopics } from '@tierflow/shared/topic-setup';
 import { topicsFromEnv, valueSubject } from '@tierflow/shared/topics';
 import { churnConfigFromEnv } from './churn-config';
@@ -35,18 +36,11 @@ async function main(): Promise<void> {
     ready: service.ready,
   });
   await service.start();
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'stopping');
-    await service.stop().catch((err: Error) => logger.error({ err: err.message }, 'stop failed'));
+  stopOnSignals(logger, async () => {
+    await service.stop();
     await http.close();
     redis.disconnect();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  });
 }
 
 main().catch((err: Error & { code?: string }) => {

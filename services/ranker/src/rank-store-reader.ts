@@ -1,3 +1,4 @@
+import type { ScopeSummary } from './scope-ranking';
 import type { Redis } from 'ioredis';
 import { rankKeys } from './rank-store-keys';
 import type { TierChange } from './tier-change';
@@ -19,23 +20,8 @@ export interface CustomerRank {
   publishedSince: number | null;
 }
 
-export interface SummaryView {
-  scope: string;
-  population: number;
-  positive: number;
-  totalBasisMinor: number;
-  countA: number;
-  countB: number;
-  countC: number;
-  basisA: number;
-  basisB: number;
-  basisC: number;
-  publishedCountA: number;
-  publishedCountB: number;
-  boundaryBasisA: number | null;
-  boundaryBasisB: number | null;
-  top20Count: number;
-  top20Share: number;
+/** The stored summary of a scope: the engine's ScopeSummary plus the rules and position it was written under. */
+export interface SummaryView extends ScopeSummary {
   tierMode: string;
   thresholdA: number;
   thresholdB: number;
