@@ -13,8 +13,8 @@ import { findConflicts } from './conflict-precheck';
 import type { TransactionEvent } from '@tierflow/shared/event-types';
 import { validateTransaction, type ValidationRules } from './transaction-validation';
 
-/** Largest number of events in one script call: short calls keep Redis answering other clients. */
-export const MAX_EVENTS_PER_CALL = 1_000;
+/** Largest number of events in one apply step: the commit script stays short, so Redis keeps answering other clients. */
+export const MAX_EVENTS_PER_CALL = 4_000;
 
 export interface TransactionHandlerDeps {
   redis: Redis;

@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { parseState } from '../../../services/aggregator/src/aggregate-state';
+import {
+  applyClassified,
+  classifyBatch,
+  fieldsToRead,
+  type PartitionMeta,
+  type PreparedEvent,
+  type WindowParams,
+} from '../../../services/aggregator/src/batch-plan';
+import { encodeWrites } from '../../../services/aggregator/src/write-commands';
+
+const DAY = 86_400_000;
+const w: WindowParams = { currentDays: 30, rankingDays: 90, latenessMs: 2 * DAY, genDays: 7, clockMs: 0 };
+const fresh: PartitionMeta = { applied: -1, maxEvent: -1, endDay: -1, txGen: -1, txLow: -1 };
+
+function ev(off: number, tx: string, id: string, day: number, rev: number, cost = 0, kind: PreparedEvent['kind'] = 'C'): PreparedEvent {
+  const payment = kind === 'P';
+  return { off, tx, fp: `fp-${tx}-${rev}`, id, at: day * DAY + 1000, day, month: '202501', rev: payment ? 0 : rev, cost, bal: payment ? -rev : rev, kind };
+}
+
+const offset = { field: 'off:t:0', last: 9 };
+const noStored = new Map<string, Map<string, string | null>>();
+
+describe('classifyBatch', () => {
+  it('fences offsets at or below the applied one and tells duplicates, conflicts, late events', () => {
+    const meta: PartitionMeta = { applied: 1, maxEvent: 100 * DAY, endDay: 100, txGen: 14, txLow: 13 };
+    const events = [
+      ev(1, 'a', 'C1', 100, 500), // fenced
+      ev(2, 'b', 'C1', 100, 500), // new
+      ev(3, 'b', 'C1', 100, 500), // duplicate of 2 in the same batch
+      { ...ev(4, 'k', 'C2', 100, 700), fp: 'other' }, // known with another fingerprint: conflict
+      ev(5, 'l', 'C2', 90, 100), // more than 2 days behind the max event time: late
+    ];
+    const known = new Map([['k', 'fp-k-700']]);
+    const c = classifyBatch(meta, events, known, w);
+    expect(c.fenced).toBe(1);
+    expect(c.verdicts).toEqual([2, 0, 1, 3]);
+    expect(c.newTx.get('late')).toEqual(['l', 'fp-l-100']);
+    expect(c.newTx.get(14)).toEqual(['b', 'fp-b-500']);
+  });
+
+  it('moves the end day on and lists the days crossing a window edge and the days dropped', () => {
+    const meta: PartitionMeta = { applied: 0, maxEvent: 100 * DAY, endDay: 100, txGen: 14, txLow: 13 };
+    const c = classifyBatch(meta, [ev(1, 'x', 'C1', 102, 100)], new Map(), w);
+    expect([c.batchEnd, c.newEnd]).toEqual([100, 102]);
+    // current window edge (71, 72 leave it), previous window edge (41, 42 leave it), ranking edge (11, 12)
+    expect(c.shiftDays).toEqual([11, 12, 41, 42, 71, 72]);
+    expect(c.dropDays).toEqual([11, 12]);
+  });
+});
+
+describe('applyClassified', () => {
+  it('sums to the cent, keeps windows, months and day buckets, and writes the offset last', () => {
+    const events = [ev(0, 'a', 'C1', 100, 1000, 600), ev(1, 'b', 'C1', 100, 250, 100, 'R'), ev(2, 'p', 'C1', 100, 400, 0, 'P')];
+    events[1]!.rev = -250;
+    events[1]!.cost = -100;
+    events[1]!.bal = -250;
+    const c = classifyBatch(fresh, events, new Map(), w);
+    const need = fieldsToRead(c, new Map());
+    expect([...need.get('C1')!]).toEqual(['s', 'm:202501', 'd:100']);
+    const out = applyClassified(fresh, c, noStored, new Map(), w, offset);
+    expect([out.applied, out.duplicates, out.late]).toEqual([3, 0, 0]);
+    const s = parseState(out.rows[1]!);
+    expect(s).toMatchObject({
+      seq: 1, revenueMinor: 750, costMinor: 500, profitMinor: 250, txCount: 2, paymentCount: 1, balanceMinor: 350,
+      currentRevenueMinor: 750, rankingRevenueMinor: 750, previousRevenueMinor: 0, currentCount: 2,
+    });
+    const hset = out.writes.find((x) => x.key === 'c:C1')!;
+    expect(hset.args).toEqual(['s', out.rows[1], 'm:202501', '750:250:2', 'd:100', '750:250:2']);
+    expect(out.writes.find((x) => x.key === 'x:100')?.args).toEqual(['C1']);
+    expect(out.writes.at(-1)).toEqual({
+      cmd: 'HSET', key: 'meta', args: ['off:t:0', '9', 'maxEventTime', String(100 * DAY + 1000), 'endDay', '100', 'txGen', '14', 'txLow', '14'],
+    });
+  });
+
+  it('moves a stored customer out of the current window when the end day passes it, and drops old buckets', () => {
+    const meta: PartitionMeta = { applied: 5, maxEvent: 100 * DAY, endDay: 100, txGen: 14, txLow: 13 };
+    const before = { ...parseState(['3', '0', '0', '900', '0', '900', '1', '0', '900', '0', '0', '900', '900', '1', '0', '0', '0', '900', '900', '1'].join(':')) };
+    expect(before.currentRevenueMinor).toBe(900);
+    // C9 bought 900 on day 71 (29 days before day 100); an event of C1 on day 102 moves the end day
+    const c = classifyBatch(meta, [ev(6, 'n', 'C1', 102, 10)], new Map(), w);
+    const members = new Map([[71, ['C9']], [11, ['C7']]]);
+    const need = fieldsToRead(c, members);
+    expect(need.get('C9')).toEqual(new Set(['s', 'd:71']));
+    const stored = new Map([
+      ['C9', new Map<string, string | null>([['s', ['3', '0', '0', '900', '0', '900', '1', '0', '900', '0', '0', '900', '900', '1', '0', '0', '0', '900', '900', '1'].join(':')], ['d:71', '900:900:1']])],
+    ]);
+    const out = applyClassified(meta, c, stored, members, w, { field: 'off:t:0', last: 6 });
+    const rows = new Map<string, string>();
+    for (let i = 0; i < out.rows.length; i += 2) rows.set(out.rows[i]!, out.rows[i + 1]!);
+    const c9 = parseState(rows.get('C9')!);
+    expect(c9).toMatchObject({ seq: 4, currentRevenueMinor: 0, currentCount: 0, previousRevenueMinor: 900, rankingRevenueMinor: 900 });
+    expect(out.writes).toContainEqual({ cmd: 'HDEL', key: 'c:C7', args: ['d:11'] });
+    expect(out.writes).toContainEqual({ cmd: 'DEL', key: 'x:11', args: [] });
+    // C9's bucket was only read: not written back
+    expect(out.writes.find((x) => x.key === 'c:C9')!.args).toEqual(['s', rows.get('C9')]);
+  });
+});
+
+describe('encodeWrites', () => {
+  it('splits long argument lists and keeps field/value pairs whole', () => {
+    const args = Array.from({ length: 9000 }, (_, i) => `v${i}`);
+    const enc = encodeWrites([{ cmd: 'HSET', key: 'tx:1', args }, { cmd: 'DEL', key: 'x:1', args: [] }]);
+    expect(enc[0]).toBe('4');
+    expect(enc.slice(1, 4)).toEqual(['HSET', 'tx:1', '4000']);
+    expect(enc.slice(4004, 4007)).toEqual(['HSET', 'tx:1', '4000']);
+    expect(enc.slice(8007, 8010)).toEqual(['HSET', 'tx:1', '1000']);
+    expect(enc.slice(-3)).toEqual(['DEL', 'x:1', '0']);
+  });
+});
