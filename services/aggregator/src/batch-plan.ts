@@ -150,6 +150,13 @@ export function classifyBatch(meta: PartitionMeta, events: PreparedEvent[], know
   return { events: live, verdicts, fenced, maxEvent, batchEnd, newEnd, shiftDays, dropDays, txGen, txLow, dropGens, newTx };
 }
 
+function addTally(t: Tally, rev: number, profit: number, count: number): void {
+  t.rev += rev;
+  t.profit += profit;
+  t.count += count;
+  t.dirty = true;
+}
+
 const counts = (e: PreparedEvent) => (e.kind === 'P' ? 0 : 1);
 const inBucket = (e: PreparedEvent, v: Verdict) => v === 2 && counts(e) + e.rev + e.cost !== 0;
 
@@ -218,21 +225,42 @@ export function applyClassified(
   const order: string[] = [];
   const touched = new Set<string>();
   const touch = (id: string) => {
-    if (!touched.has(id)) touched.add(id), order.push(id);
+    if (touched.has(id)) return;
+    touched.add(id);
+    order.push(id);
   };
   const addWindows = (s: CustomerState, d: number, E: number, rev: number, prof: number, cnt: number, sign: number) => {
     const [cur, prev, rank] = inWindows(d, E, w.currentDays, w.rankingDays);
-    if (cur) (s.currentRevenueMinor += sign * rev), (s.currentProfitMinor += sign * prof), (s.currentCount += sign * cnt);
-    if (prev) (s.previousRevenueMinor += sign * rev), (s.previousProfitMinor += sign * prof), (s.previousCount += sign * cnt);
-    if (rank) (s.rankingRevenueMinor += sign * rev), (s.rankingProfitMinor += sign * prof), (s.rankingCount += sign * cnt);
+    if (cur) {
+      s.currentRevenueMinor += sign * rev;
+      s.currentProfitMinor += sign * prof;
+      s.currentCount += sign * cnt;
+    }
+    if (prev) {
+      s.previousRevenueMinor += sign * rev;
+      s.previousProfitMinor += sign * prof;
+      s.previousCount += sign * cnt;
+    }
+    if (rank) {
+      s.rankingRevenueMinor += sign * rev;
+      s.rankingProfitMinor += sign * prof;
+      s.rankingCount += sign * cnt;
+    }
   };
 
   const out: Applied = { applied: 0, duplicates: 0, late: 0, conflicts: 0, conflictOffsets: [], rows: [], writes: [] };
   const newInDay = new Map<number, string[]>();
   c.events.forEach((e, i) => {
     const v = c.verdicts[i]!;
-    if (v === 0) return void out.duplicates++;
-    if (v === 1) return void (out.conflicts++, out.conflictOffsets.push(e.off));
+    if (v === 0) {
+      out.duplicates++;
+      return;
+    }
+    if (v === 1) {
+      out.conflicts++;
+      out.conflictOffsets.push(e.off);
+      return;
+    }
     if (v === 3) out.late++;
     out.applied++;
     const l = load(e.id);
@@ -250,10 +278,10 @@ export function applyClassified(
     if (e.at > s.lastActivityAt) s.lastActivityAt = e.at;
     // the month trend is lifetime data: late events count there too
     const m = tally(l, `m:${e.month}`);
-    (m.rev += e.rev), (m.profit += prof), (m.count += cnt), (m.dirty = true);
+    addTally(m, e.rev, prof, cnt);
     if (!inBucket(e, v)) return;
     const b = tally(l, `d:${e.day}`);
-    (b.rev += e.rev), (b.profit += prof), (b.count += cnt), (b.dirty = true);
+    addTally(b, e.rev, prof, cnt);
     if (!b.stored) {
       let list = newInDay.get(e.day);
       if (!list) newInDay.set(e.day, (list = []));
