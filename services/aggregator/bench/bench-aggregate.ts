@@ -55,7 +55,9 @@ try {
   log(`baseline: ${decoded} decoded in ${baselineSeconds.toFixed(1)}s = ${Math.round(baselineEventsPerSec)}/s`);
 
   // (2) the aggregator service, exactly-once path on
-  const service = await startService('aggregator', f.envFor('aggregator'));
+  // BENCH_PROFILE_DIR=<dir>: the service writes a V8 CPU profile there when it stops
+  const profileDir = process.env.BENCH_PROFILE_DIR;
+  const service = await startService('aggregator', f.envFor('aggregator'), { nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [] });
   await service.ready();
   const start = Date.now();
   await waitApplied(redis, f.prefix, f.topics.transactions, kafka, 900_000);

@@ -17,6 +17,8 @@ const shape = {
   TRANSACTIONS_PARTITIONS: envInt(6, 1, 1024),
   PARTITIONS_CONCURRENTLY: envInt(6, 1, 1024),
   LIVE_TICK_SECONDS: envInt(60, 1, 86_400),
+  /** customers kept in memory per source partition (0: read every step's customers from Redis) */
+  CACHE_CUSTOMERS_PER_PARTITION: envInt(50_000, 0, 10_000_000),
   HTTP_HOST: z.string().default('127.0.0.1'),
   HTTP_PORT: envInt(9101, 0, 65535),
 };
@@ -51,6 +53,7 @@ export function aggregatorConfig(env: NodeJS.ProcessEnv = process.env) {
     transactionPartitions: c.TRANSACTIONS_PARTITIONS,
     partitionsConcurrently: c.PARTITIONS_CONCURRENTLY,
     liveTickMs: c.LIVE_TICK_SECONDS * 1000,
+    cacheCustomersPerPartition: c.CACHE_CUSTOMERS_PER_PARTITION,
     http: { host: c.HTTP_HOST, port: c.HTTP_PORT },
   };
 }

@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import { metaKey, offsetField, partitionBase } from './aggregator-keys';
 import type { TransactionEvent } from '@tierflow/shared/event-types';
-import { applyClassified, classifyBatch, dedupeGenerations, fieldsToRead, type PartitionMeta, type PreparedEvent, type WindowParams } from './batch-plan';
+import { parseTally } from './aggregate-state';
+import { applyClassified, classifyBatch, dedupeGenerations, fieldsToRead, loadedFrom, type Loaded, type PartitionMeta, type PreparedEvent, type WindowParams } from './batch-plan';
+import { PartitionCache } from './partition-cache';
 import { dayNumber, monthKey, transactionEffect, transactionFingerprint } from './transaction-effect';
 import { encodeWrites } from './write-commands';
 
@@ -67,12 +69,13 @@ function results<T>(res: PipelineResult | null): T[] {
 
 /**
  * Applies events of one partition: reads what the step needs (meta, de-dup entries, activity
- * sets, customers' fields), computes in Node (batch-plan.ts), and writes everything plus the
- * offset in one atomic script call that succeeds only if the partition's version is unchanged
- * (else it reads again). `lastOffset` is recorded as applied even when every event was a
- * duplicate or invalid (those were handled before this call), so a batch is never re-examined.
+ * sets, customers' fields) unless the partition cache already holds it, computes in Node
+ * (batch-plan.ts), and writes everything plus the offset in one atomic script call that
+ * succeeds only if the partition's version token is unchanged (else it reads afresh and tries
+ * again). `lastOffset` is recorded as applied even when every event was a duplicate or invalid
+ * (those were handled before this call), so a batch is never re-examined.
  */
-export async function applyBatch(params: {
+export function applyBatch(params: {
   redis: Redis;
   prefix: string;
   topic: string;
@@ -81,7 +84,25 @@ export async function applyBatch(params: {
   events: OffsetEvent[];
   windows: WindowConfig;
   clockMs: number;
+  /** the process's cache of this partition (none: read everything, keep nothing) */
+  cache?: PartitionCache;
 }): Promise<ApplyResult> {
+  const cache = params.cache ?? new PartitionCache(0);
+  return cache.serial(async () => {
+    try {
+      return await applyWithCache(params, cache);
+    } catch (err) {
+      cache.clear();
+      throw err;
+    }
+  });
+}
+
+let tokens = 0;
+const tokenBase = `${process.pid}.${Date.now().toString(36)}.${Math.random().toString(36).slice(2, 8)}`;
+const nextToken = () => `${tokenBase}.${++tokens}`;
+
+async function applyWithCache(params: Parameters<typeof applyBatch>[0], cache: PartitionCache): Promise<ApplyResult> {
   const { redis, windows: wc } = params;
   const base = partitionBase(params.prefix, params.partition);
   const meta = metaKey(params.prefix, params.partition);
@@ -92,23 +113,21 @@ export async function applyBatch(params: {
   };
   const prepared = params.events.map((e) => prepareEvent(e.offset, e.event));
   for (let attempt = 1; ; attempt++) {
-    const raw = await redis.hmget(meta, field, 'maxEventTime', 'endDay', 'txGen', 'txLow', 'ver');
-    const num = (i: number) => Number(raw[i] ?? '-1');
-    const m: PartitionMeta = { applied: num(0), maxEvent: num(1), endDay: num(2), txGen: num(3), txLow: num(4) };
-    const version = raw[5] ?? '0';
-
-    const { live, lookup } = dedupeGenerations(m, prepared, w.genDays);
-    const known = new Map<string, string>();
-    if (live.length > 0) {
-      const txids = live.map((e) => e.tx);
-      const pipe = redis.pipeline();
-      for (const g of lookup) pipe.hmget(`${base}tx:${g}`, ...txids);
-      pipe.hmget(`${base}tx:late`, ...txids);
-      for (const fps of results<(string | null)[]>(await pipe.exec())) {
-        fps.forEach((fp, j) => {
-          if (fp !== null) known.set(txids[j]!, fp);
-        });
-      }
+    // meta and de-dup entries: one round trip when the cache is current, two otherwise
+    let m = cache.meta;
+    let token = cache.token;
+    let known: Map<string, string> | null = null;
+    if (m !== null && token !== null) {
+      const got = await readKnown(redis, base, m, prepared, w.genDays, meta);
+      if (got.token === token) known = got.known;
+      else cache.clear();
+    }
+    if (m === null || token === null || known === null) {
+      const raw = await redis.hmget(meta, field, 'maxEventTime', 'endDay', 'txGen', 'txLow', 'ver');
+      const num = (i: number) => Number(raw[i] ?? '-1');
+      m = { applied: num(0), maxEvent: num(1), endDay: num(2), txGen: num(3), txLow: num(4) };
+      token = raw[5] ?? '';
+      known = (await readKnown(redis, base, m, prepared, w.genDays, null)).known;
     }
     const c = classifyBatch(m, prepared, known, w);
 
@@ -119,32 +138,72 @@ export async function applyBatch(params: {
       for (const d of days) pipe.smembers(`${base}x:${d}`);
       results<string[]>(await pipe.exec()).forEach((ids, j) => members.set(days[j]!, ids));
     }
+    await loadCustomers(redis, base, fieldsToRead(c, members), cache.customers);
 
-    const need = fieldsToRead(c, members);
-    const stored = new Map<string, Map<string, string | null>>();
-    if (need.size > 0) {
-      const ids = [...need.keys()];
-      const pipe = redis.pipeline();
-      for (const id of ids) pipe.hmget(`${base}c:${id}`, ...need.get(id)!);
-      results<(string | null)[]>(await pipe.exec()).forEach((vals, j) => {
-        const id = ids[j]!;
-        const fields = [...need.get(id)!];
-        stored.set(id, new Map(fields.map((f, k) => [f, vals[k] ?? null])));
-      });
-    }
-
-    const out = applyClassified(m, c, stored, members, w, { field, last: Number(params.lastOffset) });
-    const committed = await runCommit(redis, meta, [base, version, ...encodeWrites(out.writes)]);
-    if (committed >= 0) {
+    const out = applyClassified(m, c, cache.customers, members, w, { field, last: Number(params.lastOffset) });
+    const next = nextToken();
+    const committed = await runCommit(redis, meta, [base, token ?? '', next, ...encodeWrites(out.writes)]);
+    if (committed === 1) {
+      cache.committed(next, out.meta);
       return {
         applied: out.applied, duplicates: out.duplicates, late: out.late, conflicts: out.conflicts, fenced: c.fenced,
         conflictOffsets: out.conflictOffsets.map(String), rows: out.rows, maxEventTime: c.maxEvent, endDay: c.newEnd,
       };
     }
+    cache.clear(); // another writer got in between: what was computed is void
     if (attempt >= MAX_ATTEMPTS) {
       throw Object.assign(new Error(`partition ${params.partition} kept changing under the apply step (${attempt} attempts)`), { retriable: true });
     }
   }
+}
+
+/**
+ * The fingerprints known for the events' transactionIds (their de-dup generations and the late
+ * hash), and, when `metaToCheck` is given, the partition's version token, in one round trip.
+ */
+async function readKnown(
+  redis: Redis, base: string, m: PartitionMeta, prepared: PreparedEvent[], genDays: number, metaToCheck: string | null,
+): Promise<{ token: string | null; known: Map<string, string> }> {
+  const { live, lookup } = dedupeGenerations(m, prepared, genDays);
+  const known = new Map<string, string>();
+  const txids = live.map((e) => e.tx);
+  if (metaToCheck === null && txids.length === 0) return { token: null, known };
+  const pipe = redis.pipeline();
+  if (metaToCheck !== null) pipe.hget(metaToCheck, 'ver');
+  if (txids.length > 0) {
+    for (const g of lookup) pipe.hmget(`${base}tx:${g}`, ...txids);
+    pipe.hmget(`${base}tx:late`, ...txids);
+  }
+  const res = results<unknown>(await pipe.exec());
+  const token = metaToCheck === null ? null : ((res.shift() as string | null) ?? '');
+  for (const fps of res as (string | null)[][]) {
+    fps.forEach((fp, j) => {
+      if (fp !== null) known.set(txids[j]!, fp);
+    });
+  }
+  return { token, known };
+}
+
+/** Puts into `customers` every needed customer and field it does not hold yet, in one round trip. */
+async function loadCustomers(redis: Redis, base: string, need: Map<string, Set<string>>, customers: Map<string, Loaded>): Promise<void> {
+  const reads: { id: string; fields: string[] }[] = [];
+  for (const [id, fields] of need) {
+    const have = customers.get(id);
+    const missing = have ? [...fields].filter((f) => f !== 's' && !have.tallies.has(f)) : [...fields];
+    if (missing.length > 0) reads.push({ id, fields: missing });
+  }
+  if (reads.length === 0) return;
+  const pipe = redis.pipeline();
+  for (const r of reads) pipe.hmget(`${base}c:${r.id}`, ...r.fields);
+  results<(string | null)[]>(await pipe.exec()).forEach((vals, j) => {
+    const { id, fields } = reads[j]!;
+    const have = customers.get(id);
+    if (!have) {
+      customers.set(id, loadedFrom(new Map(fields.map((f, k) => [f, vals[k] ?? null]))));
+      return;
+    }
+    fields.forEach((f, k) => have.tallies.set(f, parseTally(vals[k] ?? null)));
+  });
 }
 
 /** The last offset of topic-partition recorded as applied, or null. */

@@ -178,12 +178,23 @@ export function fieldsToRead(c: Classified, members: Map<number, string[]>): Map
   return need;
 }
 
-interface Loaded {
+/** A customer's state and the tallies (days, months) known of it, read from Redis or cached. */
+export interface Loaded {
   state: CustomerState;
   tallies: Map<string, Tally>;
 }
 
+/** A customer from the values of its hash fields ('s' and tallies; null = absent). */
+export function loadedFrom(fields: Map<string, string | null>): Loaded {
+  const packed = fields.get('s');
+  const l: Loaded = { state: packed ? parseState(packed) : emptyState(), tallies: new Map() };
+  for (const [f, raw] of fields) if (f !== 's') l.tallies.set(f, parseTally(raw));
+  return l;
+}
+
 export interface Applied {
+  /** the partition's meta after the step */
+  meta: PartitionMeta;
   applied: number;
   duplicates: number;
   late: number;
@@ -195,26 +206,23 @@ export interface Applied {
 }
 
 /**
- * Step 3. `stored` holds, per customer of fieldsToRead, the values read for its fields (null
- * when absent); `members` the stored members of the shift and drop days' activity sets.
+ * Step 3. `customers` holds every customer of fieldsToRead with those fields (it may hold
+ * more: it can be the partition's cache); it is CHANGED IN PLACE to the state after the step,
+ * so the caller drops it when the step is not committed. `members` holds the stored members of
+ * the shift and drop days' activity sets.
  */
 export function applyClassified(
   meta: PartitionMeta,
   c: Classified,
-  stored: Map<string, Map<string, string | null>>,
+  customers: Map<string, Loaded>,
   members: Map<number, string[]>,
   w: WindowParams,
   offset: { field: string; last: number },
 ): Applied {
-  const cache = new Map<string, Loaded>();
+  const cache = customers;
   const load = (id: string): Loaded => {
-    let l = cache.get(id);
-    if (l) return l;
-    const fields = stored.get(id);
-    const packed = fields?.get('s');
-    l = { state: packed ? parseState(packed) : emptyState(), tallies: new Map() };
-    for (const [f, raw] of fields ?? []) if (f !== 's') l.tallies.set(f, parseTally(raw));
-    cache.set(id, l);
+    const l = cache.get(id);
+    if (!l) throw new Error(`customer ${id} was not loaded before the apply step`);
     return l;
   };
   const tally = (l: Loaded, field: string) => {
@@ -248,7 +256,8 @@ export function applyClassified(
     }
   };
 
-  const out: Applied = { applied: 0, duplicates: 0, late: 0, conflicts: 0, conflictOffsets: [], rows: [], writes: [] };
+  const after: PartitionMeta = { applied: Math.max(meta.applied, offset.last), maxEvent: c.maxEvent, endDay: c.newEnd, txGen: c.txGen, txLow: c.txLow };
+  const out: Applied = { meta: after, applied: 0, duplicates: 0, late: 0, conflicts: 0, conflictOffsets: [], rows: [], writes: [] };
   const newInDay = new Map<number, string[]>();
   c.events.forEach((e, i) => {
     const v = c.verdicts[i]!;
@@ -327,7 +336,11 @@ export function applyClassified(
     s.watermark = watermark;
     const packed = packState(s);
     const args = ['s', packed];
-    for (const [f, t] of l.tallies) if (t.dirty) args.push(f, packTally(t));
+    for (const [f, t] of l.tallies) {
+      if (!t.dirty) continue;
+      args.push(f, packTally(t));
+      t.dirty = false;
+    }
     w1.push({ cmd: 'HSET', key: `c:${id}`, args });
     out.rows.push(id, packed);
   }
@@ -335,8 +348,8 @@ export function applyClassified(
   w1.push({
     cmd: 'HSET',
     key: 'meta',
-    args: [offset.field, String(Math.max(meta.applied, offset.last)), 'maxEventTime', String(c.maxEvent), 'endDay', String(c.newEnd),
-      'txGen', String(c.txGen), 'txLow', String(c.txLow)],
+    args: [offset.field, String(after.applied), 'maxEventTime', String(after.maxEvent), 'endDay', String(after.endDay),
+      'txGen', String(after.txGen), 'txLow', String(after.txLow)],
   });
   return out;
 }

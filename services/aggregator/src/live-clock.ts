@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { AggregateEmitter } from './aggregate-emitter';
 import { applyBatch, type WindowConfig } from './apply-script';
+import type { StateCache } from './partition-cache';
 
 /**
  * Live mode: windows move on with the wall clock even when a partition is quiet. Every tick
@@ -9,6 +10,7 @@ import { applyBatch, type WindowConfig } from './apply-script';
  */
 export function startLiveClock(p: {
   redis: Redis;
+  cache: StateCache;
   prefix: string;
   topic: string;
   windows: WindowConfig;
@@ -25,7 +27,7 @@ export function startLiveClock(p: {
       for (const partition of p.assignedPartitions()) {
         const result = await applyBatch({
           redis: p.redis, prefix: p.prefix, topic: p.topic, partition, events: [], windows: p.windows,
-          lastOffset: '-1', clockMs: Date.now(),
+          lastOffset: '-1', clockMs: Date.now(), cache: p.cache.of(partition),
         });
         await p.emitter.emitRows(partition, result.rows);
       }

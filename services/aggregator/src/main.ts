@@ -15,6 +15,7 @@ import { aggregatorConfig } from './aggregator-config';
 import { createAggregatorMetrics } from './aggregator-metrics';
 import { readAppliedOffset } from './apply-script';
 import { startLiveClock } from './live-clock';
+import { StateCache } from './partition-cache';
 import { startProfileConsumer } from './profile-consumer';
 import { createTransactionHandler } from './transaction-batch-handler';
 
@@ -46,8 +47,9 @@ const emitter = createAggregateEmitter({
   currency: config.rules.reportingCurrency, currentWindowDays: config.windows.currentWindowDays,
   rankingWindowDays: config.windows.rankingWindowDays, onEmitted: (n) => metrics.aggregatesOut.inc(n),
 });
+const cache = new StateCache(config.cacheCustomersPerPartition);
 const handleBatch = createTransactionHandler({
-  redis, codec, readerType, producer, dlqTopic: config.topics.transactionsDlq, prefix: config.prefix, rules: config.rules,
+  cache, redis, codec, readerType, producer, dlqTopic: config.topics.transactionsDlq, prefix: config.prefix, rules: config.rules,
   windows: config.windows, liveClock: config.liveClock, emitter, metrics, logger,
 });
 
@@ -66,7 +68,7 @@ const profiles = await startProfileConsumer({
 });
 const clock = config.liveClock
   ? startLiveClock({
-      redis, prefix: config.prefix, topic: config.topics.transactions, windows: config.windows, emitter,
+      redis, cache, prefix: config.prefix, topic: config.topics.transactions, windows: config.windows, emitter,
       intervalMs: config.liveTickMs,
       assignedPartitions: () => transactions.assigned().map((a) => Number(a.slice(a.lastIndexOf(':') + 1))),
       onError: (err) => logger.error({ err }, 'live clock tick failed'),

@@ -10,6 +10,7 @@ import type { AggregateEmitter } from './aggregate-emitter';
 import type { AggregatorMetrics } from './aggregator-metrics';
 import { applyBatch, type OffsetEvent, type WindowConfig } from './apply-script';
 import { findConflicts } from './conflict-precheck';
+import type { StateCache } from './partition-cache';
 import type { TransactionEvent } from '@tierflow/shared/event-types';
 import { validateTransaction, type ValidationRules } from './transaction-validation';
 
@@ -18,6 +19,7 @@ export const MAX_EVENTS_PER_CALL = 4_000;
 
 export interface TransactionHandlerDeps {
   redis: Redis;
+  cache: StateCache;
   codec: SchemaCodec;
   readerType: avro.Type;
   producer: Producer;
@@ -80,7 +82,7 @@ export function createTransactionHandler(d: TransactionHandlerDeps) {
       const result = await applyBatch({
         redis: d.redis, prefix: d.prefix, topic, partition, events: chunk, windows: d.windows,
         lastOffset: isLast ? lastOffset : chunk[chunk.length - 1]!.offset,
-        clockMs: d.liveClock ? Date.now() : 0,
+        clockMs: d.liveClock ? Date.now() : 0, cache: d.cache.of(partition),
       });
       d.metrics.applied.inc(result.applied);
       d.metrics.duplicates.inc(result.duplicates);

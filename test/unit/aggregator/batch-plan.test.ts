@@ -4,6 +4,8 @@ import {
   applyClassified,
   classifyBatch,
   fieldsToRead,
+  loadedFrom,
+  type Loaded,
   type PartitionMeta,
   type PreparedEvent,
   type WindowParams,
@@ -20,7 +22,12 @@ function ev(off: number, tx: string, id: string, day: number, rev: number, cost 
 }
 
 const offset = { field: 'off:t:0', last: 9 };
-const noStored = new Map<string, Map<string, string | null>>();
+/** What the caller reads before the apply step: every needed field, null where Redis has none. */
+function loadAll(need: Map<string, Set<string>>, stored = new Map<string, Map<string, string | null>>()): Map<string, Loaded> {
+  const out = new Map<string, Loaded>();
+  for (const [id, fields] of need) out.set(id, loadedFrom(new Map([...fields].map((f) => [f, stored.get(id)?.get(f) ?? null]))));
+  return out;
+}
 
 describe('classifyBatch', () => {
   it('fences offsets at or below the applied one and tells duplicates, conflicts, late events', () => {
@@ -59,7 +66,7 @@ describe('applyClassified', () => {
     const c = classifyBatch(fresh, events, new Map(), w);
     const need = fieldsToRead(c, new Map());
     expect([...need.get('C1')!]).toEqual(['s', 'm:202501', 'd:100']);
-    const out = applyClassified(fresh, c, noStored, new Map(), w, offset);
+    const out = applyClassified(fresh, c, loadAll(need), new Map(), w, offset);
     expect([out.applied, out.duplicates, out.late]).toEqual([3, 0, 0]);
     const s = parseState(out.rows[1]!);
     expect(s).toMatchObject({
@@ -86,7 +93,7 @@ describe('applyClassified', () => {
     const stored = new Map([
       ['C9', new Map<string, string | null>([['s', ['3', '0', '0', '900', '0', '900', '1', '0', '900', '0', '0', '900', '900', '1', '0', '0', '0', '900', '900', '1'].join(':')], ['d:71', '900:900:1']])],
     ]);
-    const out = applyClassified(meta, c, stored, members, w, { field: 'off:t:0', last: 6 });
+    const out = applyClassified(meta, c, loadAll(need, stored), members, w, { field: 'off:t:0', last: 6 });
     const rows = new Map<string, string>();
     for (let i = 0; i < out.rows.length; i += 2) rows.set(out.rows[i]!, out.rows[i + 1]!);
     const c9 = parseState(rows.get('C9')!);
