@@ -33,6 +33,8 @@ const TOTAL = Number(process.env.BENCH_TRANSACTIONS ?? 1_000_000);
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 100_000);
 const RATE = Number(process.env.BENCH_RATE ?? 5_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
+/** BENCH_PHASES=latency (or any of throughput,rebuild,latency): run only those; the others print null */
+const PHASES = new Set((process.env.BENCH_PHASES ?? 'throughput,rebuild,latency').split(',').map((p) => p.trim()));
 const outDir = path.resolve('bench-results');
 const profileDir = path.join(outDir, `profile-${Date.now()}`);
 mkdirSync(profileDir, { recursive: true });
@@ -152,30 +154,39 @@ async function latencyRun(k: Kafka): Promise<{ p50: number; p99: number; max: nu
 
 const f = await pipelineFixture(kafka);
 try {
-  log(`producing ${TOTAL} transactions over ${CUSTOMERS} customers...`);
-  const events = generateTransactions({ count: TOTAL, customers: CUSTOMERS, startMs: Date.UTC(2025, 0, 1), days: 180, seed: 7 });
-  await produce(kafka, f.topics.transactions, events.map((e) => toMessage(f.codec, f.txSchemaId, e)), 20_000);
+  let ceilingEventsPerSec = NaN;
+  let e2eEventsPerSec = NaN;
+  let redisBytesPerCustomer = NaN;
+  let first: { seconds: number; rss: Record<string, number> } = { seconds: NaN, rss: {} };
+  let rebuild: { seconds: number; rss: Record<string, number> } = { seconds: NaN, rss: {} };
+  if (PHASES.has('throughput') || PHASES.has('rebuild')) {
+    log(`producing ${TOTAL} transactions over ${CUSTOMERS} customers...`);
+    const events = generateTransactions({ count: TOTAL, customers: CUSTOMERS, startMs: Date.UTC(2025, 0, 1), days: 180, seed: 7 });
+    await produce(kafka, f.topics.transactions, events.map((e) => toMessage(f.codec, f.txSchemaId, e)), 20_000);
 
-  const ceilingEventsPerSec = await ceiling(f.topics.transactions);
-  log(`ceiling (consume + decode only): ${Math.round(ceilingEventsPerSec)}/s`);
+    ceilingEventsPerSec = await ceiling(f.topics.transactions);
+    log(`ceiling (consume + decode only): ${Math.round(ceilingEventsPerSec)}/s`);
 
-  const first = await runToEnd(f, await startPipeline(f, { TIME_MODE: 'replay' }, true));
-  const e2eEventsPerSec = TOTAL / first.seconds;
-  const redisBytesPerCustomer = Math.round((await prefixBytes(redis, f.prefix)) / CUSTOMERS);
-  log(`pipeline: ${TOTAL} in ${first.seconds.toFixed(1)}s = ${Math.round(e2eEventsPerSec)}/s; peak RSS ${JSON.stringify(first.rss)}`);
+    first = await runToEnd(f, await startPipeline(f, { TIME_MODE: 'replay' }, true));
+    e2eEventsPerSec = TOTAL / first.seconds;
+    redisBytesPerCustomer = Math.round((await prefixBytes(redis, f.prefix)) / CUSTOMERS);
+    log(`pipeline: ${TOTAL} in ${first.seconds.toFixed(1)}s = ${Math.round(e2eEventsPerSec)}/s; peak RSS ${JSON.stringify(first.rss)}`);
+  }
 
-  // rebuild: reset the state and the derived topics, reprocess from the earliest offsets
-  await dropPrefix(redis, f.prefix);
-  await deleteTopics(kafka, [f.topics.aggregates, f.topics.tierChanges]);
-  const admin = kafka.admin();
-  await admin.connect();
-  await new Promise((r) => setTimeout(r, 2_000));
-  await ensureTopics(admin, pipelineTopicSpecs(f.topics, PARTITIONS));
-  await admin.disconnect();
-  const rebuild = await runToEnd(f, await startPipeline(f, { TIME_MODE: 'replay' }));
-  log(`rebuild: ${rebuild.seconds.toFixed(1)}s`);
+  if (PHASES.has('rebuild')) {
+    // rebuild: reset the state and the derived topics, reprocess from the earliest offsets
+    await dropPrefix(redis, f.prefix);
+    await deleteTopics(kafka, [f.topics.aggregates, f.topics.tierChanges]);
+    const admin = kafka.admin();
+    await admin.connect();
+    await new Promise((r) => setTimeout(r, 2_000));
+    await ensureTopics(admin, pipelineTopicSpecs(f.topics, PARTITIONS));
+    await admin.disconnect();
+    rebuild = await runToEnd(f, await startPipeline(f, { TIME_MODE: 'replay' }));
+    log(`rebuild: ${rebuild.seconds.toFixed(1)}s`);
+  }
 
-  const latency = await latencyRun(kafka);
+  const latency = PHASES.has('latency') ? await latencyRun(kafka) : { p50: NaN, p99: NaN, max: NaN, samples: 0 };
   log(`latency at ${RATE}/s for ${SECONDS}s: p50 ${latency.p50} ms, p99 ${latency.p99} ms, max ${latency.max} ms (${latency.samples} tier changes)`);
 
   const profile = readdirSync(profileDir).find((n) => n.endsWith('.cpuprofile'));
@@ -183,7 +194,7 @@ try {
   log('\naggregator hot path (self time):');
   for (const h of hot) log(`  ${String(h.selfPercent).padStart(5)}%  ${h.function}  ${h.where}`);
 
-  const peak = Math.max(...Object.values(first.rss), ...Object.values(rebuild.rss));
+  const peak = Math.max(0, ...Object.values(first.rss), ...Object.values(rebuild.rss));
   const table = [
     ['transactions', TOTAL], ['customers', CUSTOMERS],
     ['e2e events/s', Math.round(e2eEventsPerSec)], ['ceiling events/s', Math.round(ceilingEventsPerSec)],
