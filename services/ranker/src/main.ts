@@ -6,14 +6,14 @@ import { SchemaCodec } from '@tierflow/shared/schema-codec';
 import { startServiceHttp } from '@tierflow/shared/service-http';
 import { ensureTopics, pipelineTopicSpecs } from '@tierflow/shared/topic-setup';
 import { valueSubject } from '@tierflow/shared/topics';
-import { Partitioners } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { OutboxFlusher } from './outbox-flusher';
 import { rankerConfig } from './ranker-config';
 import { createRankerMetrics } from './ranker-metrics';
 import { RankerService } from './ranker-service';
 import { RankStore } from './rank-store';
-import type { TierChange } from './tier-change';
+import { startSendThread } from './outbox-send-thread';
+import { readSchemaFile } from '@tierflow/shared/schema-files';
 
 
 async function main(): Promise<void> {
@@ -44,17 +44,29 @@ async function main(): Promise<void> {
   });
   await store.checkConfig(config.configVersion, { basis: config.basis, weights: config.weights, rules: config.rules, regions: config.regions });
 
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
-  await producer.connect();
   const registry = new Registry();
   const metrics = createRankerMetrics(registry);
+  // Kafka sends run in a thread of their own; the flusher keeps them in order, one at a time
+  const sender = startSendThread(
+    {
+      brokers: config.connection.kafkaBrokers,
+      topic: topics.tierChanges,
+      schemaId,
+      schema: await readSchemaFile('TierChange.avsc'),
+      logLevel: config.connection.logLevel,
+    },
+    (err) => {
+      logger.fatal({ err: err.message }, 'the outbox send thread died');
+      process.exit(1);
+    },
+  );
   const flusher = new OutboxFlusher({
     redis,
     outboxKey: store.keys.outbox,
-    producer,
-    topic: topics.tierChanges,
-    encode: (e: TierChange) => codec.encode(schemaId, e),
+    send: sender.send,
+    batchSize: config.outboxSendBatch,
     onSent: (n) => metrics.sent.inc(n),
+    onError: (err) => logger.error({ err: err.message }, 'outbox send failed: retrying'),
   });
   const service = new RankerService({ config, store, redis, codec, flusher, metrics, logger });
   const holder: { running?: RunningConsumer } = {};
@@ -98,7 +110,10 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'stopping');
     setTimeout(() => process.exit(0), 5_000).unref(); // a consumer stuck in a rebalance must not keep us alive
     await running.stop().catch(() => undefined);
-    await producer.disconnect().catch(() => undefined);
+    // what is still unsent stays in the Redis outbox for the next instance; send it if we can
+    await Promise.race([flusher.flush().catch(() => undefined), new Promise((r) => setTimeout(r, 2_000).unref())]);
+    flusher.close();
+    await sender.close().catch(() => undefined);
     await http.close().catch(() => undefined);
     storeRedis.disconnect();
     redis.disconnect();

@@ -1,10 +1,12 @@
 /**
  * The ranker's Redis keys (documented in docs/contracts.md, "## ranker"). All share the hash
- * tag {rk}, so one MULTI touches one cluster slot. `scope` is `global` or `region:<name>`.
+ * tag {rk}, so one commit script touches one cluster slot. `scope` is `global` or `region:<name>`.
  */
 export function rankKeys(prefix: string) {
   const p = `${prefix}{rk}:`;
   return {
+    /** the common start of every key below */
+    base: p,
     /** hash: `<topic>:<partition>` -> last applied offset of customer.aggregates */
     offsets: `${p}offsets`,
     /** hash: configVersion, config (JSON) */

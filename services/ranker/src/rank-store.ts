@@ -1,4 +1,6 @@
 import type { Redis } from 'ioredis';
+import type { Slot } from './customer-table';
+import { CommitWriter, runScript } from './rank-commit-script';
 import { beginRestore, decodeSnapshot, encodeSnapshot, snapshotOf, type CustomerSnapshot } from './engine-snapshot';
 import { rankKeys, type RankKeys } from './rank-store-keys';
 import type { TierChange } from './tier-change';
@@ -19,7 +21,7 @@ export class RankStoreError extends Error {
 export interface BatchCommit {
   /** the offset this instance believes is stored (the fence); -1 for none */
   expectedOffset: number;
-  /** the last offset of the batch, stored in the same MULTI */
+  /** the last offset of the batch, stored in the same atomic script call */
   offset: number;
   /** handles of customers whose update was applied (seq, basis, region changed) */
   applied: Iterable<number>;
@@ -32,9 +34,9 @@ export interface BatchCommit {
 }
 
 /**
- * The ranker's Redis state. One MULTI per batch, guarded by WATCH on the offsets hash, writes
- * the new offset, the changed customers, ranks, tiers, summaries, history and the outbox:
- * a crash leaves either all of it or none. Needs a connection of its own (WATCH).
+ * The ranker's Redis state. One script call per chunk (lua/rank-commit.lua), guarded by a
+ * compare-and-set on the stored offset, writes the new offset, the changed customers, ranks,
+ * tiers, summaries, history and the outbox: a crash leaves either all of it or none.
  */
 export class RankStore {
   readonly keys: RankKeys;
@@ -98,63 +100,53 @@ export class RankStore {
     return offset;
   }
 
-  async commit(engine: TierEngine, batch: BatchCommit): Promise<void> {
+  /**
+   * Writes a chunk in one rank-commit.lua call (compare-and-set on the stored offset; one round
+   * trip). Returns the length of the outbox after it.
+   */
+  async commit(engine: TierEngine, batch: BatchCommit): Promise<number> {
     const { redis, offsetField, historyLength, recentLength } = this.params;
     const k = this.keys;
-    await redis.watch(k.offsets);
-    const stored = await redis.hget(k.offsets, offsetField);
-    if ((stored === null ? -1 : Number(stored)) !== batch.expectedOffset) {
-      await redis.unwatch();
-      throw new RankStoreError('FENCED', `stored offset ${stored} is not the expected ${batch.expectedOffset}: another instance wrote`);
-    }
+    const base = k.base;
+    const rel = (key: string) => key.slice(base.length);
+    const json = batch.events.map((e) => JSON.stringify(e));
+    const w = new CommitWriter(json);
+    if (batch.rejected && batch.rejected.length > 0) w.add('LPUSH', rel(k.rejected), batch.rejected);
     const t = engine.customers;
-    const m = redis.multi();
-    m.hset(k.offsets, offsetField, String(batch.offset));
-    if (batch.rejected && batch.rejected.length > 0) m.lpush(k.rejected, ...batch.rejected);
     const customers = new Set<number>(batch.applied);
     for (const d of batch.dirty) customers.add(d.handle);
     if (customers.size > 0) {
       const fields: string[] = [];
       for (const h of customers) fields.push(t.idOf(h), encodeSnapshot(snapshotOf(engine, h)));
-      m.hset(k.customers, ...fields);
+      w.add('HSET', rel(k.customers), fields);
     }
     // one command per scope and kind, however many customers changed
     const perScope = new Map<string, { zadd: string[]; zrem: string[]; hset: string[]; hdel: string[] }>();
     for (const { scope, handle: h } of batch.dirty) {
       const id = t.idOf(h);
-      let w = perScope.get(scope.name);
-      if (!w) perScope.set(scope.name, (w = { zadd: [], zrem: [], hset: [], hdel: [] }));
+      let s = perScope.get(scope.name);
+      if (!s) perScope.set(scope.name, (s = { zadd: [], zrem: [], hset: [], hdel: [] }));
       if (engine.isMember(scope, h)) {
-        w.zadd.push(String(-(t.basis[h] as number)), id);
-        w.hset.push(
-          id,
-          JSON.stringify({
-            raw: TIERS[t.raw[scope.slot][h] as TierCode],
-            published: TIERS[t.pub[scope.slot][h] as TierCode],
-            publishedSince: Number.isFinite(t.pubAt[scope.slot][h]) ? t.pubAt[scope.slot][h] : null,
-            basis: t.basis[h],
-          }),
-        );
+        s.zadd.push(String(-(t.basis[h] as number)), id);
+        s.hset.push(id, tierJson(engine, scope.slot, h));
       } else {
-        w.zrem.push(id);
-        w.hdel.push(id);
+        s.zrem.push(id);
+        s.hdel.push(id);
       }
     }
-    for (const [name, w] of perScope) {
-      if (w.zadd.length > 0) m.zadd(k.rank(name), ...w.zadd);
-      if (w.hset.length > 0) m.hset(k.tier(name), ...w.hset);
-      if (w.zrem.length > 0) m.zrem(k.rank(name), ...w.zrem);
-      if (w.hdel.length > 0) m.hdel(k.tier(name), ...w.hdel);
+    for (const [name, s] of perScope) {
+      if (s.zadd.length > 0) w.add('ZADD', rel(k.rank(name)), s.zadd);
+      if (s.hset.length > 0) w.add('HSET', rel(k.tier(name)), s.hset);
+      if (s.zrem.length > 0) w.add('ZREM', rel(k.rank(name)), s.zrem);
+      if (s.hdel.length > 0) w.add('HDEL', rel(k.tier(name)), s.hdel);
     }
-    const scopes = new Set(perScope.keys());
-    if (scopes.size > 0) m.sadd(k.scopes, ...scopes);
-    for (const name of scopes) {
+    if (perScope.size > 0) w.add('SADD', rel(k.scopes), [...perScope.keys()]);
+    for (const name of perScope.keys()) {
       const scope = engine.findScope(name);
-      if (scope) m.hset(k.summary(name), summaryFields(scope.summary(), engine.rules, engine.params.configVersion, batch));
+      if (scope) w.add('HSET', rel(k.summary(name)), summaryFields(scope.summary(), engine.rules, engine.params.configVersion, batch));
     }
-    if (batch.events.length > 0) {
-      const json = batch.events.map((e) => JSON.stringify(e));
-      m.rpush(k.outbox, ...json);
+    if (json.length > 0) {
+      // entries by number (1-based), so each JSON crosses the wire once
       const history = new Map<string, string[]>();
       const recent = new Map<string, string[]>();
       const push = (map: Map<string, string[]>, key: string, value: string) => {
@@ -162,23 +154,20 @@ export class RankStore {
         if (list) list.push(value);
         else map.set(key, [value]);
       };
+      const hp = rel(k.history('', ''));
       batch.events.forEach((e, i) => {
-        push(history, k.history(e.scope, e.customerId), json[i] as string);
-        push(recent, k.recent(e.scope), json[i] as string);
+        push(history, `${hp.slice(0, -1)}${e.scope}:${e.customerId}`, String(i + 1));
+        push(recent, e.scope, String(i + 1));
       });
-      for (const [key, items] of history) {
-        m.lpush(key, ...items.slice(-historyLength));
-        m.ltrim(key, 0, historyLength - 1);
-      }
-      for (const [key, items] of recent) {
-        m.lpush(key, ...items.slice(-recentLength));
-        m.ltrim(key, 0, recentLength - 1);
-      }
+      for (const [key, items] of history) w.add('ECAP', key, [String(historyLength), ...items.slice(-historyLength)]);
+      for (const [scope, items] of recent) w.add('ECAP', rel(k.recent(scope)), [String(recentLength), ...items.slice(-recentLength)]);
     }
-    const res = await m.exec();
-    if (res === null) throw new RankStoreError('FENCED', 'offsets changed during the commit: another instance wrote');
-    const failed = res.find(([err]) => err);
-    if (failed) throw failed[0] as Error;
+    const head = [base, offsetField, String(batch.expectedOffset), String(batch.offset), rel(k.outbox)];
+    const [written, stored, outboxLength] = (await runScript(redis, k.offsets, head, w)) as [number, string, number?];
+    if (written !== 1) {
+      throw new RankStoreError('FENCED', `stored offset ${stored || 'none'} is not the expected ${batch.expectedOffset}: another instance wrote`);
+    }
+    return outboxLength ?? 0;
   }
 
   /** Deletes every key under this prefix's {rk} tag (tests, benchmarks). */
@@ -193,21 +182,28 @@ export class RankStore {
   }
 }
 
+/** The tier hash's JSON value of a member of a scope. */
+function tierJson(engine: TierEngine, slot: Slot, h: number): string {
+  const t = engine.customers;
+  const pubAt = t.pubAt[slot][h] as number;
+  return JSON.stringify({
+    raw: TIERS[t.raw[slot][h] as TierCode],
+    published: TIERS[t.pub[slot][h] as TierCode],
+    publishedSince: Number.isFinite(pubAt) ? pubAt : null,
+    basis: t.basis[h],
+  });
+}
+
 function summaryFields(
   s: ReturnType<TierEngine['global']['summary']>,
   rules: TierRules,
   configVersion: string,
   batch: BatchCommit,
-): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, v] of Object.entries(s)) out[key] = v === null ? '' : String(v);
-  out.tierMode = rules.mode;
-  out.thresholdA = String(rules.thresholdA);
-  out.thresholdB = String(rules.thresholdB);
-  out.hysteresisMargin = String(rules.margin);
-  out.minDwellMs = String(rules.minDwellMs);
-  out.configVersion = configVersion;
-  out.offset = String(batch.offset);
-  out.eventTime = String(batch.eventTime);
+): string[] {
+  const out: string[] = [];
+  for (const [key, v] of Object.entries(s)) out.push(key, v === null ? '' : String(v));
+  out.push('tierMode', rules.mode, 'thresholdA', String(rules.thresholdA), 'thresholdB', String(rules.thresholdB));
+  out.push('hysteresisMargin', String(rules.margin), 'minDwellMs', String(rules.minDwellMs), 'configVersion', configVersion);
+  out.push('offset', String(batch.offset), 'eventTime', String(batch.eventTime));
   return out;
 }

@@ -31,8 +31,10 @@ export const rankerShape = {
   HTTP_HOST: z.string().default('127.0.0.1'),
   HTTP_PORT: envInt(9403, 0, 65535),
   HISTORY_LENGTH: envInt(50, 1, 10_000),
-  COMMIT_BATCH_SIZE: envInt(500, 1, 100_000),
-  FETCH_MAX_BYTES: envInt(262_144, 1_024),
+  COMMIT_BATCH_SIZE: envInt(4_000, 1, 100_000),
+  FETCH_MAX_BYTES: envInt(1_048_576, 1_024),
+  OUTBOX_MAX_PENDING: envInt(50_000, 1),
+  OUTBOX_SEND_BATCH: envInt(2_000, 1, 100_000),
   RECENT_LENGTH: envInt(500, 1, 100_000),
 };
 
@@ -49,8 +51,12 @@ export interface RankerConfig {
   httpHost: string;
   httpPort: number;
   historyLength: number;
-  /** aggregates applied per Redis MULTI */
+  /** aggregates applied per Redis commit (one script call) */
   commitBatchSize: number;
+  /** tier changes committed but not yet acknowledged by Kafka before the next chunk waits for the send */
+  maxPendingEvents: number;
+  /** tier changes per Kafka send (the request must stay under the broker's message size limit) */
+  outboxSendBatch: number;
   /** maxBytesPerPartition of the consumer: bounds a Kafka batch, so heartbeats keep flowing */
   fetchMaxBytes: number;
   recentLength: number;
@@ -87,6 +93,8 @@ export function rankerConfig(env: NodeJS.ProcessEnv = process.env): RankerConfig
     httpPort: c.HTTP_PORT,
     historyLength: c.HISTORY_LENGTH,
     commitBatchSize: c.COMMIT_BATCH_SIZE,
+    maxPendingEvents: c.OUTBOX_MAX_PENDING,
+    outboxSendBatch: c.OUTBOX_SEND_BATCH,
     fetchMaxBytes: c.FETCH_MAX_BYTES,
     recentLength: c.RECENT_LENGTH,
     topics: topicsFromEnv(env),

@@ -19,7 +19,8 @@ interface CustomerAggregate extends AggregateFields {
 
 /**
  * The ranker's batch handler: decode, look up regions, apply to the in-memory engine, commit
- * the effects and the new offset to Redis in one MULTI, then flush the outbox to Kafka. The
+ * the effects, the outbox and the new offset to Redis in one script call, then let the outbox
+ * be sent to Kafka in the background (waiting only when it falls far behind). The
  * engine is (re)built from Redis whenever it may be behind: at assignment, and after any
  * failed commit (the failed batch is then re-delivered and re-applied from the stored state).
  */
@@ -96,14 +97,30 @@ export class RankerService {
       });
     }
     const messages = batch.messages.filter((m) => Number(m.offset) > this.offset);
-    // bounded commits: one MULTI per chunk keeps Redis calls and memory small
+    // bounded commits: one script call per chunk keeps Redis calls and memory small. The next
+    // chunk is prepared while the previous commit runs: its compare-and-set expects the previous
+    // chunk's offset, so it can only land after it (and fails if that one failed).
     const size = config.commitBatchSize;
-    for (let i = 0; i < messages.length; i += size) await this.applyChunk(batch, messages.slice(i, i + size));
-    await flusher.flush();
+    const outstanding: Promise<void>[] = [];
+    try {
+      for (let i = 0; i < messages.length; i += size) {
+        const { commit } = await this.applyChunk(batch, messages.slice(i, i + size));
+        commit.catch(() => undefined); // awaited below
+        outstanding.push(commit);
+        if (outstanding.length > 1) await outstanding.shift();
+        // the outbox is sent in the background; wait only when Kafka falls far behind
+        await flusher.drainBelow(config.maxPendingEvents);
+      }
+      while (outstanding.length > 0) await outstanding.shift();
+    } catch (err) {
+      await Promise.allSettled(outstanding);
+      throw err;
+    }
   }
 
-  private async applyChunk(batch: PartitionBatch, messages: PartitionBatch['messages']): Promise<void> {
-    const { config, store, metrics, codec } = this.params;
+  /** Decodes, applies and issues the chunk's commit (its arguments are built before this returns). */
+  private async applyChunk(batch: PartitionBatch, messages: PartitionBatch['messages']): Promise<{ commit: Promise<void> }> {
+    const { config, store, metrics, codec, flusher } = this.params;
     const engine = this.engine as TierEngine;
     const timer = metrics.batchSeconds.startTimer();
     const decoded: Array<{ offset: number; agg: CustomerAggregate | null; reason?: string }> = [];
@@ -139,31 +156,38 @@ export class RankerService {
         metrics.stale.inc();
         continue;
       }
-      metrics.applied.inc();
       applied.push(engine.customers.handleOf(a.customerId) as number);
       eventTime = a.eventTime;
       for (const e of out) events.push(e);
     }
     const last = decoded[decoded.length - 1] as { offset: number };
-    try {
-      await store.commit(engine, {
-        expectedOffset: this.offset,
-        offset: last.offset,
-        applied,
-        dirty: engine.drainDirty(),
-        events,
-        eventTime,
-        rejected,
-      });
-    } catch (err) {
-      this.engine = null; // memory is ahead of Redis: rebuild before the redelivered batch
-      throw err;
-    }
-    this.offset = last.offset;
-    metrics.rejected.inc(rejected.length);
-    for (const e of events) metrics.tierChanges.inc({ scope_kind: e.scope === 'global' ? 'global' : 'region', direction: e.direction });
-    metrics.population.set(engine.global.index.size);
-    timer();
+    const commit = store.commit(engine, {
+      expectedOffset: this.offset,
+      offset: last.offset,
+      applied,
+      dirty: engine.drainDirty(),
+      events,
+      eventTime,
+      rejected,
+    });
+    this.offset = last.offset; // what Redis will hold once the commit lands
+    const population = engine.global.index.size;
+    const done = commit.then(
+      (outboxLength) => {
+        flusher.noteLength(outboxLength);
+        if (events.length > 0) flusher.kick();
+        metrics.applied.inc(applied.length);
+        metrics.rejected.inc(rejected.length);
+        countChanges(metrics, events);
+        metrics.population.set(population);
+        timer();
+      },
+      (err: unknown) => {
+        this.engine = null; // memory is ahead of Redis: rebuild before the redelivered batch
+        throw err;
+      },
+    );
+    return { commit: done };
   }
 
   private async regionsOf(ids: string[]): Promise<Map<string, string | null>> {
@@ -178,5 +202,18 @@ export class RankerService {
       out.set(id, (v as string | null) ?? null);
     });
     return out;
+  }
+}
+
+/** tier-change counters, incremented once per label pair per chunk */
+function countChanges(metrics: RankerMetrics, events: TierChange[]): void {
+  const counts = new Map<string, number>();
+  for (const e of events) {
+    const key = `${e.scope === 'global' ? 'global' : 'region'}|${e.direction}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  for (const [key, n] of counts) {
+    const [scope_kind, direction] = key.split('|') as [string, string];
+    metrics.tierChanges.inc({ scope_kind, direction }, n);
   }
 }

@@ -1,0 +1,57 @@
+import { Worker } from 'node:worker_threads';
+import type { SendEntries } from './outbox-flusher';
+import type { SendWorkerData } from './outbox-send-worker';
+
+/**
+ * Starts outbox-send-worker.ts in a worker thread and returns a SendEntries that hands the
+ * entries to it (resolving when Kafka acknowledged them) and a close. The flusher awaits each
+ * send before the next, so the order on the topic is the outbox's.
+ */
+export function startSendThread(
+  data: SendWorkerData,
+  /** the thread died: nothing can be sent any more */
+  onDead?: (err: Error) => void,
+): { send: SendEntries; close: () => Promise<void> } {
+  // the worker is TypeScript: it loads through tsx's loader (a worker does not inherit the hooks)
+  const entry = new URL('./outbox-send-worker.ts', import.meta.url).href;
+  const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
+  const worker = new Worker(boot, { eval: true, workerData: data });
+  const waiting = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
+  let next = 0;
+  let dead: Error | null = null;
+  let closing = false;
+  const failAll = (err: Error) => {
+    if (dead) return;
+    dead = err;
+    if (!closing) onDead?.(err);
+    for (const w of waiting.values()) w.reject(err);
+    waiting.clear();
+  };
+  worker.on('message', (msg: { id: number; error?: string }) => {
+    const w = waiting.get(msg.id);
+    if (!w) return;
+    waiting.delete(msg.id);
+    if (msg.error === undefined) w.resolve();
+    else w.reject(Object.assign(new Error(`tier-change send failed: ${msg.error}`), { retriable: true }));
+  });
+  worker.on('error', (err) => failAll(err));
+  worker.on('exit', (code) => failAll(new Error(`the outbox send thread exited (${code})`)));
+  worker.unref();
+  return {
+    send: (entries) =>
+      new Promise<void>((resolve, reject) => {
+        if (dead) return reject(dead);
+        const id = next++;
+        waiting.set(id, { resolve, reject });
+        worker.postMessage({ id, entries });
+      }),
+    close: async () => {
+      if (dead) return;
+      closing = true;
+      const exited = new Promise<void>((r) => worker.once('exit', () => r()));
+      worker.postMessage({ stop: true });
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 3_000).unref())]);
+      await worker.terminate();
+    },
+  };
+}
