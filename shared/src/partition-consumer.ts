@@ -7,6 +7,8 @@ export interface PartitionBatch {
   /** messages after the last offset recorded as applied (earlier ones are already dropped) */
   messages: KafkaMessage[];
   highWatermark: string;
+  /** keeps the group membership alive during a long batch (call it between slices) */
+  heartbeat?: () => Promise<void>;
 }
 
 export interface PartitionConsumerParams {
@@ -31,6 +33,12 @@ export interface PartitionConsumerParams {
   maxBytesPerPartition?: number;
   sessionTimeoutMs?: number;
   fromBeginning?: boolean;
+  /**
+   * Called when the consumer stopped for good (kafkajs does not restart it after a
+   * non-retriable error). Default: log and exit the process with status 70, so that whatever
+   * supervises the service starts it again, from Redis's position, instead of it idling forever.
+   */
+  onFatal?: (err: Error) => void;
 }
 
 export interface RunningConsumer {
@@ -92,7 +100,16 @@ export async function startPartitionConsumer(params: PartitionConsumerParams): P
     log.info({ assignment }, 'partitions assigned');
     seekToApplied(assigned).catch((err: Error) => log.error({ err: err.message }, 'could not seek to the applied offsets'));
   });
-  consumer.on(consumer.events.CRASH, (event) => log.error({ err: event.payload.error?.message }, 'consumer crashed'));
+  consumer.on(consumer.events.CRASH, (event) => {
+    const { error, restart } = event.payload;
+    log.error({ err: error?.message, restart }, 'consumer crashed');
+    if (restart) return;
+    const fatal = params.onFatal ?? ((err: Error) => {
+      log.fatal({ err: err.message }, 'consumer stopped for good: exiting so the service is restarted');
+      process.exit(70);
+    });
+    fatal(error ?? new Error('consumer crashed'));
+  });
 
   await consumer.connect();
   for (const topic of params.topics) await consumer.subscribe({ topic, fromBeginning: params.fromBeginning ?? true });
@@ -119,7 +136,7 @@ export async function startPartitionConsumer(params: PartitionConsumerParams): P
       const applied = verified.get(key) ?? null;
       const messages = applied === null ? batch.messages : batch.messages.filter((m) => BigInt(m.offset) > applied);
       if (messages.length > 0) {
-        await params.handleBatch({ topic: batch.topic, partition: batch.partition, messages, highWatermark: batch.highWatermark });
+        await params.handleBatch({ topic: batch.topic, partition: batch.partition, messages, highWatermark: batch.highWatermark, heartbeat });
         verified.set(key, BigInt(messages[messages.length - 1]!.offset));
       }
       const last = batch.messages[batch.messages.length - 1];

@@ -43,10 +43,11 @@ export interface OffsetEvent {
 /** EVALSHA of commit-batch.lua, loading it with EVAL the first time a server has not seen it. */
 async function runCommit(redis: Redis, key: string, args: string[]): Promise<number> {
   try {
-    return (await redis.evalsha(sha, 1, key, ...args)) as number;
+    // one array argument: spreading ~100,000 arguments into a call would overflow the stack
+    return (await redis.call('EVALSHA', [sha, '1', key, ...args])) as number;
   } catch (err) {
     if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
-    return (await redis.eval(source, 1, key, ...args)) as number;
+    return (await redis.call('EVAL', [source, '1', key, ...args])) as number;
   }
 }
 

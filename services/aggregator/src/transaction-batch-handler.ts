@@ -97,6 +97,7 @@ export function createTransactionHandler(d: TransactionHandlerDeps) {
       // records at or below the applied offset came again (a retried batch after a failed send):
       // what that earlier attempt changed may still be in the outbox, so send it now
       if (result.fenced > 0) await d.emitter.flushOutbox(partition);
+      await batch.heartbeat?.();
     }
     d.metrics.lag.set({ partition: String(partition) }, Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(lastOffset) - 1n)));
     d.metrics.batchSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
