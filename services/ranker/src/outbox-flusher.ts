@@ -20,21 +20,25 @@ const ACK_SHA = createHash('sha1').update(ACK_SOURCE).digest('hex');
 export type SendEntries = (entries: string[]) => Promise<void>;
 
 /**
- * Sends the tier changes waiting in the Redis outbox to Kafka, oldest first, and removes them
- * only after Kafka acknowledged them (one script: LTRIM when they are still the outbox's head,
- * else LREM of each exact entry), so a crash never drops an event and two instances flushing
- * at once can duplicate one but never drop one (the eventId is deterministic). One flush runs
- * at a time, in order, one Kafka send in flight; a call during a flush makes it loop once more.
- * `kick` runs a flush in the background of the commits and retries a failure after a pause.
+ * Sends the tier changes of the Redis outbox to Kafka, oldest first, and removes them only
+ * after Kafka acknowledged them (one script: LTRIM when they are still the outbox's head, else
+ * LREM of each exact entry), so a crash never drops an event and two instances flushing at
+ * once can duplicate one but never drop one (the eventId is deterministic).
+ *
+ * The flusher keeps a copy of the outbox in memory, so sending reads nothing from Redis: `load`
+ * replaces it with the whole Redis outbox (on assignment and after a rebuild, while no commit
+ * runs), `enqueue` appends what a commit just appended (in commit order). One flush runs at a
+ * time: one Kafka request in flight, in outbox order; the removal of a sent request runs while
+ * the next one is sent. `kick` runs a flush in the background of the commits and retries a
+ * failure after a pause.
  */
 export class OutboxFlusher {
+  private queue: string[] = [];
   private running: Promise<number> | null = null;
-  private again = false;
+  private tail: Promise<unknown> = Promise.resolve();
   private retry: NodeJS.Timeout | null = null;
   private closed = false;
-  /** the outbox length last seen (after a commit or a removal) */
-  private backlog = 0;
-  private ackWaiters: Array<() => void> = [];
+  private sentWaiters: Array<() => void> = [];
 
   constructor(
     private readonly params: {
@@ -49,15 +53,40 @@ export class OutboxFlusher {
     },
   ) {}
 
-  /** Flushes until the outbox is empty; resolves with the number of events sent. */
-  flush(): Promise<number> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = this.loop().finally(() => {
-      this.running = null;
+  /** Outbox entries not yet acknowledged by Kafka, as this instance knows them. */
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  /** Replaces the in-memory copy with the whole Redis outbox. No commit may run meanwhile. */
+  load(): Promise<void> {
+    return this.exclusive(async () => {
+      this.queue = await this.params.redis.lrange(this.params.outboxKey, 0, -1);
     });
+  }
+
+  /** Appends the entries a commit just appended to the outbox (same order), and starts sending. */
+  enqueue(entries: string[]): void {
+    if (entries.length === 0) return;
+    for (const e of entries) this.queue.push(e);
+    this.kick();
+  }
+
+  /** Sends until the in-memory outbox is empty; resolves with the number of events sent. */
+  flush(): Promise<number> {
+    if (!this.running) {
+      this.running = this.exclusive(() => this.loop()).then(
+        (n) => {
+          this.running = null;
+          if (this.queue.length > 0) this.kick(); // enqueued after the loop's last look
+          return n;
+        },
+        (err: unknown) => {
+          this.running = null;
+          throw err;
+        },
+      );
+    }
     return this.running;
   }
 
@@ -76,19 +105,14 @@ export class OutboxFlusher {
     });
   }
 
-  /** The outbox length a commit just left. */
-  noteLength(length: number): void {
-    this.backlog = length;
-  }
-
   /**
-   * Back-pressure: resolves once the outbox (as last seen) holds at most `max` entries, flushing
-   * meanwhile; rejects when a flush fails.
+   * Back-pressure: resolves once at most `max` entries wait to be sent, flushing meanwhile;
+   * rejects when a flush fails.
    */
   async drainBelow(max: number): Promise<void> {
-    while (this.backlog > max) {
-      const acked = new Promise<void>((resolve) => this.ackWaiters.push(resolve));
-      await Promise.race([this.flush(), acked]);
+    while (this.queue.length > max) {
+      const sent = new Promise<void>((resolve) => this.sentWaiters.push(resolve));
+      await Promise.race([this.flush(), sent]);
     }
   }
 
@@ -99,39 +123,40 @@ export class OutboxFlusher {
     this.retry = null;
   }
 
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const p = this.tail.then(fn);
+    this.tail = p.catch(() => undefined);
+    return p;
+  }
+
   private async loop(): Promise<number> {
+    const size = this.params.batchSize ?? 2_000;
+    let sent = 0;
+    let removing: Promise<unknown> = Promise.resolve();
     try {
-      return await this.drain();
+      while (this.queue.length > 0) {
+        const items = this.queue.slice(0, size);
+        await this.params.send(items);
+        this.queue.splice(0, items.length);
+        // removals run in order on one connection, each after its send was acknowledged
+        const previous = removing;
+        removing = previous.then(() => this.ack(items));
+        removing.catch(() => undefined);
+        await previous;
+        sent += items.length;
+        this.params.onSent?.(items.length);
+        this.wake();
+      }
+      await removing;
+      return sent;
     } finally {
       this.wake();
     }
   }
 
-  private async drain(): Promise<number> {
-    const { redis, outboxKey, send } = this.params;
-    const size = this.params.batchSize ?? 2_000;
-    let sent = 0;
-    do {
-      this.again = false;
-      for (;;) {
-        const items = await redis.lrange(outboxKey, 0, size - 1);
-        if (items.length === 0) {
-          this.backlog = 0;
-          break;
-        }
-        await send(items);
-        this.backlog = await this.ack(items);
-        this.wake();
-        sent += items.length;
-        this.params.onSent?.(items.length);
-      }
-    } while (this.again);
-    return sent;
-  }
-
   private wake(): void {
-    const waiters = this.ackWaiters;
-    this.ackWaiters = [];
+    const waiters = this.sentWaiters;
+    this.sentWaiters = [];
     for (const w of waiters) w();
   }
 

@@ -42,7 +42,11 @@ port.on('message', (msg: { id: number; entries: string[] } | { stop: true }) => 
       await connected;
       const messages = msg.entries.map((json) => {
         const e = JSON.parse(json) as TierChange;
-        return { key: e.customerId, value: frame(data.schemaId, type.toBuffer(e)), headers: { eventId: e.eventId } };
+        return {
+          key: Buffer.from(e.customerId),
+          value: frame(data.schemaId, type.toBuffer(e)),
+          headers: { eventId: Buffer.from(e.eventId) },
+        };
       });
       await producer.send({ topic: data.topic, acks: -1, messages });
       port.postMessage({ id: msg.id });

@@ -102,9 +102,9 @@ export class RankStore {
 
   /**
    * Writes a chunk in one rank-commit.lua call (compare-and-set on the stored offset; one round
-   * trip). Returns the length of the outbox after it.
+   * trip). Returns the entries it appended to the outbox (JSON TierChange, in order).
    */
-  async commit(engine: TierEngine, batch: BatchCommit): Promise<number> {
+  async commit(engine: TierEngine, batch: BatchCommit): Promise<string[]> {
     const { redis, offsetField, historyLength, recentLength } = this.params;
     const k = this.keys;
     const base = k.base;
@@ -163,11 +163,11 @@ export class RankStore {
       for (const [scope, items] of recent) w.add('ECAP', rel(k.recent(scope)), [String(recentLength), ...items.slice(-recentLength)]);
     }
     const head = [base, offsetField, String(batch.expectedOffset), String(batch.offset), rel(k.outbox)];
-    const [written, stored, outboxLength] = (await runScript(redis, k.offsets, head, w)) as [number, string, number?];
+    const [written, stored] = (await runScript(redis, k.offsets, head, w)) as [number, string];
     if (written !== 1) {
       throw new RankStoreError('FENCED', `stored offset ${stored || 'none'} is not the expected ${batch.expectedOffset}: another instance wrote`);
     }
-    return outboxLength ?? 0;
+    return json;
   }
 
   /** Deletes every key under this prefix's {rk} tag (tests, benchmarks). */

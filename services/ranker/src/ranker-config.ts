@@ -34,7 +34,7 @@ export const rankerShape = {
   COMMIT_BATCH_SIZE: envInt(4_000, 1, 100_000),
   FETCH_MAX_BYTES: envInt(1_048_576, 1_024),
   OUTBOX_MAX_PENDING: envInt(50_000, 1),
-  OUTBOX_SEND_BATCH: envInt(2_000, 1, 100_000),
+  OUTBOX_SEND_BATCH: envInt(3_000, 1, 100_000),
   RECENT_LENGTH: envInt(500, 1, 100_000),
 };
 

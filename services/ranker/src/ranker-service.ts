@@ -70,6 +70,8 @@ export class RankerService {
   private async startPartition(): Promise<void> {
     const stored = await this.params.store.readOffset();
     if (!this.engine || stored !== this.offset) await this.rebuild();
+    else await this.params.flusher.load();
+    // the outbox may hold what another (dead) instance committed but never sent
     await this.params.flusher.flush();
   }
 
@@ -79,6 +81,7 @@ export class RankerService {
     const engine = new TierEngine({ rules: config.rules, configVersion: config.configVersion, regions: config.regions });
     this.engine = null;
     this.offset = await store.load(engine);
+    await this.params.flusher.load(); // the outbox as Redis holds it, for this state
     this.engine = engine;
     const seconds = (performance.now() - started) / 1000;
     metrics.rebuilds.inc();
@@ -173,9 +176,8 @@ export class RankerService {
     this.offset = last.offset; // what Redis will hold once the commit lands
     const population = engine.global.index.size;
     const done = commit.then(
-      (outboxLength) => {
-        flusher.noteLength(outboxLength);
-        if (events.length > 0) flusher.kick();
+      (entries) => {
+        flusher.enqueue(entries);
         metrics.applied.inc(applied.length);
         metrics.rejected.inc(rejected.length);
         countChanges(metrics, events);

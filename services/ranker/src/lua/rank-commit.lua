@@ -18,7 +18,7 @@ then     number of commands M, then M groups: command, key relative to the base,
          count k, k arguments. Commands: HSET HDEL ZADD ZREM SADD LPUSH; ECAP (arguments: cap,
          1-based entry numbers: LPUSH those entries, then LTRIM to the cap when the list is
          longer).
-Returns {1, '', outbox length} when written, {0, stored offset} (nothing written) when fenced.
+Returns {1, ''} when written, {0, stored offset} (nothing written) when fenced.
 ]]
 local stored = redis.call('HGET', KEYS[1], ARGV[2])
 local have = -1
@@ -51,4 +51,4 @@ for _ = 1, m do
   i = i + 3 + k
 end
 redis.call('HSET', KEYS[1], ARGV[2], ARGV[4])
-return { 1, '', redis.call('LLEN', outbox) }
+return { 1, '' }
