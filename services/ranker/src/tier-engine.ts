@@ -1,4 +1,5 @@
 import { CustomerTable } from './customer-table';
+import { DirtyLog } from './dirty-log';
 import {
   GLOBAL_SCOPE,
   ScopeRanking,
@@ -59,12 +60,15 @@ export class TierEngine {
   readonly scopes: ScopeRanking[] = [];
   private readonly scopeByName = new Map<string, ScopeRanking>();
   private readonly before = new Float64Array(6);
-  private readonly mark: { stamp: Int32Array; now: number } = { stamp: new Int32Array(1024), now: 0 };
+  /** boundary ranges to walk: start and end rank, and the boundary (cursor) of each */
+  private readonly ivLo = new Float64Array(6);
+  private readonly ivHi = new Float64Array(6);
+  private readonly ivCursor = new Int32Array(6);
   private candH = new Int32Array(64);
   private candR = new Float64Array(64);
   private nCand = 0;
   private readonly collectFn = (h: number, _b: number, r: number) => this.collect(h, r);
-  private dirty: DirtyEntry[] = [];
+  private readonly dirty = new DirtyLog();
   readonly global: ScopeRanking;
   private readonly hysteresis: boolean;
 
@@ -164,21 +168,10 @@ export class TierEngine {
     if (op !== OP_INSERT) scope.remove(subject, oldBasis);
     if (op !== OP_REMOVE) subjectRank = scope.insert(subject, newBasis);
     const k1 = scope.computeBounds();
-    this.markNext();
     this.nCand = 0;
-    const nBounds = this.params.rules.margin > 0 ? 6 : 2;
-    const idx = scope.index;
-    for (let j = 0; j < nBounds; j++) {
-      const a = k0[j] as number;
-      const b = k1[j] as number;
-      if (j >= 2 && a === k0[j - 2] && b === k1[j - 2]) continue;
-      const lo = Math.max(0, Math.min(a, b) - 1);
-      const hi = Math.min(idx.size - 1, Math.max(a, b));
-      if (lo <= hi) idx.forRange(lo, hi - lo + 1, this.collectFn, scope.cursors[j]);
-    }
-    if (subjectRank >= 0) this.collect(subject, subjectRank);
+    this.collectAround(scope, k0, k1);
+    if (subjectRank >= 0) this.addSubject(subject, subjectRank);
     const n = this.nCand;
-    if (n > 1) this.sortCandidates(n);
     const reason: TierChangeReason = op === OP_INSERT ? 'SCOPE_JOIN' : 'BASIS_CHANGE';
     for (let c = 0; c < n; c++) {
       const h = this.candH[c] as number;
@@ -187,37 +180,67 @@ export class TierEngine {
     if (op === OP_REMOVE) this.leave(scope, ctx);
   }
 
-  private sortCandidates(n: number): void {
-    // insertion sort by rank: candidate lists are short
-    const hs = this.candH;
-    const rs = this.candR;
-    for (let i = 1; i < n; i++) {
-      const h = hs[i] as number;
-      const r = rs[i] as number;
-      let j = i - 1;
-      while (j >= 0 && (rs[j] as number) > r) {
-        hs[j + 1] = hs[j] as number;
-        rs[j + 1] = rs[j] as number;
-        j--;
+  /**
+   * Collects, in rank order and each once, the members at ranks [min(k0, k1) - 1, max(k0, k1)]
+   * of every boundary: the ranges are merged first, so no rank is read twice.
+   */
+  private collectAround(scope: ScopeRanking, k0: Float64Array, k1: Float64Array): void {
+    const idx = scope.index;
+    const lo = this.ivLo;
+    const hi = this.ivHi;
+    const cur = this.ivCursor;
+    let m = 0;
+    const nBounds = this.params.rules.margin > 0 ? 6 : 2;
+    for (let j = 0; j < nBounds; j++) {
+      const a = k0[j] as number;
+      const b = k1[j] as number;
+      if (j >= 2 && a === k0[j - 2] && b === k1[j - 2]) continue;
+      const l = Math.max(0, Math.min(a, b) - 1);
+      const r = Math.min(idx.size - 1, Math.max(a, b));
+      if (l > r) continue;
+      // insertion by start rank (at most six ranges)
+      let i = m++;
+      while (i > 0 && (lo[i - 1] as number) > l) {
+        lo[i] = lo[i - 1] as number;
+        hi[i] = hi[i - 1] as number;
+        cur[i] = cur[i - 1] as number;
+        i--;
       }
-      hs[j + 1] = h;
-      rs[j + 1] = r;
+      lo[i] = l;
+      hi[i] = r;
+      cur[i] = j;
+    }
+    let i = 0;
+    while (i < m) {
+      const from = lo[i] as number;
+      let to = hi[i] as number;
+      // a boundary search left its cursor at the rank where this walk starts: no descent
+      let cursor = scope.cursors[cur[i] as number];
+      for (i++; i < m && (lo[i] as number) <= to + 1; i++) {
+        to = Math.max(to, hi[i] as number);
+        if (cursor?.rank !== from) cursor = scope.cursors[cur[i] as number];
+      }
+      idx.forRange(from, to - from + 1, this.collectFn, cursor);
     }
   }
 
-  private markNext(): void {
-    const m = this.mark;
-    if (m.stamp.length < this.customers.size) {
-      const s = new Int32Array(Math.max(m.stamp.length * 2, this.customers.size));
-      s.set(m.stamp);
-      m.stamp = s;
+  /** Adds the subject at its rank unless a boundary range already collected it. */
+  private addSubject(h: number, r: number): void {
+    let i = this.nCand;
+    const hs = this.candH;
+    const rs = this.candR;
+    for (let c = 0; c < i; c++) if (rs[c] === r) return;
+    this.collect(h, r);
+    while (i > 0 && (rs[i - 1] as number) > r) {
+      hs[i] = hs[i - 1] as number;
+      rs[i] = rs[i - 1] as number;
+      i--;
     }
-    m.now++;
+    hs[i] = h;
+    rs[i] = r;
   }
 
   private collect(h: number, r: number): void {
-    if (this.mark.stamp[h] === this.mark.now) return;
-    this.mark.stamp[h] = this.mark.now;
     if (this.nCand === this.candH.length) {
       const hs = new Int32Array(this.candH.length * 2);
       hs.set(this.candH);
@@ -245,9 +268,9 @@ export class TierEngine {
     }
     if (raw !== rawBefore) {
       t.raw[slot][h] = raw;
-      this.dirty.push({ scope, handle: h });
+      this.dirty.add(scope.ordinal, h);
     } else if (h === ctx.subject) {
-      this.dirty.push({ scope, handle: h });
+      this.dirty.add(scope.ordinal, h);
     }
     if (target === pub) {
       if (scope.pending.size > 0) scope.pending.delete(h);
@@ -260,7 +283,7 @@ export class TierEngine {
     }
     scope.pending.delete(h);
     this.publish(scope, h, pub, target, now);
-    if (raw === rawBefore && h !== ctx.subject) this.dirty.push({ scope, handle: h });
+    if (raw === rawBefore && h !== ctx.subject) this.dirty.add(scope.ordinal, h);
     ctx.out.push(this.event(scope, h, r, pub, target, reason, ctx));
   }
 
@@ -280,7 +303,7 @@ export class TierEngine {
     const pub = t.pub[slot][h] as TierCode;
     t.raw[slot][h] = 2;
     scope.pending.delete(h);
-    this.dirty.push({ scope, handle: h });
+    this.dirty.add(scope.ordinal, h);
     if (pub !== 2) {
       this.publish(scope, h, pub, 2, ctx.update.eventTime);
       ctx.out.push(this.event(scope, h, null, pub, 2, 'SCOPE_LEAVE', ctx));
@@ -355,16 +378,7 @@ export class TierEngine {
 
   /** The (scope, customer) pairs changed since the last call, de-duplicated, in order. */
   drainDirty(): DirtyEntry[] {
-    const d = this.dirty;
-    this.dirty = [];
-    const seen = new Set<number>();
-    const nScopes = this.scopes.length;
-    return d.filter((e) => {
-      const key = e.handle * nScopes + e.scope.ordinal;
-      if (seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    });
+    return this.dirty.drain(this.scopes);
   }
 
   /** The exact (raw) tier of a member at its current rank: one O(log N) rank query. */
