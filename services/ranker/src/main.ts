@@ -64,6 +64,8 @@ async function main(): Promise<void> {
     redis,
     outboxKey: store.keys.outbox,
     send: sender.send,
+    reset: sender.reset,
+    window: 3,
     batchSize: config.outboxSendBatch,
     onSent: (n) => metrics.sent.inc(n),
     onError: (err) => logger.error({ err: err.message }, 'outbox send failed: retrying'),

@@ -45,6 +45,10 @@ export class OutboxFlusher {
       redis: Redis;
       outboxKey: string;
       send: SendEntries;
+      /** after a failed send, once every posted send settled: the sender may send again */
+      reset?: () => void;
+      /** sends handed to the sender before the first is acknowledged (it sends them one by one) */
+      window?: number;
       /** events per Kafka send (the request must stay under the broker's message size limit) */
       batchSize?: number;
       retryMs?: number;
@@ -131,13 +135,35 @@ export class OutboxFlusher {
 
   private async loop(): Promise<number> {
     const size = this.params.batchSize ?? 2_000;
+    const window = this.params.window ?? 1;
     let sent = 0;
     let removing: Promise<unknown> = Promise.resolve();
+    // handed to the sender, oldest first; `posted` entries of the queue's head are in them
+    const inflight: Array<{ items: string[]; done: Promise<void> }> = [];
+    let posted = 0;
     try {
-      while (this.queue.length > 0) {
-        const items = this.queue.slice(0, size);
-        await this.params.send(items);
+      for (;;) {
+        while (inflight.length < window && posted < this.queue.length) {
+          const items = this.queue.slice(posted, posted + size);
+          posted += items.length;
+          const done = this.params.send(items);
+          done.catch(() => undefined); // awaited in order below
+          inflight.push({ items, done });
+        }
+        const next = inflight.shift();
+        if (!next) break;
+        try {
+          await next.done;
+        } catch (err) {
+          // the sender refuses everything after a failure: settle the rest, then let it send again
+          await Promise.allSettled(inflight.map((f) => f.done));
+          inflight.length = 0;
+          this.params.reset?.();
+          throw err;
+        }
+        const items = next.items;
         this.queue.splice(0, items.length);
+        posted -= items.length;
         // removals run in order on one connection, each after its send was acknowledged
         const previous = removing;
         removing = previous.then(() => this.ack(items));

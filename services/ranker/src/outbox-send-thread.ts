@@ -11,7 +11,7 @@ export function startSendThread(
   data: SendWorkerData,
   /** the thread died: nothing can be sent any more */
   onDead?: (err: Error) => void,
-): { send: SendEntries; close: () => Promise<void> } {
+): { send: SendEntries; reset: () => void; close: () => Promise<void> } {
   // the worker is TypeScript: it loads through tsx's loader (a worker does not inherit the hooks)
   const entry = new URL('./outbox-send-worker.ts', import.meta.url).href;
   const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
@@ -45,6 +45,9 @@ export function startSendThread(
         waiting.set(id, { resolve, reject });
         worker.postMessage({ id, entries });
       }),
+    reset: () => {
+      if (!dead) worker.postMessage({ reset: true });
+    },
     close: async () => {
       if (dead) return;
       closing = true;

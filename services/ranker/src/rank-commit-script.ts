@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
 const source = readFileSync(new URL('./lua/rank-commit.lua', import.meta.url), 'utf8');
 const sha = createHash('sha1').update(source).digest('hex');
 
-export type CommitCommand = 'HSET' | 'HDEL' | 'ZADD' | 'ZREM' | 'SADD' | 'LPUSH' | 'ECAP';
+export type CommitCommand = 'HSET' | 'HDEL' | 'ZADD' | 'ZREM' | 'SADD' | 'LPUSH' | 'ECAP' | 'HIST';
 
 /** Lua's unpack takes a few thousand values: longer argument lists are split (pairs kept whole). */
 const MAX_ARGS = 4_000;
@@ -14,7 +14,7 @@ const MAX_ARGS = 4_000;
  * The argument list of lua/rank-commit.lua after the outbox key: the tier-change entries (each
  * sent once; the script appends them to the outbox; ECAP refers to them by 1-based number), then the number of commands and per command its
  * name, key (relative to the key base), argument count and arguments. Long commands are split
- * into several of the same kind (an ECAP part repeats the cap). Pure.
+ * into several of the same kind (an ECAP or HIST part repeats the cap; pairs stay whole). Pure.
  */
 export class CommitWriter {
   private readonly out: string[] = [];
@@ -24,7 +24,7 @@ export class CommitWriter {
 
   add(cmd: CommitCommand, key: string, args: string[]): void {
     if (args.length === 0) return;
-    const head = cmd === 'ECAP' ? 1 : 0;
+    const head = cmd === 'ECAP' || cmd === 'HIST' ? 1 : 0; // the cap, repeated in every part
     const cap = args[0] as string;
     for (let i = head; i < args.length; i += MAX_ARGS) {
       const end = Math.min(args.length, i + MAX_ARGS);

@@ -147,19 +147,16 @@ export class RankStore {
     }
     if (json.length > 0) {
       // entries by number (1-based), so each JSON crosses the wire once
-      const history = new Map<string, string[]>();
+      const history = [String(historyLength)];
       const recent = new Map<string, string[]>();
-      const push = (map: Map<string, string[]>, key: string, value: string) => {
-        const list = map.get(key);
-        if (list) list.push(value);
-        else map.set(key, [value]);
-      };
-      const hp = rel(k.history('', ''));
       batch.events.forEach((e, i) => {
-        push(history, `${hp.slice(0, -1)}${e.scope}:${e.customerId}`, String(i + 1));
-        push(recent, e.scope, String(i + 1));
+        const n = String(i + 1);
+        history.push(`${e.scope}:${e.customerId}`, n);
+        const list = recent.get(e.scope);
+        if (list) list.push(n);
+        else recent.set(e.scope, [n]);
       });
-      for (const [key, items] of history) w.add('ECAP', key, [String(historyLength), ...items.slice(-historyLength)]);
+      w.add('HIST', rel(k.history('', '')).slice(0, -1), history);
       for (const [scope, items] of recent) w.add('ECAP', rel(k.recent(scope)), [String(recentLength), ...items.slice(-recentLength)]);
     }
     const head = [base, offsetField, String(batch.expectedOffset), String(batch.offset), rel(k.outbox)];

@@ -17,7 +17,8 @@ ARGV[6]  number of tier changes E, then E entries (JSON TierChange, in order): R
 then     number of commands M, then M groups: command, key relative to the base, argument
          count k, k arguments. Commands: HSET HDEL ZADD ZREM SADD LPUSH; ECAP (arguments: cap,
          1-based entry numbers: LPUSH those entries, then LTRIM to the cap when the list is
-         longer).
+         longer); HIST (key prefix; arguments: cap, then pairs of key suffix and entry number:
+         LPUSH each entry to its key, in order, LTRIM to the cap when longer).
 Returns {1, ''} when written, {0, stored offset} (nothing written) when fenced.
 ]]
 local stored = redis.call('HGET', KEYS[1], ARGV[2])
@@ -37,7 +38,13 @@ local m = tonumber(ARGV[i])
 i = i + 1
 for _ = 1, m do
   local cmd, key, k = ARGV[i], base .. ARGV[i + 1], tonumber(ARGV[i + 2])
-  if cmd == 'ECAP' then
+  if cmd == 'HIST' then
+    local cap = tonumber(ARGV[i + 3])
+    for j = i + 4, i + 2 + k, 2 do
+      local list = key .. ARGV[j]
+      if redis.call('LPUSH', list, ARGV[first + tonumber(ARGV[j + 1]) - 1]) > cap then redis.call('LTRIM', list, 0, cap - 1) end
+    end
+  elseif cmd == 'ECAP' then
     local cap = tonumber(ARGV[i + 3])
     local items = {}
     for j = i + 4, i + 2 + k do items[#items + 1] = ARGV[first + tonumber(ARGV[j]) - 1] end
