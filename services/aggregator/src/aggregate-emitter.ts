@@ -36,7 +36,13 @@ export function createAggregateEmitter(p: AggregateEmitterParams) {
       messages.push({ key: id, value: p.codec.encode(p.schemaId, aggregateFromPacked(id, rows[i + 1]!, ctx)) });
     }
     await p.producer.send({ topic: p.topic, messages, acks: -1 });
-    for (let i = 0; i < ids.length; i += 10_000) await p.redis.srem(outboxKey(p.prefix, partition), ...ids.slice(i, i + 10_000));
+    // Not awaited: Redis runs one connection's commands in the order they were sent, so this
+    // removal lands before the next commit that may put the same customer in the outbox again;
+    // if it fails, the entries stay and are sent once more on the next assignment (consumers
+    // de-duplicate by eventId).
+    for (let i = 0; i < ids.length; i += 10_000) {
+      p.redis.srem(outboxKey(p.prefix, partition), ...ids.slice(i, i + 10_000)).catch(() => undefined);
+    }
     p.onEmitted?.(ids.length);
   }
 

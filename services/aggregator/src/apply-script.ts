@@ -87,6 +87,12 @@ export function applyBatch(params: {
   clockMs: number;
   /** the process's cache of this partition (none: read everything, keep nothing) */
   cache?: PartitionCache;
+  /**
+   * Called with the offsets of events whose transactionId is known with other content, BEFORE
+   * the step is committed (so a crash cannot record them as applied without their having been
+   * dead-lettered); may be called again for the same offsets when a commit is refused and retried.
+   */
+  beforeCommit?: (conflictOffsets: string[]) => Promise<void>;
 }): Promise<ApplyResult> {
   const cache = params.cache ?? new PartitionCache(0);
   return cache.serial(async () => {
@@ -142,6 +148,7 @@ async function applyWithCache(params: Parameters<typeof applyBatch>[0], cache: P
     await loadCustomers(redis, base, fieldsToRead(c, members), cache.customers);
 
     const out = applyClassified(m, c, cache.customers, members, w, { field, last: Number(params.lastOffset) });
+    if (out.conflicts > 0 && params.beforeCommit) await params.beforeCommit(out.conflictOffsets.map(String));
     const next = nextToken();
     const committed = await runCommit(redis, meta, [base, token ?? '', next, ...encodeWrites(out.writes)]);
     if (committed === 1) {

@@ -9,7 +9,6 @@ import type { SchemaCodec } from '@tierflow/shared/schema-codec';
 import type { AggregateEmitter } from './aggregate-emitter';
 import type { AggregatorMetrics } from './aggregator-metrics';
 import { applyBatch, type OffsetEvent, type WindowConfig } from './apply-script';
-import { findConflicts } from './conflict-precheck';
 import type { StateCache } from './partition-cache';
 import type { TransactionEvent } from '@tierflow/shared/event-types';
 import { validateTransaction, type ValidationRules } from './transaction-validation';
@@ -60,21 +59,27 @@ export function createTransactionHandler(d: TransactionHandlerDeps) {
         else throw err; // registry down: the batch is retried, nothing is recorded
       }
     }
-    const conflicts = await findConflicts(d.redis, d.prefix, partition, good);
-    const accepted = good.filter((g) => !conflicts.has(g.offset));
-    for (const g of good) {
-      const existing = conflicts.get(g.offset);
-      if (existing) bad.push({ message: messages.find((m) => m.offset === g.offset)!, why: existing });
-    }
-    if (bad.length > 0) {
+    const deadLetter = async (items: { message: KafkaMessage; why: DeadLetterReason }[]) => {
+      if (items.length === 0) return;
       await d.producer.send({
         topic: d.dlqTopic,
         acks: -1,
-        messages: bad.map((b) => deadLetterMessage({ service: 'aggregator', topic, partition, message: b.message, why: b.why })),
+        messages: items.map((b) => deadLetterMessage({ service: 'aggregator', topic, partition, message: b.message, why: b.why })),
       });
-      for (const b of bad) d.metrics.deadLettered.inc({ code: b.why.code });
-      d.logger.warn({ topic, partition, count: bad.length, first: { offset: bad[0]!.message.offset, ...bad[0]!.why } }, 'records dead-lettered');
-    }
+      for (const b of items) d.metrics.deadLettered.inc({ code: b.why.code });
+      d.logger.warn({ topic, partition, count: items.length, first: { offset: items[0]!.message.offset, ...items[0]!.why } }, 'records dead-lettered');
+    };
+    await deadLetter(bad);
+    // transactionIds already applied with other content: found by the apply step, dead-lettered before it commits
+    const conflicting = (offsets: string[]) => {
+      const byOffset = new Map(messages.map((m) => [m.offset, m]));
+      const events = new Map(good.map((g) => [g.offset, g.event]));
+      return deadLetter(offsets.map((o) => ({
+        message: byOffset.get(o)!,
+        why: { code: 'CONFLICTING_TRANSACTION_ID', reason: `transactionId ${events.get(o)?.transactionId} was already applied with other content` },
+      })));
+    };
+    const accepted = good;
     const lastOffset = messages[messages.length - 1]!.offset;
     for (let i = 0; i < Math.max(accepted.length, 1); i += MAX_EVENTS_PER_CALL) {
       const chunk = accepted.slice(i, i + MAX_EVENTS_PER_CALL);
@@ -82,17 +87,12 @@ export function createTransactionHandler(d: TransactionHandlerDeps) {
       const result = await applyBatch({
         redis: d.redis, prefix: d.prefix, topic, partition, events: chunk, windows: d.windows,
         lastOffset: isLast ? lastOffset : chunk[chunk.length - 1]!.offset,
-        clockMs: d.liveClock ? Date.now() : 0, cache: d.cache.of(partition),
+        clockMs: d.liveClock ? Date.now() : 0, cache: d.cache.of(partition), beforeCommit: conflicting,
       });
       d.metrics.applied.inc(result.applied);
       d.metrics.duplicates.inc(result.duplicates);
       d.metrics.late.inc(result.late);
       d.metrics.fenced.inc(result.fenced);
-      if (result.conflicts > 0) {
-        // only reachable when another instance applied the same id between the pre-check and
-        // this call (a rebalance overlap); the script refused them, they are logged here
-        d.logger.error({ topic, partition, offsets: result.conflictOffsets }, 'conflicting transactionIds refused by the script');
-      }
       await d.emitter.emitRows(partition, result.rows);
       // records at or below the applied offset came again (a retried batch after a failed send):
       // what that earlier attempt changed may still be in the outbox, so send it now
