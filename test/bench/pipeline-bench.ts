@@ -10,7 +10,7 @@
  *     aggregator's hot path.
  * Writes a table (stderr) and bench-results/pipeline.json; the last line is one JSON object.
  */
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
@@ -44,9 +44,10 @@ const kafka = testKafka();
 const redis = new Redis(connectionConfig().redisUrl);
 type Fixture = Awaited<ReturnType<typeof pipelineFixture>>;
 
-async function startPipeline(f: Fixture, extra: Record<string, string>, profile = false): Promise<ServiceProcess[]> {
-  const aggregator = await startService('aggregator', f.envFor('aggregator', extra), { nodeArgs: profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [] });
-  const ranker = await startService('ranker', f.envFor('ranker', extra));
+async function startPipeline(f: Fixture, extra: Record<string, string>, profile = false, dir = profileDir): Promise<ServiceProcess[]> {
+  const prof = (name: string) => (profile ? ['--cpu-prof', `--cpu-prof-dir=${dir}/${name}`] : []);
+  const aggregator = await startService('aggregator', f.envFor('aggregator', extra), { nodeArgs: prof('aggregator') });
+  const ranker = await startService('ranker', f.envFor('ranker', extra), { nodeArgs: prof('ranker') });
   await Promise.all([aggregator.ready(), ranker.ready()]);
   return [aggregator, ranker];
 }
@@ -96,7 +97,9 @@ const LIVE_CUSTOMERS = 20_000;
  */
 async function latencyRun(k: Kafka): Promise<{ p50: number; p99: number; max: number; samples: number; warmupSeconds: number; warmupEvents: number }> {
   const f = await pipelineFixture(k);
-  const services = await startPipeline(f, { TIME_MODE: 'live' });
+  // BENCH_PROFILE_LATENCY=<dir>: CPU profiles of both services during the latency run
+  const latencyProfile = process.env.BENCH_PROFILE_LATENCY;
+  const services = await startPipeline(f, { TIME_MODE: 'live' }, latencyProfile !== undefined, latencyProfile);
   const aggType = avro.Type.forSchema(JSON.parse(await readSchemaFile('CustomerAggregate.avsc')));
   const tierType = avro.Type.forSchema(JSON.parse(await readSchemaFile('TierChange.avsc')));
   const rnd = prng(21);
@@ -117,16 +120,22 @@ async function latencyRun(k: Kafka): Promise<{ p50: number; p99: number; max: nu
     if (a.lastActivityAt >= steadyStart && a.eventTime - a.lastActivityAt < 5_000) latencies.push(seenAt - a.lastActivityAt);
     return true;
   };
+  // eachBatch: the measuring consumer shares the 2 cores with the pipeline, so it should take as
+  // little of them as it can
+  const decodeWith = (value: Buffer | null, reader: avro.Type) => f.codec.decode(value, reader);
   await consumer.run({
-    eachMessage: async ({ topic, message }) => {
+    eachBatch: async ({ batch }) => {
       const seenAt = Date.now();
-      if (topic === f.topics.aggregates) {
-        const a = await f.codec.decode<{ eventId: string; lastActivityAt: number; eventTime: number }>(message.value, aggType);
-        lastActivity.set(a.eventId, { lastActivityAt: a.lastActivityAt, eventTime: a.eventTime });
-        if (a.lastActivityAt >= steadyStart && a.eventTime - a.lastActivityAt < 5_000) aggLatencies.push(seenAt - a.lastActivityAt);
-      } else {
-        const t = await f.codec.decode<{ causeEventId: string }>(message.value, tierType);
-        if (!measure(t.causeEventId, seenAt)) pending.push({ cause: t.causeEventId, seenAt });
+      const isAggregate = batch.topic === f.topics.aggregates;
+      for (const message of batch.messages) {
+        if (isAggregate) {
+          const a = (await decodeWith(message.value, aggType)) as { eventId: string; lastActivityAt: number; eventTime: number };
+          lastActivity.set(a.eventId, { lastActivityAt: a.lastActivityAt, eventTime: a.eventTime });
+          if (a.lastActivityAt >= steadyStart && a.eventTime - a.lastActivityAt < 5_000) aggLatencies.push(seenAt - a.lastActivityAt);
+        } else {
+          const t = (await decodeWith(message.value, tierType)) as { causeEventId: string };
+          if (!measure(t.causeEventId, seenAt)) pending.push({ cause: t.causeEventId, seenAt });
+        }
       }
     },
   });
@@ -222,8 +231,9 @@ try {
   const latency = PHASES.has('latency') ? await latencyRun(kafka) : { p50: NaN, p99: NaN, max: NaN, samples: 0, warmupSeconds: NaN, warmupEvents: 0 };
   log(`latency at ${RATE}/s for ${SECONDS}s: p50 ${latency.p50} ms, p99 ${latency.p99} ms, max ${latency.max} ms (${latency.samples} tier changes)`);
 
-  const profile = readdirSync(profileDir).find((n) => n.endsWith('.cpuprofile'));
-  const hot = profile ? summariseCpuProfile(path.join(profileDir, profile)) : [];
+  const aggregatorProfiles = existsSync(path.join(profileDir, 'aggregator')) ? readdirSync(path.join(profileDir, 'aggregator')) : [];
+  const profile = aggregatorProfiles.find((n) => n.endsWith('.cpuprofile'));
+  const hot = profile ? summariseCpuProfile(path.join(profileDir, 'aggregator', profile)) : [];
   log('\naggregator hot path (self time):');
   for (const h of hot) log(`  ${String(h.selfPercent).padStart(5)}%  ${h.function}  ${h.where}`);
 
