@@ -88,9 +88,9 @@ export function applyBatch(params: {
   /** the process's cache of this partition (none: read everything, keep nothing) */
   cache?: PartitionCache;
   /**
-   * Called with the offsets of events whose transactionId is known with other content, BEFORE
-   * the step is committed (so a crash cannot record them as applied without their having been
-   * dead-lettered); may be called again for the same offsets when a commit is refused and retried.
+   * Called right BEFORE the commit (so a crash cannot record a record as applied without its
+   * having been dead-lettered), with the offsets of events whose transactionId is known with
+   * other content (maybe none); called again when a refused commit is retried.
    */
   beforeCommit?: (conflictOffsets: string[]) => Promise<void>;
 }): Promise<ApplyResult> {
@@ -148,7 +148,7 @@ async function applyWithCache(params: Parameters<typeof applyBatch>[0], cache: P
     await loadCustomers(redis, base, fieldsToRead(c, members), cache.customers);
 
     const out = applyClassified(m, c, cache.customers, members, w, { field, last: Number(params.lastOffset) });
-    if (out.conflicts > 0 && params.beforeCommit) await params.beforeCommit(out.conflictOffsets.map(String));
+    if (params.beforeCommit) await params.beforeCommit(out.conflictOffsets.map(String));
     const next = nextToken();
     const committed = await runCommit(redis, meta, [base, token ?? '', next, ...encodeWrites(out.writes)]);
     if (committed === 1) {

@@ -8,7 +8,7 @@ import type { PartitionBatch } from '@tierflow/shared/partition-consumer';
 import type { SchemaCodec } from '@tierflow/shared/schema-codec';
 import type { AggregateEmitter } from './aggregate-emitter';
 import type { AggregatorMetrics } from './aggregator-metrics';
-import { applyBatch, type OffsetEvent, type WindowConfig } from './apply-script';
+import { applyBatch, readAppliedOffset, type OffsetEvent, type WindowConfig } from './apply-script';
 import type { StateCache } from './partition-cache';
 import type { TransactionEvent } from '@tierflow/shared/event-types';
 import { validateTransaction, type ValidationRules } from './transaction-validation';
@@ -40,7 +40,13 @@ export interface TransactionHandlerDeps {
 export function createTransactionHandler(d: TransactionHandlerDeps) {
   return async function handleBatch(batch: PartitionBatch): Promise<void> {
     const started = process.hrtime.bigint();
-    const { topic, partition, messages } = batch;
+    const { topic, partition } = batch;
+    // a batch retried after some of its slices were committed comes back whole: skip what is
+    // recorded as applied (from the cache when this process wrote it last, else from Redis)
+    const cachedApplied = d.cache.of(partition).meta?.applied;
+    const applied = cachedApplied !== undefined ? BigInt(cachedApplied) : await readAppliedOffset(d.redis, d.prefix, topic, partition);
+    const messages = applied === null ? batch.messages : batch.messages.filter((m) => BigInt(m.offset) > applied);
+    if (messages.length === 0) return;
     d.metrics.recordsIn.inc(messages.length);
     const good: OffsetEvent[] = [];
     const bad: { message: KafkaMessage; why: DeadLetterReason }[] = [];
@@ -59,36 +65,48 @@ export function createTransactionHandler(d: TransactionHandlerDeps) {
         else throw err; // registry down: the batch is retried, nothing is recorded
       }
     }
+    // Bad records are dead-lettered slice by slice, just before the commit that records their
+    // offsets as applied, and once per call: so a batch retried after some slices were committed
+    // (it comes back from the applied offset on) does not dead-letter them twice.
+    const sent = new Set<string>();
     const deadLetter = async (items: { message: KafkaMessage; why: DeadLetterReason }[]) => {
-      if (items.length === 0) return;
+      const fresh = items.filter((b) => !sent.has(b.message.offset));
+      if (fresh.length === 0) return;
       await d.producer.send({
         topic: d.dlqTopic,
         acks: -1,
-        messages: items.map((b) => deadLetterMessage({ service: 'aggregator', topic, partition, message: b.message, why: b.why })),
+        messages: fresh.map((b) => deadLetterMessage({ service: 'aggregator', topic, partition, message: b.message, why: b.why })),
       });
-      for (const b of items) d.metrics.deadLettered.inc({ code: b.why.code });
-      d.logger.warn({ topic, partition, count: items.length, first: { offset: items[0]!.message.offset, ...items[0]!.why } }, 'records dead-lettered');
+      for (const b of fresh) {
+        sent.add(b.message.offset);
+        d.metrics.deadLettered.inc({ code: b.why.code });
+      }
+      d.logger.warn({ topic, partition, count: fresh.length, first: { offset: fresh[0]!.message.offset, ...fresh[0]!.why } }, 'records dead-lettered');
     };
-    await deadLetter(bad);
-    // transactionIds already applied with other content: found by the apply step, dead-lettered before it commits
-    const conflicting = (offsets: string[]) => {
-      const byOffset = new Map(messages.map((m) => [m.offset, m]));
-      const events = new Map(good.map((g) => [g.offset, g.event]));
-      return deadLetter(offsets.map((o) => ({
-        message: byOffset.get(o)!,
-        why: { code: 'CONFLICTING_TRANSACTION_ID', reason: `transactionId ${events.get(o)?.transactionId} was already applied with other content` },
-      })));
-    };
-    const accepted = good;
+    const byOffset = new Map(messages.map((m) => [m.offset, m]));
+    const events = new Map(good.map((g) => [g.offset, g.event]));
     const lastOffset = messages[messages.length - 1]!.offset;
-    for (let i = 0; i < Math.max(accepted.length, 1); i += MAX_EVENTS_PER_CALL) {
-      const chunk = accepted.slice(i, i + MAX_EVENTS_PER_CALL);
-      const isLast = i + MAX_EVENTS_PER_CALL >= accepted.length;
+    let done = -1n;
+    for (let i = 0; i < Math.max(good.length, 1); i += MAX_EVENTS_PER_CALL) {
+      const chunk = good.slice(i, i + MAX_EVENTS_PER_CALL);
+      const isLast = i + MAX_EVENTS_PER_CALL >= good.length;
+      const upTo = isLast ? lastOffset : chunk[chunk.length - 1]!.offset;
+      const from = done;
+      // the bad records of this slice's offset range, and the transactionIds found applied with
+      // other content, go to the dead-letter topic before the slice is committed
+      const beforeCommit = (conflicts: string[]) =>
+        deadLetter([
+          ...bad.filter((b) => BigInt(b.message.offset) > from && BigInt(b.message.offset) <= BigInt(upTo)),
+          ...conflicts.map((o) => ({
+            message: byOffset.get(o)!,
+            why: { code: 'CONFLICTING_TRANSACTION_ID', reason: `transactionId ${events.get(o)?.transactionId} was already applied with other content` },
+          })),
+        ]);
       const result = await applyBatch({
-        redis: d.redis, prefix: d.prefix, topic, partition, events: chunk, windows: d.windows,
-        lastOffset: isLast ? lastOffset : chunk[chunk.length - 1]!.offset,
-        clockMs: d.liveClock ? Date.now() : 0, cache: d.cache.of(partition), beforeCommit: conflicting,
+        redis: d.redis, prefix: d.prefix, topic, partition, events: chunk, windows: d.windows, lastOffset: upTo,
+        clockMs: d.liveClock ? Date.now() : 0, cache: d.cache.of(partition), beforeCommit,
       });
+      done = BigInt(upTo);
       d.metrics.applied.inc(result.applied);
       d.metrics.duplicates.inc(result.duplicates);
       d.metrics.late.inc(result.late);
@@ -97,7 +115,9 @@ export function createTransactionHandler(d: TransactionHandlerDeps) {
       // records at or below the applied offset came again (a retried batch after a failed send):
       // what that earlier attempt changed may still be in the outbox, so send it now
       if (result.fenced > 0) await d.emitter.flushOutbox(partition);
-      await batch.heartbeat?.();
+      // a failed heartbeat (a rebalance under way) must not fail slices already committed:
+      // kafkajs finds the rebalance on its next call, and the commit's version check fences
+      await batch.heartbeat?.().catch(() => undefined);
     }
     d.metrics.lag.set({ partition: String(partition) }, Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(lastOffset) - 1n)));
     d.metrics.batchSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
