@@ -1,3 +1,4 @@
+import { parseState } from './aggregate-state';
 /** The per-customer numeric fields the apply script maintains, in the order it returns them. */
 export const AGGREGATE_FIELDS = [
   'seq', 'eventTime', 'watermark', 'revenueMinor', 'costMinor', 'profitMinor', 'txCount', 'paymentCount',
@@ -19,14 +20,14 @@ export interface AggregateContext {
 
 /** Builds a CustomerAggregate from the packed state (AGGREGATE_FIELDS joined by ':') the script keeps. */
 export function aggregateFromPacked(customerId: string, packed: string, ctx: AggregateContext): CustomerAggregate {
-  const values = packed.split(':');
-  if (values.length !== AGGREGATE_FIELDS.length) {
-    throw new Error(`packed state of ${customerId} has ${values.length} values, expected ${AGGREGATE_FIELDS.length}`);
+  let state: Record<AggregateField, number>;
+  try {
+    state = parseState(packed);
+  } catch (err) {
+    throw new Error(`packed state of ${customerId}: ${(err as Error).message}`);
   }
-  const out = { customerId, currency: ctx.currency, currentWindowDays: ctx.currentWindowDays, rankingWindowDays: ctx.rankingWindowDays } as CustomerAggregate;
-  AGGREGATE_FIELDS.forEach((f, i) => {
-    out[f] = Number(values[i]);
-  });
-  out.eventId = `${customerId}:${out.seq}`;
-  return out;
+  return {
+    ...state, customerId, currency: ctx.currency, currentWindowDays: ctx.currentWindowDays, rankingWindowDays: ctx.rankingWindowDays,
+    eventId: `${customerId}:${state.seq}`,
+  };
 }

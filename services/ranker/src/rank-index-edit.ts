@@ -4,7 +4,7 @@
  * sibling, and root collapse. Each is one iterative descent that records its path. Pure.
  */
 
-import { NIL, RankIndexError, RankTree, weight } from './rank-index-nodes';
+import { NIL, RankIndexError, RankTree, countBefore, weight } from './rank-index-nodes';
 
 const MAX_DEPTH = 48;
 
@@ -32,13 +32,7 @@ export class RankTreeEditor {
       const i = t.route(node, b, h);
       const base = node * F;
       const n = t.innerN[node] as number;
-      // the rank of child i's first entry: sum the shorter side of the counts
-      if (i + i < n) for (let j = base; j < base + i; j++) rank += cnt[j] as number;
-      else {
-        let right = 0;
-        for (let j = base + i; j < base + n; j++) right += cnt[j] as number;
-        rank += sub - right;
-      }
+      rank += countBefore(cnt, base, n, i, sub);
       sub = cnt[base + i] as number;
       cnt[base + i] = sub + 1;
       sum[base + i] = (sum[base + i] as number) + w;

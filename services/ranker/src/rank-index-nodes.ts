@@ -27,6 +27,21 @@ export class RankCursor {
 export const weight = (b: number) => (b > 0 ? b : 0);
 
 /**
+ * How many entries lie before child i of an inner node whose children (counts at
+ * cnt[base .. base+n-1]) hold `sub` entries in all: sums the shorter side of the counts.
+ */
+export function countBefore(cnt: Float64Array, base: number, n: number, i: number, sub: number): number {
+  let left = 0;
+  if (i + i < n) {
+    for (let j = base; j < base + i; j++) left += cnt[j] as number;
+    return left;
+  }
+  let right = 0;
+  for (let j = base + i; j < base + n; j++) right += cnt[j] as number;
+  return sub - right;
+}
+
+/**
  * All nodes of one tree. Leaf `l` holds its entries (basis desc, then customerId asc) at
  * basis/keys/hs[l * leafCap ...], `n` of them (keys: the handles' IdOrder keys, so ties on basis
  * rarely need the strings), linked to its neighbours by next/prev. Inner node `i`

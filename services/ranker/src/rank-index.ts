@@ -13,7 +13,7 @@
 
 import { checkInvariants, loadSorted } from './rank-index-bulk';
 import { RankTreeEditor } from './rank-index-edit';
-import { NIL, RankCursor, RankIndexError, RankTree, weight } from './rank-index-nodes';
+import { NIL, RankCursor, RankIndexError, RankTree, countBefore, weight } from './rank-index-nodes';
 
 export { RankCursor, RankIndexError };
 
@@ -68,13 +68,7 @@ export class RankIndex {
       const i = t.route(node, b, h);
       const base = node * F;
       const n = t.innerN[node] as number;
-      // sum the shorter side of the counts
-      if (i + i < n) for (let j = base; j < base + i; j++) rank += cnt[j] as number;
-      else {
-        let right = 0;
-        for (let j = base + i; j < base + n; j++) right += cnt[j] as number;
-        rank += sub - right;
-      }
+      rank += countBefore(cnt, base, n, i, sub);
       sub = cnt[base + i] as number;
       node = t.kid[base + i] as number;
     }
