@@ -68,6 +68,7 @@ export class RankTreeEditor {
     t.count++;
     t.version++;
     t.totalWeight += w;
+    for (const l of t.listeners) l.inserted(leaf, pos, rank + pos, w);
     if (n + 1 === t.leafCap) this.splitLeaf(leaf, depth);
     return rank + pos;
   }
@@ -98,6 +99,7 @@ export class RankTreeEditor {
     t.prev[right] = leaf;
     if (after !== NIL) t.prev[after] = right;
     t.next[leaf] = right;
+    for (const l of t.listeners) l.split(leaf, right, half);
     this.attachRight(leaf, right, n - half, rightSum, basis[to] as number, keys[to] as number, hs[to] as number, depth);
   }
 
@@ -178,12 +180,17 @@ export class RankTreeEditor {
     const F = t.fanout;
     t.syncKeys();
     let node = t.root;
+    let rank = 0;
+    let sub = t.count;
     const depth = t.height;
     for (let d = 0; d < depth; d++) {
       const i = t.route(node, b, h);
+      const base = node * F;
+      rank += countBefore(t.cnt, base, t.innerN[node] as number, i, sub);
+      sub = t.cnt[base + i] as number;
       this.pathNode[d] = node;
       this.pathIdx[d] = i;
-      node = t.kid[node * F + i] as number;
+      node = t.kid[base + i] as number;
     }
     const leaf = node;
     const pos = t.leafPos(leaf, b, h);
@@ -212,6 +219,7 @@ export class RankTreeEditor {
     t.count--;
     t.version++;
     t.totalWeight -= w;
+    for (const l of t.listeners) l.removed(leaf, pos, rank + pos, w);
     if (depth === 0) return;
     if (n - 1 === 0) {
       this.unlinkLeaf(leaf);
@@ -230,6 +238,7 @@ export class RankTreeEditor {
     else if (after !== NIL) t.head = after;
     if (after !== NIL) t.prev[after] = before;
     t.next[leaf] = t.prev[leaf] = NIL;
+    for (const l of t.listeners) l.freed(leaf, before, after);
   }
 
   /** Removes the (empty, freed) child on the path at `depth` from its parent, cascading upwards. */
@@ -290,6 +299,7 @@ export class RankTreeEditor {
       t.hs[to + j] = t.hs[from + j] as number;
     }
     t.leafN[leaf] = n + sn;
+    for (const l of t.listeners) l.merged(leaf, sib, n);
     t.cnt[base + i] = (t.cnt[base + i] as number) + (t.cnt[base + i + 1] as number);
     t.sum[base + i] = (t.sum[base + i] as number) + (t.sum[base + i + 1] as number);
     this.unlinkLeaf(sib);

@@ -23,6 +23,23 @@ export class RankCursor {
   version = -1;
 }
 
+/**
+ * Told of every leaf edit, so it can keep a position (a tracked tier boundary) valid without
+ * searching again. Ranks are 0-based, `w` is the entry's weight.
+ */
+export interface LeafEditListener {
+  inserted(leaf: number, pos: number, rank: number, w: number): void;
+  removed(leaf: number, pos: number, rank: number, w: number): void;
+  /** entries from `half` on moved to the start of `right` */
+  split(leaf: number, right: number, half: number): void;
+  /** `sibling`'s entries were appended to `leaf` at `offset` */
+  merged(leaf: number, sibling: number, offset: number): void;
+  /** the empty `leaf` was unlinked from between prev and next (either may be NIL) */
+  freed(leaf: number, prev: number, next: number): void;
+  /** the whole content was replaced */
+  reset(): void;
+}
+
 /** The weight an entry adds to prefix sums: its basis when positive, else 0. */
 export const weight = (b: number) => (b > 0 ? b : 0);
 
@@ -76,6 +93,8 @@ export class RankTree {
   totalWeight = 0;
   /** bumped by every change, so a RankCursor can tell it is stale */
   version = 0;
+  /** told of every leaf edit (tracked boundaries) */
+  readonly listeners: LeafEditListener[] = [];
 
   private leafTop = 0;
   private innerTop = 0;
@@ -119,6 +138,7 @@ export class RankTree {
     this.version++;
     this.keyEpoch = this.order.epoch;
     this.root = this.head = this.allocLeaf();
+    for (const l of this.listeners) l.reset();
   }
 
   /** true when (b1,k1,h1) sorts before (b2,k2,h2): basis descending, then customerId ascending. */

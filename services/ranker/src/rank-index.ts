@@ -11,11 +11,12 @@
  * current basis when it removes or locates. Pure: no I/O.
  */
 
+import { BoundaryTracker } from './rank-index-bounds';
 import { checkInvariants, loadSorted } from './rank-index-bulk';
 import { RankTreeEditor } from './rank-index-edit';
 import { NIL, RankCursor, RankIndexError, RankTree, countBefore, weight } from './rank-index-nodes';
 
-export { RankCursor, RankIndexError };
+export { BoundaryTracker, RankCursor, RankIndexError };
 
 export class RankIndex {
   private readonly t: RankTree;
@@ -147,6 +148,25 @@ export class RankIndex {
       }
     }
     return rank + n;
+  }
+
+  /**
+   * A tier boundary followed through every later edit (rank-index-bounds.ts): its count() gives
+   * countPrefixBelow(x) after a short walk from the last position instead of a descent.
+   */
+  trackBoundary(): BoundaryTracker {
+    const tracker = new BoundaryTracker(
+      this.t,
+      (x) => this.countPrefixBelow(x),
+      (k) => this.prefixSum(k),
+      (r, at) => {
+        this.seek(r);
+        at.leaf = this.seekLeaf;
+        at.pos = this.seekPos;
+      },
+    );
+    this.t.listeners.push(tracker);
+    return tracker;
   }
 
   /** Finds the leaf and offset of rank r (into seekLeaf / seekPos, to allocate nothing). */

@@ -1,4 +1,4 @@
-import { RankCursor, RankIndex } from './rank-index';
+import { BoundaryTracker, RankCursor, RankIndex } from './rank-index';
 import type { Slot } from './customer-table';
 import { thresholdSet, type TierRules } from './tier-rules';
 
@@ -37,6 +37,8 @@ export class ScopeRanking {
   readonly bounds = new Float64Array(6);
   /** where each boundary search ended (the entry at rank bound - 1), for the candidate walk */
   readonly cursors = Array.from({ length: 6 }, () => new RankCursor());
+  /** per threshold, its boundary followed through the index's edits (made on first use) */
+  private readonly trackers: Array<BoundaryTracker | undefined> = [];
   /** published A and B counts */
   readonly publishedCount = new Float64Array(2);
   /** customers whose published tier waits for the minimum dwell: handle -> unlock time */
@@ -56,21 +58,43 @@ export class ScopeRanking {
     this.thresholds = thresholdSet(rules);
   }
 
-  /** Boundary count of threshold x: how many leading customers are inside it. */
-  boundOf(x: number, cursor?: RankCursor): number {
+  /**
+   * Boundary count of threshold j (of thresholdSet): how many leading customers are inside it.
+   * Leaves in cursors[j] the entry at rank (count - 1) when it knows it.
+   */
+  boundOf(j: number): number {
     const idx = this.index;
-    if (cursor) cursor.rank = -1;
-    const k = this.rules.mode === 'share' ? idx.countPrefixBelow(x * idx.total, cursor) : Math.max(0, Math.round(x * idx.size));
+    const cursor = this.cursors[j] as RankCursor;
+    cursor.rank = -1;
+    const x = this.thresholds[j] as number;
+    let k: number;
+    if (this.rules.mode === 'count') k = Math.max(0, Math.round(x * idx.size));
+    else {
+      const target = x * idx.total;
+      // the trackers follow x * total in (0, total]; the rest is 0 or everyone
+      if (!(target > 0)) k = 0;
+      else if (target > idx.total) k = idx.size;
+      else k = this.tracker(j).count(target, cursor);
+    }
     return Math.min(k, this.positives);
+  }
+
+  private tracker(j: number): BoundaryTracker {
+    let tr = this.trackers[j];
+    if (!tr) {
+      tr = this.index.trackBoundary();
+      this.trackers[j] = tr;
+    }
+    return tr;
   }
 
   /** Recomputes the boundary counts into `out` (defaults to this.bounds). */
   computeBounds(out: Float64Array = this.bounds): Float64Array {
     if (this.rules.margin > 0) {
-      for (let j = 0; j < 6; j++) out[j] = this.boundOf(this.thresholds[j] as number, this.cursors[j]);
+      for (let j = 0; j < 6; j++) out[j] = this.boundOf(j);
     } else {
-      const a = this.boundOf(this.thresholds[0] as number, this.cursors[0]);
-      const b = this.boundOf(this.thresholds[1] as number, this.cursors[1]);
+      const a = this.boundOf(0);
+      const b = this.boundOf(1);
       out[0] = out[2] = out[4] = a;
       out[1] = out[3] = out[5] = b;
     }

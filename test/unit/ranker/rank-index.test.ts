@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { RankIndex } from '../../../services/ranker/src/rank-index';
+import { RankCursor, RankIndex } from '../../../services/ranker/src/rank-index';
 
 /** Brute force: the entries sorted by basis desc, id asc. */
 function sorted(entries: Map<number, number>, ids: string[]): Array<[number, number]> {
@@ -22,6 +22,12 @@ describe('RankIndex', () => {
           const ids = Array.from({ length: 40 }, (_, i) => `c${(i * 7) % 40}`);
           const idx = new RankIndex({ ids, leafCapacity: cap, fanout: cap });
           const live = new Map<number, number>();
+          // boundaries followed through the edits, asked after some of them only (so a tracker
+          // also has to catch up over several edits), each checked against the brute force
+          const shares = [0.3, 0.8, 0.95, 1];
+          const trackers = shares.map(() => idx.trackBoundary());
+          const before = new RankCursor();
+          let step = 0;
           for (const [h, raw, del] of ops) {
             const b = raw * 100;
             const cur = live.get(h);
@@ -49,6 +55,19 @@ describe('RankIndex', () => {
             expect(idx.total).toBe(sum);
             for (const x of [0, 1, sum * 0.5, sum * 0.8, sum * 0.95, sum, sum + 1]) {
               expect(idx.countPrefixBelow(x)).toBe(prefix.filter((p) => p < x).length);
+            }
+            if (step++ % 3 !== 1 && sum > 0) {
+              shares.forEach((share, j) => {
+                const x = share * sum;
+                const k = prefix.filter((p) => p < x).length;
+                expect(trackers[j]?.count(x, before)).toBe(k);
+                expect(before.rank).toBe(k - 1);
+                if (k > 0) {
+                  const seen: number[] = [];
+                  idx.forRange(k - 1, 1, (hh) => seen.push(hh), before);
+                  expect(seen).toEqual([order[k - 1]?.[0]]);
+                }
+              });
             }
             const walked: number[] = [];
             idx.forRange(1, 5, (hh) => walked.push(hh));
