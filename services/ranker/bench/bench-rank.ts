@@ -110,7 +110,6 @@ async function main(): Promise<void> {
   log(`loaded ${N} customers: ${bytesPerCustomer} bytes per customer (heap + typed arrays, ids and index included)`);
 
   // incremental: random updates, each followed by an exact tier query of the updated customer
-  const seq = new Float64Array(N).fill(1);
   let events = 0;
   let check = 0;
   const started = performance.now();
@@ -119,8 +118,7 @@ async function main(): Promise<void> {
     const h = Math.floor(rnd() * N);
     const id = ids[h] as string;
     const b = nextBasis(engine.customers.basis[h] as number);
-    const s = (seq[h] as number) + 1;
-    seq[h] = s;
+    const s = (engine.customers.seq[h] as number) + 1;
     const out = engine.apply({ customerId: id, seq: s, eventTime: i, basis: b, causeEventId: `${id}:${s}` });
     events += out?.length ?? 0;
     check += engine.tierOfHandle(scope, h);

@@ -11,6 +11,10 @@ const MAX_DEPTH = 48;
 export class RankTreeEditor {
   private readonly pathNode = new Int32Array(MAX_DEPTH);
   private readonly pathIdx = new Int32Array(MAX_DEPTH);
+  /** the last removed entry's handle and tie-break key (and the key epoch it belongs to) */
+  private removedH = -1;
+  private removedK = 0;
+  private removedEpoch = -1;
 
   constructor(private readonly t: RankTree) {}
 
@@ -18,7 +22,8 @@ export class RankTreeEditor {
   insert(h: number, b: number): number {
     if (!Number.isFinite(b)) throw new RankIndexError('BAD_INPUT', `basis must be finite, got ${b}`);
     const t = this.t;
-    const k = t.keyFor(h);
+    // a move removes the entry first: its key is still at hand (saves a cache miss)
+    const k = h === this.removedH && this.removedEpoch === t.order.epoch ? this.removedK : t.keyFor(h);
     const w = weight(b);
     const F = t.fanout;
     const cnt = t.cnt;
@@ -205,6 +210,9 @@ export class RankTreeEditor {
     const w = weight(b);
     const cnt = t.cnt;
     const sum = t.sum;
+    this.removedH = h;
+    this.removedK = keys[base + pos] as number;
+    this.removedEpoch = t.keyEpoch;
     for (let d = 0; d < depth; d++) {
       const at = (this.pathNode[d] as number) * F + (this.pathIdx[d] as number);
       cnt[at] = (cnt[at] as number) - 1;

@@ -134,7 +134,9 @@ export class TierEngine {
       const ctx: ApplyContext = { update, subject: h, out };
       const oldBasis = t.basis[h] as number;
       const newBasis = update.basis;
-      const current = (t.region[h] as number) >= 0 ? (this.scopes[t.region[h] as number] as ScopeRanking) : null;
+      // without region scopes the region array is never set: not read (a cache miss per update)
+      const regionOrdinal = this.params.regions === false ? -1 : (t.region[h] as number);
+      const current = regionOrdinal >= 0 ? (this.scopes[regionOrdinal] as ScopeRanking) : null;
       t.basis[h] = newBasis;
       if (oldBasis !== newBasis) {
         this.change(this.global, ctx, OP_MOVE, oldBasis, newBasis);
