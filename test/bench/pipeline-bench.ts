@@ -106,6 +106,8 @@ async function latencyRun(k: Kafka): Promise<{ p50: number; p99: number; max: nu
 
   const lastActivity = new Map<string, { lastActivityAt: number; eventTime: number }>();
   const latencies: number[] = [];
+  /** latencies by the second of the measured minute their transaction was produced in */
+  const bySecond: number[][] = [];
   /** produce -> CustomerAggregate seen: the aggregator's share of the latency */
   const aggLatencies: number[] = [];
   const pending: { cause: string; seenAt: number }[] = [];
@@ -117,7 +119,11 @@ async function latencyRun(k: Kafka): Promise<{ p50: number; p99: number; max: nu
     const a = lastActivity.get(cause);
     if (!a) return false;
     // only changes caused by the measured minute's transactions (not by the warm-up, not by a window tick)
-    if (a.lastActivityAt >= steadyStart && a.eventTime - a.lastActivityAt < 5_000) latencies.push(seenAt - a.lastActivityAt);
+    if (a.lastActivityAt >= steadyStart && a.eventTime - a.lastActivityAt < 5_000) {
+      latencies.push(seenAt - a.lastActivityAt);
+      const second = Math.floor((a.lastActivityAt - steadyStart) / 1000);
+      (bySecond[second] ??= []).push(seenAt - a.lastActivityAt);
+    }
     return true;
   };
   // eachBatch: the measuring consumer shares the 2 cores with the pipeline, so it should take as
@@ -190,6 +196,14 @@ async function latencyRun(k: Kafka): Promise<{ p50: number; p99: number; max: nu
   latencies.sort((a, b) => a - b);
   aggLatencies.sort((a, b) => a - b);
   const q = (p: number, xs = latencies) => xs[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? NaN;
+  // the tail over time: steady queueing shows in every second, a stall in a few
+  const perSecond = bySecond.map((xs, second) => {
+    xs.sort((a, b) => a - b);
+    return { second, p99: q(0.99, xs), n: xs.length };
+  });
+  const worst = [...perSecond].filter(Boolean).sort((a, b) => b.p99 - a.p99).slice(0, 8);
+  log(`latency p99 by second of production, worst 8: ${worst.map((w) => `s${w.second}:${w.p99}ms`).join(' ')}`);
+  log(`seconds with p99 over 250 ms: ${perSecond.filter((x) => x && x.p99 > 250).length} of ${perSecond.filter(Boolean).length}`);
   log(`latency to the aggregate (aggregator's share): p50 ${q(0.5, aggLatencies)} ms, p99 ${q(0.99, aggLatencies)} ms (${aggLatencies.length} aggregates)`);
   return { p50: q(0.5), p99: q(0.99), max: latencies[latencies.length - 1] ?? NaN, samples: latencies.length, warmupSeconds, warmupEvents: warm.length };
 }

@@ -19,6 +19,11 @@ const shape = {
   LIVE_TICK_SECONDS: envInt(60, 1, 86_400),
   /** customers kept in memory per source partition (0: read every step's customers from Redis) */
   CACHE_CUSTOMERS_PER_PARTITION: envInt(50_000, 0, 10_000_000),
+  /**
+   * most events per apply step (one commit, then their aggregates are sent): smaller steps give
+   * lower latency, larger ones more throughput on a backlog (see docs/benchmarks.md)
+   */
+  APPLY_STEP_EVENTS: envInt(1_000, 1, 8_000),
   HTTP_HOST: z.string().default('127.0.0.1'),
   HTTP_PORT: envInt(9101, 0, 65535),
 };
@@ -54,6 +59,7 @@ export function aggregatorConfig(env: NodeJS.ProcessEnv = process.env) {
     partitionsConcurrently: c.PARTITIONS_CONCURRENTLY,
     liveTickMs: c.LIVE_TICK_SECONDS * 1000,
     cacheCustomersPerPartition: c.CACHE_CUSTOMERS_PER_PARTITION,
+    applyStepEvents: c.APPLY_STEP_EVENTS,
     http: { host: c.HTTP_HOST, port: c.HTTP_PORT },
   };
 }

@@ -50,7 +50,7 @@ const emitter = createAggregateEmitter({
 const cache = new StateCache(config.cacheCustomersPerPartition);
 const handleBatch = createTransactionHandler({
   cache, redis, codec, readerType, producer, dlqTopic: config.topics.transactionsDlq, prefix: config.prefix, rules: config.rules,
-  windows: config.windows, liveClock: config.liveClock, emitter, metrics, logger,
+  windows: config.windows, liveClock: config.liveClock, emitter, metrics, logger, stepEvents: config.applyStepEvents,
 });
 
 const transactions = await startPartitionConsumer({

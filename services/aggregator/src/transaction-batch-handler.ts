@@ -13,8 +13,6 @@ import type { StateCache } from './partition-cache';
 import type { TransactionEvent } from '@tierflow/shared/event-types';
 import { validateTransaction, type ValidationRules } from './transaction-validation';
 
-/** Largest number of events in one apply step: the commit script stays short, so Redis keeps answering other clients. */
-export const MAX_EVENTS_PER_CALL = 4_000;
 
 export interface TransactionHandlerDeps {
   redis: Redis;
@@ -30,6 +28,12 @@ export interface TransactionHandlerDeps {
   emitter: AggregateEmitter;
   metrics: AggregatorMetrics;
   logger: Logger;
+  /**
+   * Most events in one apply step (APPLY_STEP_EVENTS): the step's aggregates are sent after its
+   * commit, so the step's length is part of every one of its events' latency; short steps also
+   * keep the commit script short, so Redis keeps answering other clients.
+   */
+  stepEvents: number;
 }
 
 /**
@@ -87,9 +91,9 @@ export function createTransactionHandler(d: TransactionHandlerDeps) {
     const events = new Map(good.map((g) => [g.offset, g.event]));
     const lastOffset = messages[messages.length - 1]!.offset;
     let done = -1n;
-    for (let i = 0; i < Math.max(good.length, 1); i += MAX_EVENTS_PER_CALL) {
-      const chunk = good.slice(i, i + MAX_EVENTS_PER_CALL);
-      const isLast = i + MAX_EVENTS_PER_CALL >= good.length;
+    for (let i = 0; i < Math.max(good.length, 1); i += d.stepEvents) {
+      const chunk = good.slice(i, i + d.stepEvents);
+      const isLast = i + d.stepEvents >= good.length;
       const upTo = isLast ? lastOffset : chunk[chunk.length - 1]!.offset;
       const from = done;
       // the bad records of this slice's offset range, and the transactionIds found applied with

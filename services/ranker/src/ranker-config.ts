@@ -31,7 +31,8 @@ export const rankerShape = {
   HTTP_HOST: z.string().default('127.0.0.1'),
   HTTP_PORT: envInt(9403, 0, 65535),
   HISTORY_LENGTH: envInt(50, 1, 10_000),
-  COMMIT_BATCH_SIZE: envInt(4_000, 1, 100_000),
+  /** aggregates per commit: the chunk is sent after its commit, so its length adds to latency */
+  COMMIT_BATCH_SIZE: envInt(1_000, 1, 100_000),
   FETCH_MAX_BYTES: envInt(1_048_576, 1_024),
   OUTBOX_MAX_PENDING: envInt(50_000, 1),
   OUTBOX_SEND_BATCH: envInt(3_000, 1, 100_000),

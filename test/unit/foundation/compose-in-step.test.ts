@@ -18,6 +18,8 @@ describe('docker-compose.yml', () => {
   it('keeps the registry on kafkasql storage and Redis on AOF, as the local stack does', () => {
     expect(compose).toContain('APICURIO_STORAGE_KIND: kafkasql');
     expect(compose).toMatch(/--appendonly", "yes"/);
+    expect(compose).toMatch(/--auto-aof-rewrite-min-size", "1gb"/);
+    expect(read('services/cli/src/stack/redis-server.ts')).toMatch(/'--auto-aof-rewrite-min-size', '1gb'/);
     expect(read('services/cli/src/stack/registry-server.ts')).toContain("'apicurio.storage.kind': 'kafkasql'");
   });
 

@@ -51,6 +51,10 @@ export function startRedis(layout: StackLayout): number {
       '--dir', layout.redisData,
       '--appendonly', 'yes',
       '--appendfsync', 'everysec',
+      // the default (rewrite when the AOF passes 64 MB and doubled) forks a rewrite every ~8 s
+      // under 5,000 transactions/s, and each one stalled the pipeline for a few hundred ms on
+      // 2 cores (docs/benchmarks.md): compact at 1 GB instead
+      '--auto-aof-rewrite-min-size', '1gb',
       '--save', '',
       '--daemonize', 'no',
       '--protected-mode', 'yes',
