@@ -1,4 +1,4 @@
-import { AGGREGATE_FIELDS, type AggregateField } from './aggregate-row';
+import { AGGREGATE_FIELDS, type AggregateField } from './aggregate-fields';
 
 /**
  * One customer's aggregate state as kept in its hash <base>c:<customerId>: the packed field
