@@ -23,6 +23,8 @@ export class BoundaryTracker implements LeafEditListener {
   private s = 0;
   private leaf = NIL;
   private pos = 0;
+  /** scratch for locate() */
+  private readonly at = new RankCursor();
 
   constructor(
     private readonly t: RankTree,
@@ -138,8 +140,6 @@ export class BoundaryTracker implements LeafEditListener {
     this.pos = pos;
     return true;
   }
-
-  private readonly at = new RankCursor();
 
   private restart(x: number): void {
     const t = this.t;
