@@ -12,8 +12,8 @@ export { RankIndexError } from './rank-index-error';
 export const NIL = -1;
 
 /**
- * A remembered position: countPrefixBelow leaves here the entry at rank (result - 1), so a walk
- * from that rank needs no second descent. Valid only until the index changes.
+ * A remembered position: a boundary tracker (rank-index-bounds.ts) leaves here the entry at rank
+ * (count - 1), so a walk from that rank needs no descent. Valid only until the index changes.
  */
 export class RankCursor {
   /** leaf id, or NIL */

@@ -110,8 +110,7 @@ export class RankIndex {
    * How many leading entries have a prefix sum (weight of the entries before them) below x:
    * the smallest k with prefixSum(k) >= x, or size when the total is below x.
    */
-  countPrefixBelow(x: number, cursor?: RankCursor): number {
-    if (cursor) cursor.rank = -1;
+  countPrefixBelow(x: number): number {
     const t = this.t;
     if (!(x > 0)) return 0;
     if (t.totalWeight < x) return t.count;
@@ -137,15 +136,7 @@ export class RankIndex {
     const basis = t.basis;
     for (let j = 0; j < n; j++) {
       acc += weight(basis[base + j] as number);
-      if (acc >= x) {
-        if (cursor) {
-          cursor.leaf = node;
-          cursor.pos = j;
-          cursor.rank = rank + j;
-          cursor.version = t.version;
-        }
-        return rank + j + 1;
-      }
+      if (acc >= x) return rank + j + 1;
     }
     return rank + n;
   }
