@@ -6,9 +6,9 @@ import {
   UNASSIGNED_REGION,
   regionScopeName,
 } from './scope-ranking';
-import { tierChangeEventId, type TierChange, type TierChangeReason } from './tier-change';
+import type { TierChange, TierChangeReason } from './tier-change';
+import { buildTierChange } from './tier-change-builder';
 import {
-  TIERS,
   dwellAllows,
   nextPublished,
   tierFromRank,
@@ -286,7 +286,7 @@ export class TierEngine {
     scope.pending.delete(h);
     this.publish(scope, h, pub, target, now);
     if (raw === rawBefore && h !== ctx.subject) this.dirty.add(scope.ordinal, h);
-    ctx.out.push(this.event(scope, h, r, pub, target, reason, ctx));
+    ctx.out.push(this.tierChange(ctx, scope, h, r, pub, target, reason));
   }
 
   private publish(scope: ScopeRanking, h: number, from: TierCode, to: TierCode, now: number): void {
@@ -308,7 +308,7 @@ export class TierEngine {
     this.dirty.add(scope.ordinal, h);
     if (pub !== 2) {
       this.publish(scope, h, pub, 2, ctx.update.eventTime);
-      ctx.out.push(this.event(scope, h, null, pub, 2, 'SCOPE_LEAVE', ctx));
+      ctx.out.push(this.tierChange(ctx, scope, h, null, pub, 2, 'SCOPE_LEAVE'));
     }
     t.pubAt[slot][h] = -Infinity;
   }
@@ -331,51 +331,8 @@ export class TierEngine {
     }
   }
 
-  private event(
-    scope: ScopeRanking,
-    h: number,
-    r: number | null,
-    from: TierCode,
-    to: TierCode,
-    reason: TierChangeReason,
-    ctx: ApplyContext,
-  ): TierChange {
-    const t = this.customers;
-    const idx = scope.index;
-    const k = scope.bounds;
-    const rules = this.params.rules;
-    const total = idx.total;
-    const customerId = t.idOf(h);
-    const kA = k[0] as number;
-    const kB = k[1] as number;
-    return {
-      eventId: tierChangeEventId(scope.name, customerId, ctx.update.causeEventId),
-      customerId,
-      scope: scope.name,
-      fromTier: TIERS[from],
-      toTier: TIERS[to],
-      direction: to < from ? 'UPGRADE' : 'DOWNGRADE',
-      reason,
-      rawTier: TIERS[t.raw[scope.slot][h] as TierCode],
-      rank: r === null ? null : r + 1,
-      populationSize: idx.size,
-      basisMinor: t.basis[h] as number,
-      cumulativeShareBefore: r === null ? null : total > 0 ? idx.prefixSum(r) / total : 0,
-      totalBasisMinor: total,
-      tierMode: rules.mode,
-      thresholdA: rules.thresholdA,
-      thresholdB: rules.thresholdB,
-      hysteresisMargin: rules.margin,
-      minDwellMs: rules.minDwellMs,
-      boundaryCountA: kA,
-      boundaryCountB: kB,
-      boundaryBasisA: kA > 0 ? idx.basisAt(kA - 1) : null,
-      boundaryBasisB: kB > 0 ? idx.basisAt(kB - 1) : null,
-      configVersion: this.params.configVersion,
-      eventTime: ctx.update.eventTime,
-      causeEventId: ctx.update.causeEventId,
-      causeCustomerId: ctx.update.customerId,
-    };
+  private tierChange(ctx: ApplyContext, scope: ScopeRanking, h: number, r: number | null, from: TierCode, to: TierCode, reason: TierChangeReason): TierChange {
+    return buildTierChange(this.customers, this.params.rules, this.params.configVersion, ctx.update, scope, h, r, from, to, reason);
   }
 
   /** The (scope, customer) pairs changed since the last call, de-duplicated, in order. */
