@@ -13,6 +13,7 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { Redis } from 'ioredis';
 import { Partitioners, type Kafka } from 'kafkajs';
 import avro from 'avsc';
@@ -27,7 +28,9 @@ import { prefixBytes } from '../support/redis-memory';
 import { startService, type ServiceProcess } from '../support/service-process';
 import { generateTransactions, prng } from '../support/transaction-fixtures';
 import { summariseCpuProfile } from './cpu-profile-summary';
+import { cpuMeter, stackPids } from './process-cpu';
 import { peakRssMb } from './process-memory';
+import { stackLayout } from '../../services/cli/src/stack/stack-layout';
 
 const TOTAL = Number(process.env.BENCH_TRANSACTIONS ?? 1_000_000);
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 100_000);
@@ -119,6 +122,9 @@ async function latencyRun(k: Kafka): Promise<{ p50: number; p99: number; max: nu
   /** produce -> CustomerAggregate seen: the aggregator's share of the latency */
   const aggLatencies: number[] = [];
   const pending: { cause: string; seenAt: number }[] = [];
+  /** by second since the load started (ramp included): tier-change and aggregate latencies */
+  const timeline: { tier: number[]; agg: number[] }[] = [];
+  const at = (produced: number) => (timeline[Math.floor((produced - loadStart) / 1000)] ??= { tier: [], agg: [] });
   let steadyStart = Number.POSITIVE_INFINITY;
   let loadStart = Number.POSITIVE_INFINITY;
   /** latencies of the ramp's transactions (reported, not counted) */
@@ -130,6 +136,7 @@ async function latencyRun(k: Kafka): Promise<{ p50: number; p99: number; max: nu
     const a = lastActivity.get(cause);
     if (!a) return false;
     // only changes caused by the measured minute's transactions (not by the warm-up, not by a window tick)
+    if (a.lastActivityAt >= loadStart && a.eventTime - a.lastActivityAt < 5_000) at(a.lastActivityAt).tier.push(seenAt - a.lastActivityAt);
     if (a.lastActivityAt >= loadStart && a.lastActivityAt < steadyStart && a.eventTime - a.lastActivityAt < 5_000) {
       rampLatencies.push(seenAt - a.lastActivityAt);
     }
@@ -152,6 +159,7 @@ async function latencyRun(k: Kafka): Promise<{ p50: number; p99: number; max: nu
           const a = (await decodeWith(message.value, aggType)) as { eventId: string; lastActivityAt: number; eventTime: number };
           lastActivity.set(a.eventId, { lastActivityAt: a.lastActivityAt, eventTime: a.eventTime });
           if (a.lastActivityAt >= steadyStart && a.eventTime - a.lastActivityAt < 5_000) aggLatencies.push(seenAt - a.lastActivityAt);
+          if (a.lastActivityAt >= loadStart && a.eventTime - a.lastActivityAt < 5_000) at(a.lastActivityAt).agg.push(seenAt - a.lastActivityAt);
         } else {
           const t = (await decodeWith(message.value, tierType)) as { causeEventId: string };
           if (!measure(t.causeEventId, seenAt)) pending.push({ cause: t.causeEventId, seenAt });
@@ -182,12 +190,24 @@ async function latencyRun(k: Kafka): Promise<{ p50: number; p99: number; max: nu
   // new load (a fresh producer connection, code paths not yet optimised, fetch sessions settling)
   // are the load generator's start, not the pipeline's steady state
   const ticks = Math.round(((RAMP_SECONDS + SECONDS) * 1000) / tickMs);
+  // CPU of every process on the machine's 2 cores during the measured minute (the pipeline's
+  // headroom is what keeps its tail short)
+  const meter = cpuMeter({
+    ...Object.fromEntries(services.map((s) => [s.name, s.child.pid])),
+    bench: process.pid,
+    ...stackPids(stackLayout().root),
+  });
+  let metering = false;
   const started = Date.now();
   loadStart = started;
   steadyStart = started + RAMP_SECONDS * 1000;
   let sent = 0;
   for (let i = 0; i < ticks; i++) {
     const now = Date.now();
+    if (!metering && now >= steadyStart) {
+      meter.start();
+      metering = true;
+    }
     const messages = [];
     for (let j = 0; j < perTick; j++) {
       const customer = Math.floor(LIVE_CUSTOMERS * Math.pow(rnd(), 3));
@@ -203,7 +223,10 @@ async function latencyRun(k: Kafka): Promise<{ p50: number; p99: number; max: nu
     const wait = next - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
   }
+  const cpu = meter.stop();
   log(`latency run: sent ${sent} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  const cpuTotal = Object.values(cpu).reduce((a, b) => a + b, 0);
+  log(`CPU in the measured minute, % of one core: ${Object.entries(cpu).map(([n, v]) => `${n} ${v}`).join(', ')}; all ${cpuTotal} of ${100 * availableParallelism()}`);
   await new Promise((r) => setTimeout(r, 3_000));
   for (const p of pending) measure(p.cause, p.seenAt);
   await producer.disconnect();
@@ -221,6 +244,12 @@ async function latencyRun(k: Kafka): Promise<{ p50: number; p99: number; max: nu
   });
   const worst = [...perSecond].filter(Boolean).sort((a, b) => b.p99 - a.p99).slice(0, 8);
   log(`latency p99 by second of production, worst 8: ${worst.map((w) => `s${w.second}:${w.p99}ms`).join(' ')}`);
+  // BENCH_TIMELINE=1: p99 of the aggregate and of the tier change, second by second from the
+  // start of the load (the ramp's seconds first), to see which service a stall comes from
+  if (process.env.BENCH_TIMELINE === '1') {
+    const p99 = (xs: number[]) => q(0.99, xs.sort((a, b) => a - b));
+    log(`timeline, p99 ms by second since the load started (aggregate/tier change): ${timeline.map((x, i) => (x ? `${i}:${p99(x.agg)}/${p99(x.tier)}` : `${i}:-`)).join(' ')}`);
+  }
   rampLatencies.sort((a, b) => a - b);
   log(`ramp (first ${RAMP_SECONDS} s of the load, not counted): p50 ${q(0.5, rampLatencies)} ms, p99 ${q(0.99, rampLatencies)} ms, max ${rampLatencies[rampLatencies.length - 1]} ms`);
   log(`seconds with p99 over 250 ms: ${perSecond.filter((x) => x && x.p99 > 250).length} of ${perSecond.filter(Boolean).length}`);

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Producer } from 'kafkajs';
 import type { SchemaCodec } from '@tierflow/shared/schema-codec';
+import { SendCoalescer } from '@tierflow/shared/send-coalescer';
 import { aggregateFromPacked } from './aggregate-row';
 import { outboxKey, partitionBase } from './aggregator-keys';
 
@@ -24,6 +25,8 @@ export interface AggregateEmitterParams {
  */
 export function createAggregateEmitter(p: AggregateEmitterParams) {
   const ctx = { currency: p.currency, currentWindowDays: p.currentWindowDays, rankingWindowDays: p.rankingWindowDays };
+  // the partitions' handlers emit concurrently: their sends share requests (see SendCoalescer)
+  const sender = new SendCoalescer(p.producer, { acks: -1 });
 
   /** rows: customerId, packed state, customerId, packed state, ... (as the apply script returns them) */
   async function emitRows(partition: number, rows: string[]): Promise<void> {
@@ -35,7 +38,7 @@ export function createAggregateEmitter(p: AggregateEmitterParams) {
       ids.push(id);
       messages.push({ key: id, value: p.codec.encode(p.schemaId, aggregateFromPacked(id, rows[i + 1]!, ctx)) });
     }
-    await p.producer.send({ topic: p.topic, messages, acks: -1 });
+    await sender.send(p.topic, messages);
     // Not awaited: Redis runs one connection's commands in the order they were sent, so this
     // removal lands before the next commit that may put the same customer in the outbox again;
     // if it fails, the entries stay and are sent once more on the next assignment (consumers

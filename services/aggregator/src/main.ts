@@ -1,6 +1,6 @@
-import { Partitioners } from 'kafkajs';
 import avro from 'avsc';
 import { Registry } from 'prom-client';
+import { CachingPartitioner } from '@tierflow/shared/caching-partitioner';
 import { createKafka } from '@tierflow/shared/kafka-client';
 import { createLogger } from '@tierflow/shared/logger';
 import { startPartitionConsumer } from '@tierflow/shared/partition-consumer';
@@ -39,7 +39,7 @@ await admin.connect();
 await ensureTopics(admin, pipelineTopicSpecs(config.topics, config.transactionPartitions));
 await admin.disconnect();
 
-const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1 });
+const producer = kafka.producer({ createPartitioner: CachingPartitioner, idempotent: true, maxInFlightRequests: 1 });
 await producer.connect();
 
 const emitter = createAggregateEmitter({

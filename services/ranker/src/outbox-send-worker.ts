@@ -8,7 +8,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import avro from 'avsc';
-import { Partitioners } from 'kafkajs';
+import { CachingPartitioner } from '@tierflow/shared/caching-partitioner';
 import { createKafka } from '@tierflow/shared/kafka-client';
 import { createLogger } from '@tierflow/shared/logger';
 import { frame } from '@tierflow/shared/wire-format';
@@ -29,7 +29,7 @@ if (!port) throw new Error('outbox-send-worker must run as a worker thread');
 const logger = createLogger({ name: 'ranker-sender', level: data.logLevel });
 const type = avro.Type.forSchema(JSON.parse(data.schema) as avro.Schema);
 const kafka = createKafka({ brokers: data.brokers, clientId: 'tierflow-ranker', logger });
-const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+const producer = kafka.producer({ createPartitioner: CachingPartitioner, allowAutoTopicCreation: false });
 const connected = producer.connect();
 let queue: Promise<unknown> = Promise.resolve();
 /** set when a send failed: later requests are refused (not sent) until the flusher resets */
@@ -39,7 +39,7 @@ const encode = (entries: string[]) =>
   entries.map((json) => {
     const e = JSON.parse(json) as TierChange;
     return {
-      key: Buffer.from(e.customerId),
+      key: e.customerId,
       value: frame(data.schemaId, type.toBuffer(e)),
       headers: { eventId: Buffer.from(e.eventId) },
     };
