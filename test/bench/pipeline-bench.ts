@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { Partitioners, type Kafka } from 'kafkajs';
 import avro from 'avsc';
@@ -198,6 +199,18 @@ async function latencyRun(k: Kafka): Promise<{ p50: number; p99: number; max: nu
     ...stackPids(stackLayout().root),
   });
   let metering = false;
+  /** each service's event-loop delay (p99, max) since the last scrape of its /metrics */
+  const serviceLoopLag = () =>
+    Promise.all(
+      services.map(async (svc) => {
+        const text = await (await fetch(`http://127.0.0.1:${svc.port}/metrics`)).text();
+        const read = (m: string) => Math.round(1000 * Number(new RegExp(`^\\S*_eventloop_lag_${m}_seconds (\\S+)$`, 'm').exec(text)?.[1] ?? NaN));
+        return { name: svc.name, p99: read('p99'), max: read('max') };
+      }),
+    );
+  // the bench's own event-loop delay: a stall here delays what the measuring consumer sees, and
+  // would show as pipeline latency
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   const started = Date.now();
   loadStart = started;
   steadyStart = started + RAMP_SECONDS * 1000;
@@ -206,6 +219,8 @@ async function latencyRun(k: Kafka): Promise<{ p50: number; p99: number; max: nu
     const now = Date.now();
     if (!metering && now >= steadyStart) {
       meter.start();
+      loopDelay.enable();
+      void serviceLoopLag(); // prom-client resets its event-loop histogram on each scrape
       metering = true;
     }
     const messages = [];
@@ -224,6 +239,10 @@ async function latencyRun(k: Kafka): Promise<{ p50: number; p99: number; max: nu
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
   }
   const cpu = meter.stop();
+  loopDelay.disable();
+  const lag = await serviceLoopLag();
+  log(`services' event-loop delay in the measured minute: ${lag.map((x) => `${x.name} p99 ${x.p99} ms, max ${x.max} ms`).join('; ')}`);
+  log(`bench event-loop delay in the measured minute: p99 ${Math.round(loopDelay.percentile(99) / 1e6)} ms, max ${Math.round(loopDelay.max / 1e6)} ms`);
   log(`latency run: sent ${sent} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
   const cpuTotal = Object.values(cpu).reduce((a, b) => a + b, 0);
   log(`CPU in the measured minute, % of one core: ${Object.entries(cpu).map(([n, v]) => `${n} ${v}`).join(', ')}; all ${cpuTotal} of ${100 * availableParallelism()}`);

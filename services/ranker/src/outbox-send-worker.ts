@@ -12,7 +12,7 @@ import { CachingPartitioner } from '@tierflow/shared/caching-partitioner';
 import { createKafka } from '@tierflow/shared/kafka-client';
 import { createLogger } from '@tierflow/shared/logger';
 import { frame } from '@tierflow/shared/wire-format';
-import type { TierChange } from './tier-change';
+import { decodeStoredTierChange } from './stored-tier-change';
 
 export interface SendWorkerData {
   brokers: string[];
@@ -37,7 +37,7 @@ let failed: string | null = null;
 
 const encode = (entries: string[]) =>
   entries.map((json) => {
-    const e = JSON.parse(json) as TierChange;
+    const e = decodeStoredTierChange(json);
     return {
       key: e.customerId,
       value: frame(data.schemaId, type.toBuffer(e)),

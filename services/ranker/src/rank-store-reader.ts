@@ -1,6 +1,7 @@
 import type { ScopeSummary } from './scope-ranking';
 import type { Redis } from 'ioredis';
 import { rankKeys } from './rank-store-keys';
+import { decodeStoredTierChange } from './stored-tier-change';
 import type { TierChange } from './tier-change';
 import type { Tier } from './tier-rules';
 
@@ -111,11 +112,11 @@ export async function readTierHistory(
   limit = 50,
 ): Promise<TierChange[]> {
   const items = await redis.lrange(rankKeys(prefix).history(scope, customerId), 0, limit - 1);
-  return items.map((s) => JSON.parse(s) as TierChange);
+  return items.map(decodeStoredTierChange);
 }
 
 /** The latest tier changes of a scope, newest first. */
 export async function readRecentChanges(redis: Redis, prefix: string, scope: string, limit = 100): Promise<TierChange[]> {
   const items = await redis.lrange(rankKeys(prefix).recent(scope), 0, limit - 1);
-  return items.map((s) => JSON.parse(s) as TierChange);
+  return items.map(decodeStoredTierChange);
 }

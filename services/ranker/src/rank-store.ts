@@ -3,6 +3,7 @@ import type { Slot } from './customer-table';
 import { CommitWriter, runScript } from './rank-commit-script';
 import { beginRestore, decodeSnapshot, encodeSnapshot, snapshotOf, type CustomerSnapshot } from './engine-snapshot';
 import { rankKeys, type RankKeys } from './rank-store-keys';
+import { encodeStoredTierChange } from './stored-tier-change';
 import type { TierChange } from './tier-change';
 import type { DirtyEntry, TierEngine } from './tier-engine';
 import { TIERS, type TierCode, type TierRules } from './tier-rules';
@@ -109,7 +110,7 @@ export class RankStore {
     const k = this.keys;
     const base = k.base;
     const rel = (key: string) => key.slice(base.length);
-    const json = batch.events.map((e) => JSON.stringify(e));
+    const json = batch.events.map(encodeStoredTierChange);
     const w = new CommitWriter(json);
     if (batch.rejected && batch.rejected.length > 0) w.add('LPUSH', rel(k.rejected), batch.rejected);
     const t = engine.customers;

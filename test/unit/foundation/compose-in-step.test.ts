@@ -20,6 +20,8 @@ describe('docker-compose.yml', () => {
     expect(compose).toMatch(/--appendonly", "yes"/);
     expect(compose).toMatch(/--auto-aof-rewrite-min-size", "1gb"/);
     expect(read('services/cli/src/stack/redis-server.ts')).toMatch(/'--auto-aof-rewrite-min-size', '1gb'/);
+    expect(compose).toMatch(/--rdbcompression", "no"/);
+    expect(read('services/cli/src/stack/redis-server.ts')).toMatch(/'--rdbcompression', 'no'/);
     expect(read('services/cli/src/stack/registry-server.ts')).toContain("'apicurio.storage.kind': 'kafkasql'");
   });
 

@@ -55,11 +55,32 @@ describe('SendCoalescer', () => {
     expect(r.requests.map((q) => q[0]!.keys)).toEqual([['1', '2'], ['3']]);
   });
 
-  it('keeps requests under the message limit without splitting a send', async () => {
+  it('keeps requests under the byte budget: small sends share one, a large send is split, order kept', async () => {
     const r = recorder();
-    const c = new SendCoalescer(r, { maxMessagesPerRequest: 3 });
-    await Promise.all([c.send('t', msgs('1', '2')), c.send('t', msgs('3', '4')), c.send('t', msgs('5')), c.send('t', msgs('6', '7', '8', '9'))]);
-    expect(r.requests.map((q) => q[0]!.keys)).toEqual([['1', '2'], ['3', '4', '5'], ['6', '7', '8', '9']]);
+    // each message counts 64 bytes of framing + key + value: 66 bytes here, so 3 fit in 200
+    const c = new SendCoalescer(r, { maxBytesPerRequest: 200 });
+    await Promise.all([c.send('t', msgs('1')), c.send('t', msgs('2')), c.send('t', msgs('3', '4', '5', '6', '7')), c.send('u', msgs('8'))]);
+    expect(r.requests).toEqual([
+      [{ topic: 't', keys: ['1', '2', '3'] }],
+      [{ topic: 't', keys: ['4', '5', '6'] }],
+      [{ topic: 't', keys: ['7'] }, { topic: 'u', keys: ['8'] }],
+    ]);
+  });
+
+  it('sends a message larger than the budget alone', async () => {
+    const r = recorder();
+    const c = new SendCoalescer(r, { maxBytesPerRequest: 100 });
+    await Promise.all([c.send('t', [{ key: 'big', value: 'x'.repeat(500) }]), c.send('t', msgs('2'))]);
+    expect(r.requests.map((q) => q[0]!.keys)).toEqual([['big'], ['2']]);
+  });
+
+  it('a send split over requests fails as a whole when one of them fails, and the next send still goes', async () => {
+    const r = recorder(1);
+    const c = new SendCoalescer(r, { maxBytesPerRequest: 140 });
+    const results = await Promise.allSettled([c.send('t', msgs('1', '2', '3')), c.send('t', msgs('4'))]);
+    expect(results.map((x) => x.status)).toEqual(['rejected', 'fulfilled']);
+    // the failed send's untaken message was dropped with it; the other send went on its own
+    expect(r.requests.map((q) => q[0]!.keys)).toEqual([['1', '2'], ['4']]);
   });
 
   it('an empty send resolves at once and sends nothing', async () => {

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { decodeStoredTierChange, encodeStoredTierChange, StoredTierChangeError } from '../../../services/ranker/src/stored-tier-change';
+import { tierChangeEventId, type TierChange } from '../../../services/ranker/src/tier-change';
+
+function change(i: number): TierChange {
+  const scope = i % 3 === 0 ? 'global' : `region:r${i % 5}`;
+  const customerId = `cust-${i}-"quoted"-é`;
+  const causeEventId = `${customerId}:${i + 1}`;
+  const left = i % 7 === 0;
+  return {
+    eventId: tierChangeEventId(scope, customerId, causeEventId),
+    customerId, scope,
+    fromTier: 'B', toTier: left ? 'C' : 'A', direction: left ? 'DOWNGRADE' : 'UPGRADE',
+    reason: left ? 'SCOPE_LEAVE' : 'BASIS_CHANGE', rawTier: left ? 'C' : 'A',
+    rank: left ? null : i + 1, populationSize: 1000 + i, basisMinor: i * 1234.5,
+    cumulativeShareBefore: left ? null : i / 1003, totalBasisMinor: 9_007_199_254_740_991 - i,
+    tierMode: i % 2 ? 'share' : 'count', thresholdA: 0.8, thresholdB: 0.95, hysteresisMargin: 0.01 * (i % 3), minDwellMs: 60_000 * (i % 2),
+    boundaryCountA: 10 + i, boundaryCountB: 30 + i, boundaryBasisA: i % 4 === 0 ? null : 5000.25, boundaryBasisB: i % 5 === 0 ? null : 100,
+    configVersion: 'abc123', eventTime: 1_795_000_000_000 + i, causeEventId, causeCustomerId: i % 2 ? customerId : 'other',
+  };
+}
+
+describe('stored TierChange', () => {
+  it('round-trips every field, nulls and odd characters included, in well under half the object form', () => {
+    let stored = 0;
+    let object = 0;
+    for (let i = 0; i < 200; i++) {
+      const e = change(i);
+      const s = encodeStoredTierChange(e);
+      expect(s.startsWith('["t1",')).toBe(true);
+      expect(decodeStoredTierChange(s)).toEqual(e);
+      stored += s.length;
+      object += JSON.stringify(e).length;
+    }
+    expect(stored / object).toBeLessThan(0.55);
+  });
+
+  it('reads entries written in the object form by earlier versions', () => {
+    const e = change(3);
+    expect(decodeStoredTierChange(JSON.stringify(e))).toEqual(e);
+  });
+
+  it('keeps the object form for an eventId that could not be rebuilt', () => {
+    const e = { ...change(4), eventId: 'made-elsewhere' };
+    const s = encodeStoredTierChange(e);
+    expect(s.startsWith('{')).toBe(true);
+    expect(decodeStoredTierChange(s)).toEqual(e);
+  });
+
+  it('rejects what is not a stored tier change, naming it', () => {
+    expect(() => decodeStoredTierChange('["t9",1]')).toThrow(StoredTierChangeError);
+    expect(() => decodeStoredTierChange('{"x":1}')).toThrow(/not a stored tier change/);
+    expect(() => decodeStoredTierChange('["t1","too","short"]')).toThrow(/unknown stored tier change format/);
+  });
+});
