@@ -16,7 +16,7 @@ return redis.call('LLEN', KEYS[1])
 `;
 const ACK_SHA = createHash('sha1').update(ACK_SOURCE).digest('hex');
 
-/** Sends outbox entries (JSON TierChange, oldest first) to Kafka; resolves once Kafka acknowledged all. */
+/** Sends outbox entries (stored TierChange, oldest first) to Kafka; resolves once Kafka acknowledged all. */
 export type SendEntries = (entries: string[]) => Promise<void>;
 
 /**

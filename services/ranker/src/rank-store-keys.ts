@@ -21,11 +21,11 @@ export function rankKeys(prefix: string) {
     tier: (scope: string) => `${p}tier:${scope}`,
     /** hash: the population summary of a scope */
     summary: (scope: string) => `${p}summary:${scope}`,
-    /** list, newest first: JSON TierChange of a customer in a scope (capped) */
+    /** list, newest first: stored TierChange (stored-tier-change.ts) of a customer in a scope (capped) */
     history: (scope: string, customerId: string) => `${p}history:${scope}:${customerId}`,
-    /** list, newest first: JSON TierChange of a scope (capped) */
+    /** list, newest first: stored TierChange (stored-tier-change.ts) of a scope (capped) */
     recent: (scope: string) => `${p}recent:${scope}`,
-    /** list, oldest first: JSON TierChange not yet confirmed sent to Kafka */
+    /** list, oldest first: stored TierChange not yet confirmed sent to Kafka */
     outbox: `${p}outbox`,
     /** list, newest first: records the ranker could not use (JSON: offset, reason) */
     rejected: `${p}rejected`,

@@ -103,7 +103,7 @@ export class RankStore {
 
   /**
    * Writes a chunk in one rank-commit.lua call (compare-and-set on the stored offset; one round
-   * trip). Returns the entries it appended to the outbox (JSON TierChange, in order).
+   * trip). Returns the entries it appended to the outbox (stored TierChange, in order).
    */
   async commit(engine: TierEngine, batch: BatchCommit): Promise<string[]> {
     const { redis, offsetField, historyLength, recentLength } = this.params;

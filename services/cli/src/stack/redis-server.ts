@@ -56,8 +56,9 @@ export function startRedis(layout: StackLayout): number {
       // 2 cores (docs/benchmarks.md): compact at 1 GB instead
       '--auto-aof-rewrite-min-size', '1gb',
       // a rewrite's child writes the new base in RDB form; without LZF it needs ~40% less CPU
-      // (0.30 s instead of 0.50 s for 48 MB here), and on 2 cores that CPU comes out of the
-      // pipeline's share while it runs (a rewrite under load stalled it ~2 s): disk is cheaper
+      // (0.30 s instead of 0.50 s for 48 MB here). Redis answers slowly for as long as the child
+      // lives on this VM (copy-on-write faults; docs/benchmarks.md): a shorter child is a
+      // shorter stall, and disk is cheaper
       '--rdbcompression', 'no',
       '--save', '',
       '--daemonize', 'no',

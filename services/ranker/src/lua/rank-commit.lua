@@ -12,7 +12,7 @@ ARGV[2]  offsets field `<topic>:<partition>`
 ARGV[3]  expected stored offset (-1 for none)
 ARGV[4]  the new offset
 ARGV[5]  the outbox key, relative to the base
-ARGV[6]  number of tier changes E, then E entries (JSON TierChange, in order): RPUSHed to the
+ARGV[6]  number of tier changes E, then E entries (stored TierChange, in order): RPUSHed to the
          outbox
 then     number of commands M, then M groups: command, key relative to the base, argument
          count k, k arguments. Commands: HSET HDEL ZADD ZREM SADD LPUSH; ECAP (arguments: cap,
