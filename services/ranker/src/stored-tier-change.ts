@@ -12,16 +12,19 @@ import { tierChangeEventId, type TierChange } from './tier-change';
 
 const TAG = 't1';
 
+/** The stored array's fields after the tag, in order (every TierChange field but the eventId). */
+const FIELDS = [
+  'customerId', 'scope', 'fromTier', 'toTier', 'direction', 'reason', 'rawTier', 'rank', 'populationSize', 'basisMinor',
+  'cumulativeShareBefore', 'totalBasisMinor', 'tierMode', 'thresholdA', 'thresholdB', 'hysteresisMargin', 'minDwellMs',
+  'boundaryCountA', 'boundaryCountB', 'boundaryBasisA', 'boundaryBasisB', 'configVersion', 'eventTime', 'causeEventId',
+  'causeCustomerId',
+] as const satisfies readonly Exclude<keyof TierChange, 'eventId'>[];
+
 /** The stored form of a tier change. */
 export function encodeStoredTierChange(e: TierChange): string {
   // the eventId is rebuilt on reading: one that cannot be keeps the object form
   if (e.eventId !== tierChangeEventId(e.scope, e.customerId, e.causeEventId)) return JSON.stringify(e);
-  return JSON.stringify([
-    TAG, e.customerId, e.scope, e.fromTier, e.toTier, e.direction, e.reason, e.rawTier, e.rank, e.populationSize,
-    e.basisMinor, e.cumulativeShareBefore, e.totalBasisMinor, e.tierMode, e.thresholdA, e.thresholdB, e.hysteresisMargin,
-    e.minDwellMs, e.boundaryCountA, e.boundaryCountB, e.boundaryBasisA, e.boundaryBasisB, e.configVersion, e.eventTime,
-    e.causeEventId, e.causeCustomerId,
-  ]);
+  return JSON.stringify([TAG, ...FIELDS.map((f) => e[f])]);
 }
 
 export class StoredTierChangeError extends Error {
@@ -38,18 +41,9 @@ export function decodeStoredTierChange(stored: string): TierChange {
     if (v !== null && typeof v === 'object' && 'eventId' in v) return v as TierChange;
     throw new StoredTierChangeError(`not a stored tier change: ${stored.slice(0, 80)}`);
   }
-  if (v[0] !== TAG || v.length !== 26) throw new StoredTierChangeError(`unknown stored tier change format: ${stored.slice(0, 80)}`);
-  const [, customerId, scope, fromTier, toTier, direction, reason, rawTier, rank, populationSize, basisMinor, cumulativeShareBefore,
-    totalBasisMinor, tierMode, thresholdA, thresholdB, hysteresisMargin, minDwellMs, boundaryCountA, boundaryCountB, boundaryBasisA,
-    boundaryBasisB, configVersion, eventTime, causeEventId, causeCustomerId] = v as [
-    string, string, string, TierChange['fromTier'], TierChange['toTier'], TierChange['direction'], TierChange['reason'],
-    TierChange['rawTier'], number | null, number, number, number | null, number, TierChange['tierMode'], number, number, number,
-    number, number, number, number | null, number | null, string, number, string, string,
-  ];
-  return {
-    eventId: tierChangeEventId(scope, customerId, causeEventId),
-    customerId, scope, fromTier, toTier, direction, reason, rawTier, rank, populationSize, basisMinor, cumulativeShareBefore,
-    totalBasisMinor, tierMode, thresholdA, thresholdB, hysteresisMargin, minDwellMs, boundaryCountA, boundaryCountB,
-    boundaryBasisA, boundaryBasisB, configVersion, eventTime, causeEventId, causeCustomerId,
-  };
+  if (v[0] !== TAG || v.length !== FIELDS.length + 1) throw new StoredTierChangeError(`unknown stored tier change format: ${stored.slice(0, 80)}`);
+  const e: Record<string, unknown> = {};
+  FIELDS.forEach((f, i) => (e[f] = v[i + 1]));
+  const change = e as Omit<TierChange, 'eventId'>;
+  return { eventId: tierChangeEventId(change.scope, change.customerId, change.causeEventId), ...change };
 }
