@@ -17,8 +17,6 @@ export function rankKeys(prefix: string) {
     scopes: `${p}scopes`,
     /** sorted set: member customerId, score -basis; ZRANK = 0-based rank (ties by customerId) */
     rank: (scope: string) => `${p}rank:${scope}`,
-    /** hash: customerId -> JSON { raw, published, publishedSince, basis } */
-    tier: (scope: string) => `${p}tier:${scope}`,
     /** hash: the population summary of a scope */
     summary: (scope: string) => `${p}summary:${scope}`,
     /** list, newest first: stored TierChange (stored-tier-change.ts) of a customer in a scope (capped) */

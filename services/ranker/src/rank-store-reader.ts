@@ -1,9 +1,10 @@
-import type { ScopeSummary } from './scope-ranking';
 import type { Redis } from 'ioredis';
+import { decodeSnapshot, type CustomerSnapshot } from './engine-snapshot';
 import { rankKeys } from './rank-store-keys';
+import { GLOBAL_SCOPE, regionScopeName, UNASSIGNED_REGION, type ScopeSummary } from './scope-ranking';
 import { decodeStoredTierChange } from './stored-tier-change';
 import type { TierChange } from './tier-change';
-import type { Tier } from './tier-rules';
+import { TIERS, type Tier } from './tier-rules';
 
 /**
  * Small readers of the ranker's Redis keys, for the API and dashboard. `scope` is `global` or
@@ -35,11 +36,43 @@ export interface SummaryView extends ScopeSummary {
 
 const TEXT_FIELDS = new Set(['scope', 'tierMode', 'configVersion']);
 
-interface TierValue {
+/** A customer's tiers in one scope, as the ranker stored them. */
+export interface ScopeTier {
   raw: Tier;
   published: Tier;
   publishedSince: number | null;
-  basis: number;
+  basisMinor: number;
+}
+
+/**
+ * The customer's tiers in `scope` from its record in the customers hash (engine-snapshot.ts),
+ * or null when the record is missing or the customer is not in that scope (another region).
+ */
+export function scopeTierOf(scope: string, customerId: string, record: string | null | undefined): ScopeTier | null {
+  if (record === null || record === undefined) return null;
+  const s: CustomerSnapshot = decodeSnapshot(customerId, record);
+  let slot: 0 | 1 = 0;
+  if (scope !== GLOBAL_SCOPE) {
+    if (scope !== regionScopeName(s.region ?? UNASSIGNED_REGION)) return null;
+    slot = 1;
+  }
+  const [raw, published, since] = s.tiers[slot];
+  return { raw: TIERS[raw], published: TIERS[published], publishedSince: Number.isFinite(since) ? since : null, basisMinor: s.basis };
+}
+
+/** Every member's tiers in a scope (customerId -> tiers), read with HSCAN: for tests and exports. */
+export async function readScopeTiers(redis: Redis, prefix: string, scope: string): Promise<Map<string, ScopeTier>> {
+  const out = new Map<string, ScopeTier>();
+  let cursor = '0';
+  do {
+    const [next, flat] = await redis.hscan(rankKeys(prefix).customers, cursor, 'COUNT', 10_000);
+    cursor = next;
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      const t = scopeTierOf(scope, flat[i] as string, flat[i + 1]);
+      if (t) out.set(flat[i] as string, t);
+    }
+  } while (cursor !== '0');
+  return out;
 }
 
 export async function readScopes(redis: Redis, prefix: string): Promise<string[]> {
@@ -61,24 +94,15 @@ export async function readCustomerRank(
   customerId: string,
 ): Promise<CustomerRank | null> {
   const k = rankKeys(prefix);
-  const [[, rank], [, population], [, tier]] = (await redis
+  const [[, rank], [, population], [, record]] = (await redis
     .multi()
     .zrank(k.rank(scope), customerId)
     .zcard(k.rank(scope))
-    .hget(k.tier(scope), customerId)
+    .hget(k.customers, customerId)
     .exec()) as [[unknown, number | null], [unknown, number], [unknown, string | null]];
-  if (rank === null || tier === null) return null;
-  const t = JSON.parse(tier) as TierValue;
-  return {
-    customerId,
-    scope,
-    rank: rank + 1,
-    population,
-    basisMinor: t.basis,
-    raw: t.raw,
-    published: t.published,
-    publishedSince: t.publishedSince,
-  };
+  const t = scopeTierOf(scope, customerId, record);
+  if (rank === null || t === null) return null;
+  return { customerId, scope, rank: rank + 1, population, ...t };
 }
 
 /** The first n customers of a scope by rank, with their tiers. */
@@ -87,15 +111,15 @@ export async function readTop(redis: Redis, prefix: string, scope: string, n: nu
   if (n <= 0) return [];
   const ids = await redis.zrange(k.rank(scope), 0, n - 1);
   if (ids.length === 0) return [];
-  const [tiers, population] = await Promise.all([redis.hmget(k.tier(scope), ...ids), redis.zcard(k.rank(scope))]);
+  const [records, population] = await Promise.all([redis.hmget(k.customers, ...ids), redis.zcard(k.rank(scope))]);
   return ids.map((customerId, i) => {
-    const t = JSON.parse(tiers[i] ?? 'null') as TierValue | null;
+    const t = scopeTierOf(scope, customerId, records[i]);
     return {
       customerId,
       scope,
       rank: i + 1,
       population,
-      basisMinor: t?.basis ?? 0,
+      basisMinor: t?.basisMinor ?? 0,
       raw: t?.raw ?? 'C',
       published: t?.published ?? 'C',
       publishedSince: t?.publishedSince ?? null,

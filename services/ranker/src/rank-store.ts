@@ -1,12 +1,11 @@
 import type { Redis } from 'ioredis';
-import type { Slot } from './customer-table';
 import { CommitWriter, runScript } from './rank-commit-script';
 import { beginRestore, decodeSnapshot, encodeSnapshot, snapshotOf, type CustomerSnapshot } from './engine-snapshot';
 import { rankKeys, type RankKeys } from './rank-store-keys';
 import { encodeStoredTierChange } from './stored-tier-change';
 import type { TierChange } from './tier-change';
 import type { DirtyEntry, TierEngine } from './tier-engine';
-import { TIERS, type TierCode, type TierRules } from './tier-rules';
+import type { TierRules } from './tier-rules';
 
 export class RankStoreError extends Error {
   constructor(
@@ -89,6 +88,7 @@ export class RankStore {
 
   /** Rebuilds a fresh engine from Redis; returns the stored offset it corresponds to. */
   async load(engine: TierEngine): Promise<number> {
+    await this.dropLegacyTierHashes();
     const offset = await this.readOffset();
     const restore = beginRestore(engine);
     let cursor = '0';
@@ -99,6 +99,17 @@ export class RankStore {
     } while (cursor !== '0');
     restore.finish();
     return offset;
+  }
+
+  /**
+   * Earlier builds of the ranker also kept a hash per scope (`tier:<scope>`, customerId -> JSON tiers)
+   * that copied the customers hash; nothing writes or reads it any more. Removed at start so a
+   * stale copy cannot mislead a reader.
+   */
+  private async dropLegacyTierHashes(): Promise<void> {
+    const { redis } = this.params;
+    const scopes = await redis.smembers(this.keys.scopes);
+    if (scopes.length > 0) await redis.unlink(...scopes.map((s) => `${this.keys.base}tier:${s}`));
   }
 
   /**
@@ -122,24 +133,19 @@ export class RankStore {
       w.add('HSET', rel(k.customers), fields);
     }
     // one command per scope and kind, however many customers changed
-    const perScope = new Map<string, { zadd: string[]; zrem: string[]; hset: string[]; hdel: string[] }>();
+    // a member's tiers per scope are read from its customers record (rank-store-reader.ts):
+    // the ranks are the only per-scope copy
+    const perScope = new Map<string, { zadd: string[]; zrem: string[] }>();
     for (const { scope, handle: h } of batch.dirty) {
       const id = t.idOf(h);
       let s = perScope.get(scope.name);
-      if (!s) perScope.set(scope.name, (s = { zadd: [], zrem: [], hset: [], hdel: [] }));
-      if (engine.isMember(scope, h)) {
-        s.zadd.push(String(-(t.basis[h] as number)), id);
-        s.hset.push(id, tierJson(engine, scope.slot, h));
-      } else {
-        s.zrem.push(id);
-        s.hdel.push(id);
-      }
+      if (!s) perScope.set(scope.name, (s = { zadd: [], zrem: [] }));
+      if (engine.isMember(scope, h)) s.zadd.push(String(-(t.basis[h] as number)), id);
+      else s.zrem.push(id);
     }
     for (const [name, s] of perScope) {
       if (s.zadd.length > 0) w.add('ZADD', rel(k.rank(name)), s.zadd);
-      if (s.hset.length > 0) w.add('HSET', rel(k.tier(name)), s.hset);
       if (s.zrem.length > 0) w.add('ZREM', rel(k.rank(name)), s.zrem);
-      if (s.hdel.length > 0) w.add('HDEL', rel(k.tier(name)), s.hdel);
     }
     if (perScope.size > 0) w.add('SADD', rel(k.scopes), [...perScope.keys()]);
     for (const name of perScope.keys()) {
@@ -178,18 +184,6 @@ export class RankStore {
       if (keys.length > 0) await redis.unlink(...keys);
     } while (cursor !== '0');
   }
-}
-
-/** The tier hash's JSON value of a member of a scope. */
-function tierJson(engine: TierEngine, slot: Slot, h: number): string {
-  const t = engine.customers;
-  const pubAt = t.pubAt[slot][h] as number;
-  return JSON.stringify({
-    raw: TIERS[t.raw[slot][h] as TierCode],
-    published: TIERS[t.pub[slot][h] as TierCode],
-    publishedSince: Number.isFinite(pubAt) ? pubAt : null,
-    basis: t.basis[h],
-  });
 }
 
 function summaryFields(

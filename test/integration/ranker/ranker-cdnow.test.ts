@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectionConfig } from '@tierflow/shared/connection-config';
 import { rankKeys } from '../../../services/ranker/src/rank-store-keys';
+import { readScopeTiers } from '../../../services/ranker/src/rank-store-reader';
 import { oracleAggregates } from '../../support/aggregate-oracle';
 import { dropPrefix, pipelineFixture, toMessage, waitApplied, withPartitions } from '../../support/aggregator-harness';
 import { deleteTopics, produce, topicEnd, testKafka } from '../../support/kafka-io';
@@ -76,9 +77,7 @@ async function storedTiers(prefix: string): Promise<Map<string, string>> {
   const k = rankKeys(prefix);
   const out = new Map<string, string>();
   for (const scope of await redis.smembers(k.scopes)) {
-    for (const [id, json] of Object.entries(await redis.hgetall(k.tier(scope)))) {
-      out.set(`${scope}|${id}`, (JSON.parse(json) as { raw: string }).raw);
-    }
+    for (const [id, t] of await readScopeTiers(redis, prefix, scope)) out.set(`${scope}|${id}`, t.raw);
   }
   return out;
 }

@@ -6,6 +6,7 @@ import type { TierChange } from '../../../services/ranker/src/tier-change';
 import { TierEngine } from '../../../services/ranker/src/tier-engine';
 import type { TierRules } from '../../../services/ranker/src/tier-rules';
 import { rankKeys } from '../../../services/ranker/src/rank-store-keys';
+import { readScopeTiers } from '../../../services/ranker/src/rank-store-reader';
 import { deleteTopics, produce, readTopic, testKafka } from '../../support/kafka-io';
 import { dropPrefix } from '../../support/aggregator-harness';
 import { startService, type ServiceProcess } from '../../support/service-process';
@@ -125,16 +126,13 @@ describe('ranker failover', () => {
 
     // the final tiers in Redis equal the reference, in every scope
     for (const scope of reference.scopes) {
-      const stored = await redis.hgetall(keys.tier(scope.name));
+      const stored = await readScopeTiers(redis, f.prefix, scope.name);
       const want: Record<string, string> = {};
       for (const id of reference.customers.ids) {
         const v = reference.view(scope.name, id);
         if (v) want[id] = `${'ABC'[v.raw]}${'ABC'[v.published]}`;
       }
-      const got = Object.fromEntries(Object.entries(stored).map(([id, json]) => {
-        const t = JSON.parse(json) as { raw: string; published: string };
-        return [id, `${t.raw}${t.published}`];
-      }));
+      const got = Object.fromEntries([...stored].map(([id, t]) => [id, `${t.raw}${t.published}`]));
       expect(got).toEqual(want);
     }
   });
