@@ -7,6 +7,7 @@ import {
   readCustomerRank,
   readRecentChanges,
   readScopes,
+  readScopeTiers,
   readSummary,
   readTierHistory,
   readTop,
@@ -77,9 +78,12 @@ describe('RankStore on the real Redis', () => {
     ).rejects.toMatchObject({ code: 'FENCED' });
     expect(await store.readOffset()).toBe(2_999);
 
-    // the rebuilt engine equals the live one: every customer's rank and tiers in every scope
+    // the rebuilt engine equals the live one: every customer's rank and tiers in every scope;
+    // a per-scope tier hash left by an earlier build is removed on the way
+    await redis.hset(`${store.keys.base}tier:global`, 'cust-001', '{"raw":"A"}');
     const rebuilt = engineOf();
     expect(await store.load(rebuilt)).toBe(2_999);
+    expect(await redis.exists(`${store.keys.base}tier:global`)).toBe(0);
     expect(rebuilt.scopes.map((s) => s.name).sort()).toEqual(engine.scopes.map((s) => s.name).sort());
     for (const scope of engine.scopes) {
       const other = rebuilt.findScope(scope.name);
@@ -104,6 +108,20 @@ describe('RankStore on the real Redis', () => {
       population: live.population,
     });
     expect(await readCustomerRank(redis, prefix, 'global', 'nobody')).toBeNull();
+    // every scope's stored tiers are the engine's, members only
+    for (const scope of engine.scopes) {
+      const want = new Map<string, string>();
+      for (const id of engine.customers.ids) {
+        const view = engine.view(scope.name, id);
+        if (view) want.set(id, `${TIERS[view.raw]}${TIERS[view.published]}`);
+      }
+      const stored = await readScopeTiers(redis, prefix, scope.name);
+      expect(new Map([...stored].map(([id, t]) => [id, `${t.raw}${t.published}`]))).toEqual(want);
+      const member = [...want.keys()][0] as string;
+      expect(await readCustomerRank(redis, prefix, scope.name, member)).toMatchObject({ rank: (engine.view(scope.name, member)?.rank ?? 0) + 1 });
+    }
+    const northOnly = engine.customers.ids.find((id) => engine.view('region:north', id) !== null) as string;
+    expect(await readCustomerRank(redis, prefix, 'region:south', northOnly)).toBeNull();
     const recent = await readRecentChanges(redis, prefix, 'global', 100);
     expect(recent.length).toBe(20);
     expect(recent[0]).toEqual(events.filter((e) => e.scope === 'global').at(-1));
