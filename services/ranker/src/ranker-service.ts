@@ -159,7 +159,7 @@ export class RankerService {
         metrics.stale.inc();
         continue;
       }
-      applied.push(engine.customers.handleOf(a.customerId) as number);
+      applied.push(engine.lastHandle);
       eventTime = a.eventTime;
       for (const e of out) events.push(e);
     }

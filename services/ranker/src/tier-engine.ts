@@ -45,8 +45,14 @@ const OP_MOVE: Op = 2;
 interface ApplyContext {
   update: RankUpdate;
   subject: number;
+  /** NO_CHANGES until the update's first tier change (most updates have none) */
   out: TierChange[];
 }
+
+/** apply()'s answer when an update changes no published tier (shared, never written to). */
+const NO_CHANGES: TierChange[] = Object.freeze([]) as unknown as TierChange[];
+
+const NO_UPDATE: RankUpdate = { customerId: '', seq: 0, eventTime: 0, basis: 0, causeEventId: '' };
 
 /**
  * Exact incremental Pareto tiers for a global scope and one scope per region. Each update
@@ -69,6 +75,10 @@ export class TierEngine {
   private nCand = 0;
   private readonly collectFn = (h: number, _b: number, r: number) => this.collect(h, r);
   private readonly dirty = new DirtyLog();
+  /** the update being applied: one context reused by every apply (no allocation per update) */
+  private readonly ctx: ApplyContext = { update: NO_UPDATE, subject: -1, out: NO_CHANGES };
+  /** handle of the customer of the last apply() that was not stale */
+  lastHandle = -1;
   readonly global: ScopeRanking;
   private readonly hysteresis: boolean;
 
@@ -111,19 +121,24 @@ export class TierEngine {
     return this.scope(regionScopeName(region && region.length > 0 ? region : UNASSIGNED_REGION));
   }
 
-  /** Applies one update; returns its tier changes, or null when its seq is not new. */
-  apply(update: RankUpdate): TierChange[] | null {
+  /**
+   * Applies one update; returns its tier changes (a shared empty array when none: do not write
+   * to it), or null when its seq is not new.
+   */
+  apply(update: RankUpdate): readonly TierChange[] | null {
     if (!Number.isFinite(update.basis)) {
       throw Object.assign(new Error(`basis of ${update.customerId} is not finite`), { code: 'BAD_INPUT', retriable: false });
     }
     const t = this.customers;
     let h = t.handleOf(update.customerId);
     if (h !== undefined && !(update.seq > (t.seq[h] as number))) return null;
-    const out: TierChange[] = [];
     const target = this.regionScopeOf(update.region);
+    const ctx = this.ctx;
+    ctx.update = update;
+    ctx.out = NO_CHANGES;
     if (h === undefined) {
       h = t.add(update.customerId);
-      const ctx: ApplyContext = { update, subject: h, out };
+      ctx.subject = h;
       t.basis[h] = update.basis;
       this.change(this.global, ctx, OP_INSERT, 0, update.basis);
       if (target) {
@@ -131,7 +146,7 @@ export class TierEngine {
         this.change(target, ctx, OP_INSERT, 0, update.basis);
       }
     } else {
-      const ctx: ApplyContext = { update, subject: h, out };
+      ctx.subject = h;
       const oldBasis = t.basis[h] as number;
       const newBasis = update.basis;
       // without region scopes the region array is never set: not read (a cache miss per update)
@@ -154,7 +169,11 @@ export class TierEngine {
       }
     }
     t.seq[h] = update.seq;
-    if (this.params.rules.minDwellMs > 0) this.releaseDwell({ update, subject: h, out });
+    if (this.params.rules.minDwellMs > 0) this.releaseDwell(ctx);
+    this.lastHandle = h;
+    const out = ctx.out;
+    ctx.update = NO_UPDATE;
+    ctx.out = NO_CHANGES;
     return out;
   }
 
@@ -286,7 +305,7 @@ export class TierEngine {
     scope.pending.delete(h);
     this.publish(scope, h, pub, target, now);
     if (raw === rawBefore && h !== ctx.subject) this.dirty.add(scope.ordinal, h);
-    ctx.out.push(this.tierChange(ctx, scope, h, r, pub, target, reason));
+    this.emit(ctx, this.tierChange(ctx, scope, h, r, pub, target, reason));
   }
 
   private publish(scope: ScopeRanking, h: number, from: TierCode, to: TierCode, now: number): void {
@@ -308,7 +327,7 @@ export class TierEngine {
     this.dirty.add(scope.ordinal, h);
     if (pub !== 2) {
       this.publish(scope, h, pub, 2, ctx.update.eventTime);
-      ctx.out.push(this.tierChange(ctx, scope, h, null, pub, 2, 'SCOPE_LEAVE'));
+      this.emit(ctx, this.tierChange(ctx, scope, h, null, pub, 2, 'SCOPE_LEAVE'));
     }
     t.pubAt[slot][h] = -Infinity;
   }
@@ -326,9 +345,17 @@ export class TierEngine {
       for (const h of due) {
         scope.pending.delete(h);
         const r = scope.index.rankOf(h, this.customers.basis[h] as number);
-        this.evaluate(scope, h, r, { ...ctx, subject: -1 }, 'DWELL_ELAPSED');
+        const subject = ctx.subject;
+        ctx.subject = -1;
+        this.evaluate(scope, h, r, ctx, 'DWELL_ELAPSED');
+        ctx.subject = subject;
       }
     }
+  }
+
+  private emit(ctx: ApplyContext, change: TierChange): void {
+    if (ctx.out === NO_CHANGES) ctx.out = [];
+    ctx.out.push(change);
   }
 
   private tierChange(ctx: ApplyContext, scope: ScopeRanking, h: number, r: number | null, from: TierCode, to: TierCode, reason: TierChangeReason): TierChange {
