@@ -103,6 +103,14 @@ const LIVE_CUSTOMERS = 20_000;
  * the measured minute count. The warm-up's own figures (a cold start: every customer new, the
  * tier boundaries moving all the time) are reported beside it.
  */
+/** How many AOF rewrites the stack's Redis has finished since it started. */
+async function aofRewrites(): Promise<number> {
+  const info = await redis.info('persistence');
+  const finished = Number(/^aof_rewrites:(\d+)/m.exec(info)?.[1] ?? NaN);
+  const running = /^aof_rewrite_in_progress:1/m.test(info) ? 1 : 0;
+  return finished + running;
+}
+
 async function latencyRun(k: Kafka): Promise<{ p50: number; p99: number; max: number; samples: number; warmupSeconds: number; warmupEvents: number }> {
   const f = await pipelineFixture(k);
   // BENCH_PROFILE_LATENCY=<dir>: CPU profiles of both services during the latency run
@@ -215,13 +223,22 @@ async function latencyRun(k: Kafka): Promise<{ p50: number; p99: number; max: nu
   loadStart = started;
   steadyStart = started + RAMP_SECONDS * 1000;
   let sent = 0;
+  // Redis's AOF rewrites (a fork: Redis answers slowly while its child lives) counted over the
+  // measured minute; BENCH_AOF_REWRITE_AT=<s> forces one at second s of it, to measure that case
+  let rewriteAt = process.env.BENCH_AOF_REWRITE_AT === undefined ? NaN : steadyStart + 1000 * Number(process.env.BENCH_AOF_REWRITE_AT);
+  let rewritesBefore = NaN;
   for (let i = 0; i < ticks; i++) {
     const now = Date.now();
     if (!metering && now >= steadyStart) {
       meter.start();
       loopDelay.enable();
       void serviceLoopLag(); // prom-client resets its event-loop histogram on each scrape
+      void aofRewrites().then((n) => (rewritesBefore = n));
       metering = true;
+    }
+    if (now >= rewriteAt) {
+      void redis.bgrewriteaof().then(() => log(`forced an AOF rewrite at second ${Math.round((now - steadyStart) / 1000)} of the measured minute`));
+      rewriteAt = NaN;
     }
     const messages = [];
     for (let j = 0; j < perTick; j++) {
@@ -240,6 +257,7 @@ async function latencyRun(k: Kafka): Promise<{ p50: number; p99: number; max: nu
   }
   const cpu = meter.stop();
   loopDelay.disable();
+  log(`Redis AOF rewrites started in the measured minute: ${(await aofRewrites()) - rewritesBefore} (its log: .stack/logs/redis.log)`);
   const lag = await serviceLoopLag();
   log(`services' event-loop delay in the measured minute: ${lag.map((x) => `${x.name} p99 ${x.p99} ms, max ${x.max} ms`).join('; ')}`);
   log(`bench event-loop delay in the measured minute: p99 ${Math.round(loopDelay.percentile(99) / 1e6)} ms, max ${Math.round(loopDelay.max / 1e6)} ms`);
