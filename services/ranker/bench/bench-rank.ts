@@ -16,7 +16,7 @@ import { connectionConfig } from '@tierflow/shared/connection-config';
 import { encodeSnapshot, restoreEngine, type CustomerSnapshot } from '../src/engine-snapshot';
 import { RankStore } from '../src/rank-store';
 import { TierEngine } from '../src/tier-engine';
-import { tierFromRank, type TierCode, type TierRules } from '../src/tier-rules';
+import { tierFromRank, type TierRules } from '../src/tier-rules';
 
 const N = Number(process.env.BENCH_CUSTOMERS ?? 1_000_000);
 const UPDATES = Number(process.env.BENCH_UPDATES ?? 1_000_000);
@@ -124,8 +124,8 @@ async function main(): Promise<void> {
       const i = p * UPDATES + u;
       const h = Math.floor(rnd() * N);
       const id = ids[h] as string;
-      const b = nextBasis(engine.customers.basis[h] as number);
-      const s = (engine.customers.seq[h] as number) + 1;
+      const b = nextBasis(engine.customers.basisOf(h));
+      const s = engine.customers.seqOf(h) + 1;
       const out = engine.apply({ customerId: id, seq: s, eventTime: i, basis: b, causeEventId: `${id}:${s}` });
       events += out?.length ?? 0;
       check += engine.tierOfHandle(scope, h);
@@ -151,10 +151,10 @@ async function main(): Promise<void> {
   );
 
   // exactness after the run: every customer's raw tier equals a full sort and sum
-  const finalBasis = engine.customers.basis.subarray(0, N);
+  const finalBasis = engine.customers.bases();
   const want = bruteTiers(ids, finalBasis);
   let wrong = 0;
-  for (let h = 0; h < N; h++) if ((engine.customers.raw[0][h] as TierCode) !== want[h] || engine.tierOfHandle(scope, h) !== want[h]) wrong++;
+  for (let h = 0; h < N; h++) if (engine.customers.rawOf(h, 0) !== want[h] || engine.tierOfHandle(scope, h) !== want[h]) wrong++;
   log(`exactness: ${wrong} of ${N} customers differ from the brute-force sort-and-sum`);
   if (wrong > 0) process.exitCode = 1;
 
@@ -181,11 +181,11 @@ async function main(): Promise<void> {
         ids[h] as string,
         encodeSnapshot({
           customerId: ids[h] as string,
-          seq: t.seq[h] as number,
-          basis: t.basis[h] as number,
+          seq: t.seqOf(h),
+          basis: t.basisOf(h),
           region: null,
           tiers: [
-            [t.raw[0][h] as TierCode, t.pub[0][h] as TierCode, t.pubAt[0][h] as number],
+            [t.rawOf(h, 0), t.pubOf(h, 0), t.pubAt[0][h] as number],
             [2, 2, -Infinity],
           ],
         }),
@@ -207,7 +207,7 @@ async function main(): Promise<void> {
     let rebuiltWrong = 0;
     for (let h = 0; h < N; h++) {
       const rh = rebuilt.customers.handleOf(ids[h] as string) as number;
-      const rank = rebuilt.global.index.rankOf(rh, rebuilt.customers.basis[rh] as number);
+      const rank = rebuilt.global.index.rankOf(rh, rebuilt.customers.basisOf(rh));
       if (tierFromRank(rank, k[0] as number, k[1] as number) !== want[h]) rebuiltWrong++;
     }
     log(`rebuild from Redis: ${rebuildSeconds.toFixed(2)} s, same boundaries: ${same}, ${rebuiltWrong} tiers differ`);

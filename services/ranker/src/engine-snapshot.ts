@@ -51,12 +51,12 @@ export function decodeSnapshot(customerId: string, text: string): CustomerSnapsh
 /** The snapshot of one customer (by handle). */
 export function snapshotOf(engine: TierEngine, h: number): CustomerSnapshot {
   const t = engine.customers;
-  const regionScope = (t.region[h] as number) >= 0 ? engine.scopes[t.region[h] as number] : undefined;
-  const tiers = ([0, 1] as const).map((s) => [t.raw[s][h], t.pub[s][h], t.pubAt[s][h]]) as CustomerSnapshot['tiers'];
+  const regionScope = t.regionOf(h) >= 0 ? engine.scopes[t.regionOf(h)] : undefined;
+  const tiers = ([0, 1] as const).map((s) => [t.rawOf(h, s), t.pubOf(h, s), t.pubAt[s][h]]) as CustomerSnapshot['tiers'];
   return {
     customerId: t.idOf(h),
-    seq: t.seq[h] as number,
-    basis: t.basis[h] as number,
+    seq: t.seqOf(h),
+    basis: t.basisOf(h),
     region: regionScope ? regionScope.name.slice('region:'.length) : null,
     tiers,
   };
@@ -89,13 +89,13 @@ export function beginRestore(engine: TierEngine): {
   const regions = engine.params.regions !== false;
   const add = (s: CustomerSnapshot) => {
     const h = t.add(s.customerId);
-    t.seq[h] = s.seq;
-    t.basis[h] = s.basis;
+    t.setSeq(h, s.seq);
+    t.setBasis(h, s.basis);
     for (const slot of [0, 1] as const) t.setTiers(h, slot, s.tiers[slot][0], s.tiers[slot][1], s.tiers[slot][2]);
     join(engine.global, h);
     if (regions) {
       const scope = engine.scope(regionScopeName(s.region ?? 'unassigned'));
-      t.region[h] = scope.ordinal;
+      t.setRegion(h, scope.ordinal);
       join(scope, h);
     }
   };
@@ -114,8 +114,8 @@ export function beginRestore(engine: TierEngine): {
     }
     const part = (i: number) => text.slice(i === 0 ? 0 : (cut[i - 1] as number) + 1, cut[i]);
     const h = t.add(customerId);
-    t.seq[h] = Number(part(0));
-    t.basis[h] = Number(part(1));
+    t.setSeq(h, Number(part(0)));
+    t.setBasis(h, Number(part(1)));
     for (const slot of [0, 1] as const) {
       const base = slot * 3 + 2;
       t.setTiers(h, slot, code(part(base)), code(part(base + 1)), parseTime(part(base + 2)));
@@ -124,13 +124,13 @@ export function beginRestore(engine: TierEngine): {
     if (regions) {
       const region = text.slice((cut[7] as number) + 1);
       const scope = engine.scope(regionScopeName(region === '' ? 'unassigned' : region));
-      t.region[h] = scope.ordinal;
+      t.setRegion(h, scope.ordinal);
       join(scope, h);
     }
   };
   const finish = () => {
     const ids = t.ids;
-    const basis = t.basis;
+    const basis = t.bases();
     for (const [scope, list] of members) {
       const hs = Int32Array.from(list);
       hs.sort((x, y) => {
@@ -162,9 +162,9 @@ function countAndPend(engine: TierEngine, scope: ScopeRanking, ordered: Int32Arr
   const k = scope.bounds;
   for (let r = 0; r < ordered.length; r++) {
     const h = ordered[r] as number;
-    const pub = t.pub[slot][h] as TierCode;
+    const pub = t.pubOf(h, slot);
     if (pub < 2) scope.publishedCount[pub] = (scope.publishedCount[pub] as number) + 1;
-    if (rules.minDwellMs <= 0 || pub === t.raw[slot][h]) continue;
+    if (rules.minDwellMs <= 0 || pub === t.rawOf(h, slot)) continue;
     const strict = tierFromRank(r, k[2] as number, k[3] as number);
     const lenient = tierFromRank(r, k[4] as number, k[5] as number);
     if (nextPublished(pub, strict, lenient) !== pub) {

@@ -140,7 +140,7 @@ export class RankStore {
       const id = t.idOf(h);
       let s = perScope.get(scope.name);
       if (!s) perScope.set(scope.name, (s = { zadd: [], zrem: [] }));
-      if (engine.isMember(scope, h)) s.zadd.push(String(-(t.basis[h] as number)), id);
+      if (engine.isMember(scope, h)) s.zadd.push(String(-t.basisOf(h)), id);
       else s.zrem.push(id);
     }
     for (const [name, s] of perScope) {

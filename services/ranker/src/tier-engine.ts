@@ -131,7 +131,7 @@ export class TierEngine {
     }
     const t = this.customers;
     let h = t.handleOf(update.customerId);
-    if (h !== undefined && !(update.seq > (t.seq[h] as number))) return null;
+    if (h !== undefined && !(update.seq > t.seqOf(h))) return null;
     const target = this.regionScopeOf(update.region);
     const ctx = this.ctx;
     ctx.update = update;
@@ -139,20 +139,20 @@ export class TierEngine {
     if (h === undefined) {
       h = t.add(update.customerId);
       ctx.subject = h;
-      t.basis[h] = update.basis;
+      t.setBasis(h, update.basis);
       this.change(this.global, ctx, OP_INSERT, 0, update.basis);
       if (target) {
-        t.region[h] = target.ordinal;
+        t.setRegion(h, target.ordinal);
         this.change(target, ctx, OP_INSERT, 0, update.basis);
       }
     } else {
       ctx.subject = h;
-      const oldBasis = t.basis[h] as number;
+      const oldBasis = t.basisOf(h);
       const newBasis = update.basis;
       // without region scopes the region array is never set: not read (a cache miss per update)
-      const regionOrdinal = this.params.regions === false ? -1 : (t.region[h] as number);
+      const regionOrdinal = this.params.regions === false ? -1 : t.regionOf(h);
       const current = regionOrdinal >= 0 ? (this.scopes[regionOrdinal] as ScopeRanking) : null;
-      t.basis[h] = newBasis;
+      t.setBasis(h, newBasis);
       if (oldBasis !== newBasis) {
         this.change(this.global, ctx, OP_MOVE, oldBasis, newBasis);
       }
@@ -163,12 +163,12 @@ export class TierEngine {
       } else {
         if (current) this.change(current, ctx, OP_REMOVE, oldBasis, 0);
         if (target) {
-          t.region[h] = target.ordinal;
+          t.setRegion(h, target.ordinal);
           this.change(target, ctx, OP_INSERT, 0, newBasis);
         }
       }
     }
-    t.seq[h] = update.seq;
+    t.setSeq(h, update.seq);
     if (this.params.rules.minDwellMs > 0) this.releaseDwell(ctx);
     this.lastHandle = h;
     const out = ctx.out;
@@ -281,14 +281,14 @@ export class TierEngine {
     const slot = scope.slot;
     const k = scope.bounds;
     const raw = tierFromRank(r, k[0] as number, k[1] as number);
-    const rawBefore = t.raw[slot][h] as TierCode;
-    const pub = t.pub[slot][h] as TierCode;
+    const rawBefore = t.rawOf(h, slot);
+    const pub = t.pubOf(h, slot);
     let target: TierCode = raw;
     if (this.hysteresis) {
       target = nextPublished(pub, tierFromRank(r, k[2] as number, k[3] as number), tierFromRank(r, k[4] as number, k[5] as number));
     }
     if (raw !== rawBefore) {
-      t.raw[slot][h] = raw;
+      t.setRaw(h, slot, raw);
       this.dirty.add(scope.ordinal, h);
     } else if (h === ctx.subject) {
       this.dirty.add(scope.ordinal, h);
@@ -310,7 +310,7 @@ export class TierEngine {
 
   private publish(scope: ScopeRanking, h: number, from: TierCode, to: TierCode, now: number): void {
     const slot = scope.slot;
-    this.customers.pub[slot][h] = to;
+    this.customers.setPub(h, slot, to);
     this.customers.pubAt[slot][h] = now;
     if (from < 2) scope.publishedCount[from] = (scope.publishedCount[from] as number) - 1;
     if (to < 2) scope.publishedCount[to] = (scope.publishedCount[to] as number) + 1;
@@ -321,8 +321,8 @@ export class TierEngine {
     const t = this.customers;
     const h = ctx.subject;
     const slot = scope.slot;
-    const pub = t.pub[slot][h] as TierCode;
-    t.raw[slot][h] = 2;
+    const pub = t.pubOf(h, slot);
+    t.setRaw(h, slot, 2);
     scope.pending.delete(h);
     this.dirty.add(scope.ordinal, h);
     if (pub !== 2) {
@@ -344,7 +344,7 @@ export class TierEngine {
       due.sort((x, y) => ((ids[x] as string) < (ids[y] as string) ? -1 : 1));
       for (const h of due) {
         scope.pending.delete(h);
-        const r = scope.index.rankOf(h, this.customers.basis[h] as number);
+        const r = scope.index.rankOf(h, this.customers.basisOf(h));
         const subject = ctx.subject;
         ctx.subject = -1;
         this.evaluate(scope, h, r, ctx, 'DWELL_ELAPSED');
@@ -369,13 +369,13 @@ export class TierEngine {
 
   /** The exact (raw) tier of a member at its current rank: one O(log N) rank query. */
   tierOfHandle(scope: ScopeRanking, h: number): TierCode {
-    const r = scope.index.rankOf(h, this.customers.basis[h] as number);
+    const r = scope.index.rankOf(h, this.customers.basisOf(h));
     return tierFromRank(r, scope.bounds[0] as number, scope.bounds[1] as number);
   }
 
   /** Whether the customer (by handle) is ranked in the scope. */
   isMember(scope: ScopeRanking, h: number): boolean {
-    return scope.slot === 0 || this.scopes[this.customers.region[h] as number] === scope;
+    return scope.slot === 0 || this.scopes[this.customers.regionOf(h)] === scope;
   }
 
   /** A customer's state in a scope (for readers and tests); null when not a member. */
@@ -383,8 +383,8 @@ export class TierEngine {
     const scope = this.scopeByName.get(scopeName);
     const h = this.customers.handleOf(customerId);
     if (!scope || h === undefined) return null;
-    if (scope.slot === 1 && this.scopes[this.customers.region[h] as number] !== scope) return null;
-    const rank = scope.index.rankOf(h, this.customers.basis[h] as number);
-    return { rank, raw: this.customers.raw[scope.slot][h] as TierCode, published: this.customers.pub[scope.slot][h] as TierCode };
+    if (scope.slot === 1 && this.scopes[this.customers.regionOf(h)] !== scope) return null;
+    const rank = scope.index.rankOf(h, this.customers.basisOf(h));
+    return { rank, raw: this.customers.rawOf(h, scope.slot), published: this.customers.pubOf(h, scope.slot) };
   }
 }
