@@ -149,8 +149,8 @@ export class TierEngine {
       ctx.subject = h;
       const oldBasis = t.basisOf(h);
       const newBasis = update.basis;
-      // without region scopes the region array is never set: not read (a cache miss per update)
-      const regionOrdinal = this.params.regions === false ? -1 : t.regionOf(h);
+      // -1 when region scopes are off (never set)
+      const regionOrdinal = t.regionOf(h);
       const current = regionOrdinal >= 0 ? (this.scopes[regionOrdinal] as ScopeRanking) : null;
       t.setBasis(h, newBasis);
       if (oldBasis !== newBasis) {
