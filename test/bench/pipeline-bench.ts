@@ -93,7 +93,7 @@ async function ceiling(topic: string): Promise<number> {
 }
 
 /** Customers of the latency run; the steady load picks them with a strong skew (a few big accounts). */
-const LIVE_CUSTOMERS = 20_000;
+const LIVE_CUSTOMERS = Number(process.env.BENCH_LIVE_CUSTOMERS ?? 20_000);
 
 /**
  * Latency at a steady RATE/s, with occurredAt = produce time; latency = tier change seen - that
