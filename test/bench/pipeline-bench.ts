@@ -92,6 +92,14 @@ async function ceiling(topic: string): Promise<number> {
   return TOTAL / seconds;
 }
 
+/** How many AOF rewrites the stack's Redis has started since it started (finished ones, plus one running). */
+async function aofRewrites(): Promise<number> {
+  const info = await redis.info('persistence');
+  const finished = Number(/^aof_rewrites:(\d+)/m.exec(info)?.[1] ?? NaN);
+  const running = /^aof_rewrite_in_progress:1/m.test(info) ? 1 : 0;
+  return finished + running;
+}
+
 /** Customers of the latency run; the steady load picks them with a strong skew (a few big accounts). */
 const LIVE_CUSTOMERS = Number(process.env.BENCH_LIVE_CUSTOMERS ?? 20_000);
 
@@ -103,14 +111,6 @@ const LIVE_CUSTOMERS = Number(process.env.BENCH_LIVE_CUSTOMERS ?? 20_000);
  * the measured minute count. The warm-up's own figures (a cold start: every customer new, the
  * tier boundaries moving all the time) are reported beside it.
  */
-/** How many AOF rewrites the stack's Redis has finished since it started. */
-async function aofRewrites(): Promise<number> {
-  const info = await redis.info('persistence');
-  const finished = Number(/^aof_rewrites:(\d+)/m.exec(info)?.[1] ?? NaN);
-  const running = /^aof_rewrite_in_progress:1/m.test(info) ? 1 : 0;
-  return finished + running;
-}
-
 async function latencyRun(k: Kafka): Promise<{ p50: number; p99: number; max: number; samples: number; warmupSeconds: number; warmupEvents: number }> {
   const f = await pipelineFixture(k);
   // BENCH_PROFILE_LATENCY=<dir>: CPU profiles of both services during the latency run

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { decodeSnapshot, type CustomerSnapshot } from './engine-snapshot';
+import { decodeSnapshot } from './engine-snapshot';
 import { rankKeys } from './rank-store-keys';
 import { GLOBAL_SCOPE, regionScopeName, UNASSIGNED_REGION, type ScopeSummary } from './scope-ranking';
 import { decodeStoredTierChange } from './stored-tier-change';
@@ -50,7 +50,7 @@ export interface ScopeTier {
  */
 export function scopeTierOf(scope: string, customerId: string, record: string | null | undefined): ScopeTier | null {
   if (record === null || record === undefined) return null;
-  const s: CustomerSnapshot = decodeSnapshot(customerId, record);
+  const s = decodeSnapshot(customerId, record);
   let slot: 0 | 1 = 0;
   if (scope !== GLOBAL_SCOPE) {
     if (scope !== regionScopeName(s.region ?? UNASSIGNED_REGION)) return null;
