@@ -1,4 +1,5 @@
-import { Kafka, logLevel, type LogEntry, type logCreator } from 'kafkajs';
+import { CompressionTypes, Kafka, logLevel, type LogEntry, type logCreator } from 'kafkajs';
+import { compressionFromEnv, compressionType, registerCompressionCodecs, type CompressionName } from './compression-codecs';
 import type { Logger } from './logger';
 
 const levelNames: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
@@ -17,14 +18,20 @@ function pinoLogCreator(logger: Logger): logCreator {
     };
 }
 
-/** A kafkajs client. kafkajs logs only warnings and errors unless the logger is at debug. */
+/**
+ * A kafkajs client. kafkajs logs only warnings and errors unless the logger is at debug. Every
+ * codec Kafka has is registered first, so its consumers read lz4, snappy and zstd batches too.
+ */
 export function createKafka(params: {
   brokers: string[];
   clientId: string;
   logger: Logger;
   connectionTimeoutMs?: number;
+  /** the codec of every batch its producers send, unless a send names one (default KAFKA_COMPRESSION) */
+  compression?: CompressionName;
 }): Kafka {
-  return new Kafka({
+  registerCompressionCodecs();
+  const kafka = new Kafka({
     clientId: params.clientId,
     brokers: params.brokers,
     connectionTimeout: params.connectionTimeoutMs ?? 5_000,
@@ -32,4 +39,23 @@ export function createKafka(params: {
     logCreator: pinoLogCreator(params.logger.child({ component: 'kafkajs' })),
     retry: { retries: 8, initialRetryTime: 200, maxRetryTime: 10_000 },
   });
+  return withDefaultCompression(kafka, compressionType(params.compression ?? compressionFromEnv()));
+}
+
+/**
+ * kafkajs takes the codec per send, not per producer: this gives every producer the client's
+ * codec for sends (and batch sends) that do not name one themselves.
+ */
+function withDefaultCompression(kafka: Kafka, compression: CompressionTypes): Kafka {
+  if (compression === CompressionTypes.None) return kafka;
+  const make = kafka.producer.bind(kafka);
+  kafka.producer = (config) => {
+    const producer = make(config);
+    const send = producer.send.bind(producer);
+    const sendBatch = producer.sendBatch.bind(producer);
+    producer.send = (record) => send({ compression, ...record });
+    producer.sendBatch = (batch) => sendBatch({ compression, ...batch });
+    return producer;
+  };
+  return kafka;
 }

@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, Partitioners, type KafkaMessage, type Message } from 'kafkajs';
+import { registerCompressionCodecs } from '@tierflow/shared/compression-codecs';
 import { connectionConfig } from '@tierflow/shared/connection-config';
 
-export const testKafka = () =>
-  new Kafka({ brokers: connectionConfig().kafkaBrokers, clientId: 'tierflow-test', logLevel: logLevel.NOTHING });
+/** A plain kafkajs client for tests, reading every codec Kafka has. */
+export const testKafka = () => {
+  registerCompressionCodecs();
+  return new Kafka({ brokers: connectionConfig().kafkaBrokers, clientId: 'tierflow-test', logLevel: logLevel.NOTHING });
+};
 
 /** Produces messages in chunks, in order, waiting for all replicas. */
 export async function produce(kafka: Kafka, topic: string, messages: Message[], chunk = 5_000): Promise<void> {
