@@ -1,13 +1,20 @@
 import registryPkg from '@kafkajs/confluent-schema-registry';
 import avro from 'avsc';
-import { DecodeError } from './codec-errors';
+import { DecodeError, EncodeError } from './codec-errors';
+import { encodeFailure } from './encode-failure';
 import type { Logger } from './logger';
+import { isBadAnswer, writerFromAnswer } from './registry-answer';
 import { readSchemaFile } from './schema-files';
 import { frame, unframe } from './wire-format';
 
 const { SchemaRegistry, SchemaType } = registryPkg;
 type Resolver = ReturnType<avro.Type['createResolver']>;
 type Registry = InstanceType<typeof SchemaRegistry>;
+
+/** HTTP attempts for one schema look-up whose answer is not a registry answer (HTML, bad JSON). */
+const BAD_ANSWER_ATTEMPTS = 3;
+/** How long further records naming such an id fail at once, without asking again. */
+const BAD_ANSWER_HOLD_MS = 30_000;
 
 export type Compatibility = 'BACKWARD' | 'BACKWARD_TRANSITIVE' | 'FORWARD' | 'FULL' | 'NONE';
 
@@ -23,6 +30,7 @@ export class SchemaCodec {
   private readonly writerTypes = new Map<number, Promise<avro.Type>>();
   private readonly resolved = new Map<number, avro.Type>();
   private readonly resolvers = new WeakMap<avro.Type, Map<number, Resolver | null>>();
+  private readonly failedIds = new Map<number, { error: DecodeError; until: number }>();
 
   constructor(private readonly params: { registryUrl: string; logger?: Logger }) {
     this.registry = new SchemaRegistry({ host: params.registryUrl, retry: { retries: 3 } });
@@ -61,8 +69,14 @@ export class SchemaCodec {
   /** Encodes with a registered schema id (registered through this codec). Synchronous. */
   encode(schemaId: number, value: unknown): Buffer {
     const type = this.resolved.get(schemaId);
-    if (!type) throw new Error(`schema ${schemaId} is not registered through this codec`);
-    return frame(schemaId, type.toBuffer(value));
+    if (!type) throw new EncodeError('UNKNOWN_SCHEMA', `schema ${schemaId} is not registered through this codec`);
+    let body: Buffer;
+    try {
+      body = type.toBuffer(value);
+    } catch (err) {
+      throw encodeFailure(type, value, err as Error); // EncodeError with a code, never retriable
+    }
+    return frame(schemaId, body);
   }
 
   /** The avsc type of a registered id, for building reader types and validating values. */
@@ -99,32 +113,59 @@ export class SchemaCodec {
   }
 
   private fetchWriter(schemaId: number): Promise<avro.Type> {
+    const failed = this.failedIds.get(schemaId);
+    if (failed && failed.until > Date.now()) return Promise.reject(failed.error);
     let pending = this.writerTypes.get(schemaId);
     if (!pending) {
       pending = this.loadWriter(schemaId);
       this.writerTypes.set(schemaId, pending);
-      // a failed look-up is not cached: the registry may come back, or the id may be bad
-      pending.catch(() => this.writerTypes.delete(schemaId));
+      // a failed look-up is not cached as pending: the registry may come back, or the id may be bad
+      pending.catch((err: unknown) => {
+        this.writerTypes.delete(schemaId);
+        this.rememberFailure(schemaId, err);
+      });
     }
     return pending;
   }
 
+  /**
+   * Fetches and parses a writer schema. An answer that is not a registry answer (an HTML page
+   * from a proxy, invalid JSON) is asked again up to BAD_ANSWER_ATTEMPTS times, then the record
+   * is given up on (non-retriable BAD_REGISTRY_ANSWER), and for BAD_ANSWER_HOLD_MS further
+   * records naming that id fail at once, so a bad proxy cannot slow a consumer to a crawl.
+   * An unreachable registry or a 5xx stays retriable (see registry-answer.ts).
+   */
   private async loadWriter(schemaId: number): Promise<avro.Type> {
-    let res: Response;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const type = writerFromAnswer(schemaId, ...(await this.askRegistry(schemaId)));
+        this.resolved.set(schemaId, type);
+        return type;
+      } catch (err) {
+        if (!isBadAnswer(err)) throw err;
+        if (attempt >= BAD_ANSWER_ATTEMPTS) {
+          const e = err as DecodeError;
+          throw new DecodeError(e.code, `${e.message} (after ${attempt} attempts)`, false);
+        }
+        await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
+      }
+    }
+  }
+
+  private async askRegistry(schemaId: number): Promise<[number, string]> {
     try {
-      res = await fetch(`${this.params.registryUrl}/schemas/ids/${schemaId}`);
+      const res = await fetch(`${this.params.registryUrl}/schemas/ids/${schemaId}`);
+      return [res.status, await res.text()];
     } catch (err) {
       throw new DecodeError('REGISTRY_UNAVAILABLE', `registry unreachable: ${(err as Error).message}`);
     }
-    if (res.status === 404) {
-      throw new DecodeError('UNKNOWN_SCHEMA_ID', `schema id ${schemaId} is not in the registry`);
-    }
-    if (!res.ok) {
-      throw new DecodeError('REGISTRY_UNAVAILABLE', `registry answered ${res.status} for schema ${schemaId}`);
-    }
-    const { schema } = (await res.json()) as { schema: string };
-    const type = avro.Type.forSchema(JSON.parse(schema));
-    this.resolved.set(schemaId, type);
-    return type;
+  }
+
+  /** Non-retriable look-up failures are remembered: schema ids never change meaning. */
+  private rememberFailure(schemaId: number, err: unknown): void {
+    if (!(err instanceof DecodeError) || err.retriable || err.code === 'UNKNOWN_SCHEMA_ID') return;
+    if (this.failedIds.size >= 10_000) this.failedIds.clear();
+    const hold = err.code === 'BAD_REGISTRY_ANSWER' ? BAD_ANSWER_HOLD_MS : Number.POSITIVE_INFINITY;
+    this.failedIds.set(schemaId, { error: err, until: Date.now() + hold });
   }
 }
