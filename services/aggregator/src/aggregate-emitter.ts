@@ -1,5 +1,8 @@
 import type { Redis } from 'ioredis';
-import type { Producer } from 'kafkajs';
+import type { Message, Producer } from 'kafkajs';
+import { headerText, outputDeadLetter, reasonOf } from '@tierflow/shared/dead-letter';
+import type { Logger } from '@tierflow/shared/logger';
+import { topicsFromEnv } from '@tierflow/shared/topics';
 import type { SchemaCodec } from '@tierflow/shared/schema-codec';
 import { SendCoalescer } from '@tierflow/shared/send-coalescer';
 import { aggregateFromPacked } from './aggregate-row';
@@ -15,7 +18,11 @@ export interface AggregateEmitterParams {
   currency: string;
   currentWindowDays: number;
   rankingWindowDays: number;
+  /** the aggregator's dead-letter topic, for states that cannot be encoded (default: TOPIC_TRANSACTIONS_DLQ) */
+  dlqTopic?: string;
+  logger?: Logger;
   onEmitted?: (count: number) => void;
+  onDeadLettered?: (messages: Message[]) => void;
 }
 
 /**
@@ -27,18 +34,32 @@ export function createAggregateEmitter(p: AggregateEmitterParams) {
   const ctx = { currency: p.currency, currentWindowDays: p.currentWindowDays, rankingWindowDays: p.rankingWindowDays };
   // the partitions' handlers emit concurrently: their sends share requests (see SendCoalescer)
   const sender = new SendCoalescer(p.producer, { acks: -1 });
+  const dlqTopic = p.dlqTopic ?? topicsFromEnv().transactionsDlq;
 
   /** rows: customerId, packed state, customerId, packed state, ... (as the apply script returns them) */
   async function emitRows(partition: number, rows: string[]): Promise<void> {
     if (rows.length === 0) return;
     const messages = [];
     const ids = [];
+    const dead: Message[] = [];
     for (let i = 0; i < rows.length; i += 2) {
       const id = rows[i]!;
       ids.push(id);
-      messages.push({ key: id, value: p.codec.encode(p.schemaId, aggregateFromPacked(id, rows[i + 1]!, ctx)) });
+      try {
+        messages.push({ key: id, value: p.codec.encode(p.schemaId, aggregateFromPacked(id, rows[i + 1]!, ctx)) });
+      } catch (err) {
+        // a state that cannot be encoded (EncodeError) is dead-lettered, never retried: it leaves
+        // the outbox with the rest, so it cannot stop the partition
+        const stored = JSON.stringify({ customerId: id, packed: rows[i + 1] });
+        dead.push(outputDeadLetter({ service: 'aggregator', topic: p.topic, source: 'outbox', key: id, stored, why: reasonOf(err, 'BAD_AGGREGATE') }));
+      }
     }
-    await sender.send(p.topic, messages);
+    if (dead.length > 0) {
+      await p.producer.send({ topic: dlqTopic, acks: -1, messages: dead });
+      p.logger?.warn({ partition, count: dead.length, first: headerText(dead[0]!.headers, 'tierflow.dlq.reason') }, 'aggregates dead-lettered: cannot encode');
+      p.onDeadLettered?.(dead);
+    }
+    if (messages.length > 0) await sender.send(p.topic, messages);
     // Not awaited: Redis runs one connection's commands in the order they were sent, so this
     // removal lands before the next commit that may put the same customer in the outbox again;
     // if it fails, the entries stay and are sent once more on the next assignment (consumers
@@ -46,7 +67,7 @@ export function createAggregateEmitter(p: AggregateEmitterParams) {
     for (let i = 0; i < ids.length; i += 10_000) {
       p.redis.srem(outboxKey(p.prefix, partition), ...ids.slice(i, i + 10_000)).catch(() => undefined);
     }
-    p.onEmitted?.(ids.length);
+    p.onEmitted?.(messages.length);
   }
 
   async function flushOutbox(partition: number): Promise<number> {

@@ -40,8 +40,10 @@ export function createChurnService(params: {
     codec: params.codec,
     schemaId: params.churnRiskSchemaId,
     topic: topics.churnRisk,
+    dlqTopic: config.dlqTopic,
     logger: log,
     onSent: (n) => metrics.flushed.inc(n),
+    onDeadLettered: (n) => metrics.deadLetters.inc(n),
   });
   const consumers: RunningConsumer[] = [];
   const admin = params.kafka.admin();

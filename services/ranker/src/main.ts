@@ -51,6 +51,7 @@ async function main(): Promise<void> {
     {
       brokers: config.connection.kafkaBrokers,
       topic: topics.tierChanges,
+      dlqTopic: config.dlqTopic,
       schemaId,
       schema: await readSchemaFile('TierChange.avsc'),
       logLevel: config.connection.logLevel,

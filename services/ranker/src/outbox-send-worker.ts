@@ -8,6 +8,9 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import avro from 'avsc';
+import type { Message } from 'kafkajs';
+import { headerText, outputDeadLetter, reasonOf } from '@tierflow/shared/dead-letter';
+import { encodeFailure } from '@tierflow/shared/encode-failure';
 import { CachingPartitioner } from '@tierflow/shared/caching-partitioner';
 import { createKafka } from '@tierflow/shared/kafka-client';
 import { createLogger } from '@tierflow/shared/logger';
@@ -17,6 +20,8 @@ import { decodeStoredTierChange } from './stored-tier-change';
 export interface SendWorkerData {
   brokers: string[];
   topic: string;
+  /** where tier changes that cannot be encoded go */
+  dlqTopic: string;
   schemaId: number;
   /** the registered TierChange schema (JSON text) */
   schema: string;
@@ -35,15 +40,32 @@ let queue: Promise<unknown> = Promise.resolve();
 /** set when a send failed: later requests are refused (not sent) until the flusher resets */
 let failed: string | null = null;
 
-const encode = (entries: string[]) =>
-  entries.map((json) => {
-    const e = decodeStoredTierChange(json);
-    return {
-      key: e.customerId,
-      value: frame(data.schemaId, type.toBuffer(e)),
-      headers: { eventId: Buffer.from(e.eventId) },
-    };
-  });
+/**
+ * Encodes each entry; one that cannot be encoded (a fractional or out-of-range number, a value
+ * not matching the schema, an unreadable stored entry) is dead-lettered with its code instead,
+ * so it leaves the outbox with the rest and never blocks it.
+ */
+const encode = (entries: string[]) => {
+  const messages: Message[] = [];
+  const dead: Message[] = [];
+  for (const json of entries) {
+    let key: string | null = null;
+    try {
+      const e = decodeStoredTierChange(json);
+      key = e.customerId;
+      let body: Buffer;
+      try {
+        body = type.toBuffer(e);
+      } catch (err) {
+        throw encodeFailure(type, e, err as Error);
+      }
+      messages.push({ key: e.customerId, value: frame(data.schemaId, body), headers: { eventId: Buffer.from(e.eventId) } });
+    } catch (err) {
+      dead.push(outputDeadLetter({ service: 'ranker', topic: data.topic, source: 'outbox', key, stored: json, why: reasonOf(err, 'BAD_OUTBOX_ENTRY') }));
+    }
+  }
+  return { messages, dead };
+};
 
 port.on('message', (msg: { id: number; entries: string[] } | { stop: true } | { reset: true }) => {
   if ('stop' in msg) {
@@ -68,7 +90,11 @@ port.on('message', (msg: { id: number; entries: string[] } | { stop: true } | { 
     try {
       if (encodeError !== null || !messages) throw new Error(encodeError ?? 'nothing encoded');
       await connected;
-      await producer.send({ topic: data.topic, acks: -1, messages });
+      if (messages.dead.length > 0) {
+        await producer.send({ topic: data.dlqTopic, acks: -1, messages: messages.dead });
+        logger.warn({ count: messages.dead.length, first: headerText(messages.dead[0]!.headers, 'tierflow.dlq.reason') }, 'tier changes dead-lettered: cannot encode');
+      }
+      if (messages.messages.length > 0) await producer.send({ topic: data.topic, acks: -1, messages: messages.messages });
       port.postMessage({ id: msg.id });
     } catch (err) {
       failed = (err as Error).message;

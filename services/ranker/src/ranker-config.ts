@@ -37,6 +37,8 @@ export const rankerShape = {
   OUTBOX_MAX_PENDING: envInt(50_000, 1),
   OUTBOX_SEND_BATCH: envInt(3_000, 1, 100_000),
   RECENT_LENGTH: envInt(500, 1, 100_000),
+  /** aggregates that cannot be decoded and tier changes that cannot be encoded */
+  RANKER_DLQ_TOPIC: z.string().default('customer.ranker.dlq'),
 };
 
 export interface RankerConfig {
@@ -48,6 +50,7 @@ export interface RankerConfig {
   configVersion: string;
   prefix: string;
   groupId: string;
+  dlqTopic: string;
   sessionTimeoutMs: number;
   httpHost: string;
   httpPort: number;
@@ -89,6 +92,7 @@ export function rankerConfig(env: NodeJS.ProcessEnv = process.env): RankerConfig
     configVersion: configVersion({ basis: c.RANKING_BASIS, weights, rules, regions: c.REGION_SCOPES }),
     prefix: c.REDIS_KEY_PREFIX,
     groupId: c.KAFKA_GROUP_ID,
+    dlqTopic: c.RANKER_DLQ_TOPIC,
     sessionTimeoutMs: c.KAFKA_SESSION_TIMEOUT_MS,
     httpHost: c.HTTP_HOST,
     httpPort: c.HTTP_PORT,

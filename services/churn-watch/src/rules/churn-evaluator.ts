@@ -171,7 +171,7 @@ export function evaluateCustomer(params: {
   state.relationship = standing.relationship;
   state.strategy = standing.strategy;
   const due = isKey ? nextInactivityCheck(state, now, t) : null;
-  state.timerDueAt = due === null || !state.agg ? due : Math.max(due, state.agg.firstActivityAt + t.minTenureMs);
+  state.timerDueAt = due === null || !state.agg ? due : Math.ceil(Math.max(due, state.agg.firstActivityAt + t.minTenureMs));
   state.updatedAt = now;
 
   const trigger = triggerOf(params.input);

@@ -31,11 +31,15 @@ export function measureDecline(state: CustomerChurnState, t: ChurnThresholds): S
   };
 }
 
-/** The silence after which a customer counts as inactive: max(floor, factor x usual gap), capped. */
+/**
+ * The silence after which a customer counts as inactive: max(floor, factor x usual gap), capped,
+ * in whole milliseconds (rounded up): every time derived from it (a timer's due time, an event's
+ * eventTime) is then a whole millisecond, as the Avro longs that carry them must be.
+ */
 export function inactivityThresholdMs(state: CustomerChurnState, t: ChurnThresholds): number {
   const gap = state.agg ? usualGapMs(state.agg) : null;
   const byGap = gap === null ? 0 : gap * t.inactivityGapFactor;
-  return Math.max(1, Math.min(t.inactivityCapMs, Math.max(t.inactivityFloorMs, byGap)));
+  return Math.ceil(Math.max(1, Math.min(t.inactivityCapMs, Math.max(t.inactivityFloorMs, byGap))));
 }
 
 /**
@@ -69,8 +73,9 @@ export function nextInactivityCheck(state: CustomerChurnState, now: number, t: C
   const a = state.agg;
   if (!a) return null;
   const threshold = inactivityThresholdMs(state, t);
-  const raiseAt = a.lastActivityAt + threshold;
-  const highAt = a.lastActivityAt + Math.ceil(threshold * 1.5);
+  // whole milliseconds (the due time becomes a ChurnRisk's eventTime, an Avro long)
+  const raiseAt = Math.ceil(a.lastActivityAt + threshold);
+  const highAt = Math.ceil(a.lastActivityAt + threshold * 1.5);
   if (now < raiseAt) return raiseAt;
   if (now < highAt) return highAt;
   return null;
