@@ -8,7 +8,7 @@ import { Registry, collectDefaultMetrics, Counter } from 'prom-client';
 import { presentedToken, TOKEN_COOKIE, tokenMatches } from './api-token';
 import type { DashboardData } from './dashboard-data';
 import type { FeedHub, FeedItem } from './feed-hub';
-import { parseCustomerId, parseLimit, parseScope, RequestError, scopeName, type Scope } from './request-validation';
+import { MAX_CUSTOMER_ID_LENGTH, parseCustomerId, parseLimit, parseScope, RequestError, scopeName, type Scope } from './request-validation';
 
 const publicDir = fileURLToPath(new URL('../public/', import.meta.url));
 const chartJsFile = path.join(path.dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.js');
@@ -52,7 +52,8 @@ export function createHttpServer(params: {
 function buildApp(params: Parameters<typeof createHttpServer>[0]) {
   const { data, hub, apiToken } = params;
   // fastify's own request logging stays off; failures are logged by the error handler below
-  const app = Fastify({ logger: false });
+  // an id of MAX_CUSTOMER_ID_LENGTH characters fits even when a client percent-encodes every one
+  const app = Fastify({ logger: false, maxParamLength: 3 * MAX_CUSTOMER_ID_LENGTH + 16 });
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics, prefix: 'tierflow_dashboard_' });
   const requests = new Counter({ name: 'dashboard_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['route', 'status'], registers: [metrics] });

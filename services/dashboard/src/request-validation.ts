@@ -1,3 +1,6 @@
+import { ID_CHARACTERS, MAX_ID_LENGTH, idProblem } from '@tierflow/shared/validation/ids';
+import { isValidRegion } from '@tierflow/shared/validation/region';
+
 /** Why a request was refused: the HTTP status and a reason the client can read. */
 export class RequestError extends Error {
   readonly retriable = false;
@@ -11,23 +14,20 @@ export class RequestError extends Error {
   }
 }
 
-/** The longest customer id the aggregator accepts (services/aggregator transaction validation). */
-export const MAX_CUSTOMER_ID_LENGTH = 128;
+/** The longest customer id any entry point accepts (shared/src/validation/ids.ts). */
+export const MAX_CUSTOMER_ID_LENGTH = MAX_ID_LENGTH;
 
 /**
- * A customer id as the billing system writes it: 1..128 printable characters without spaces,
- * and without braces (they would break the Redis hash tag of the key). Throws 400 otherwise.
+ * A customer id by the one id rule the aggregator also applies (shared/src/validation/ids.ts),
+ * so every customer the aggregator stores can be looked up here. Throws 400 otherwise.
  */
 export function parseCustomerId(raw: string | undefined): string {
-  if (raw === undefined || raw.length === 0) throw new RequestError(400, 'BAD_CUSTOMER_ID', 'customer id is empty');
-  if (raw.length > MAX_CUSTOMER_ID_LENGTH) {
-    throw new RequestError(400, 'BAD_CUSTOMER_ID', `customer id has ${raw.length} characters (max ${MAX_CUSTOMER_ID_LENGTH})`);
+  const bad = idProblem(raw, 'customer id');
+  if (!bad) return raw as string;
+  if (bad.code === 'ID_BAD_CHARACTERS') {
+    throw new RequestError(400, 'BAD_CUSTOMER_ID', `customer id may only contain ${ID_CHARACTERS} (no spaces, control characters or braces)`);
   }
-  // eslint-disable-next-line no-control-regex
-  if (/[\s\u0000-\u001f\u007f{}]/.test(raw)) {
-    throw new RequestError(400, 'BAD_CUSTOMER_ID', 'customer id may not contain spaces, control characters or braces');
-  }
-  return raw;
+  throw new RequestError(400, 'BAD_CUSTOMER_ID', bad.reason);
 }
 
 /** A scope: "global" or "region:<name>". */
@@ -35,9 +35,11 @@ export type Scope = { kind: 'global' } | { kind: 'region'; region: string };
 
 export function parseScope(raw: string | undefined): Scope {
   if (raw === undefined || raw === '' || raw === 'global') return { kind: 'global' };
-  const m = /^region:([A-Za-z0-9_.-]{1,64})$/.exec(raw);
-  if (!m) throw new RequestError(400, 'BAD_SCOPE', `scope must be "global" or "region:<name>", got ${JSON.stringify(raw.slice(0, 80))}`);
-  return { kind: 'region', region: m[1] as string };
+  const region = raw.startsWith('region:') ? raw.slice('region:'.length) : '';
+  if (region === '' || !isValidRegion(region)) {
+    throw new RequestError(400, 'BAD_SCOPE', `scope must be "global" or "region:<name>", got ${JSON.stringify(raw.slice(0, 80))}`);
+  }
+  return { kind: 'region', region };
 }
 
 export const scopeName = (scope: Scope): string => (scope.kind === 'global' ? 'global' : `region:${scope.region}`);
