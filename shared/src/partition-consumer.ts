@@ -1,5 +1,6 @@
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from './logger';
+import { processHealth } from './process-health';
 
 export interface PartitionBatch {
   topic: string;
@@ -111,6 +112,7 @@ export async function startPartitionConsumer(params: PartitionConsumerParams): P
     fatal(error ?? new Error('consumer crashed'));
   });
 
+  processHealth.watchConsumer(params.groupId, consumer); // /readyz: crashed or restarting is not ready
   await consumer.connect();
   for (const topic of params.topics) await consumer.subscribe({ topic, fromBeginning: params.fromBeginning ?? true });
   await consumer.run({

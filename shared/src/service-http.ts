@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { Logger } from './logger';
+import { processHealth, processRegistry } from './process-health';
 
 export interface ServiceHttp {
   app: FastifyInstance;
@@ -24,15 +25,19 @@ export async function startServiceHttp(params: {
 }): Promise<ServiceHttp> {
   collectDefaultMetrics({ register: params.registry, prefix: `tierflow_${params.service.replace(/-/g, '_')}_` });
   const app = Fastify({ logger: false });
+  processHealth.configure();
   app.get('/metrics', async (_req, reply) => {
     reply.header('Content-Type', params.registry.contentType);
-    return params.registry.metrics();
+    // the service's metrics and the shared components' (consumers, outboxes), merged per scrape
+    return Registry.merge([params.registry, processRegistry]).metrics();
   });
   app.get('/healthz', async () => ({ status: 'ok', service: params.service }));
   app.get('/readyz', async (_req, reply) => {
-    const ready = params.ready();
+    // not ready while a consumer is crashed or restarting, or an outbox's oldest entry is too old
+    const problems = processHealth.problems();
+    const ready = params.ready() && problems.length === 0;
     reply.code(ready ? 200 : 503);
-    return { status: ready ? 'ready' : 'starting', service: params.service };
+    return { status: ready ? 'ready' : 'starting', service: params.service, ...(problems.length > 0 ? { problems } : {}) };
   });
   await app.listen({ host: params.host, port: params.port });
   const address = app.server.address();
