@@ -1,5 +1,6 @@
 import { CompressionTypes, Kafka, logLevel, type LogEntry, type logCreator } from 'kafkajs';
 import { compressionFromEnv, compressionType, registerCompressionCodecs, type CompressionName } from './compression-codecs';
+import type { KafkaSecurity } from './kafka-security';
 import type { Logger } from './logger';
 
 const levelNames: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
@@ -29,11 +30,17 @@ export function createKafka(params: {
   connectionTimeoutMs?: number;
   /** the codec of every batch its producers send, unless a send names one (default KAFKA_COMPRESSION) */
   compression?: CompressionName;
+  /** TLS and SASL (connectionConfig().kafkaSecurity); none means plaintext */
+  security?: KafkaSecurity;
 }): Kafka {
   registerCompressionCodecs();
   const kafka = new Kafka({
     clientId: params.clientId,
     brokers: params.brokers,
+    // copies: kafkajs adds functions to the sasl object it is given, and the caller's must stay
+    // plain data (the ranker hands it to a worker thread)
+    ...(params.security?.ssl ? { ssl: typeof params.security.ssl === 'object' ? { ...params.security.ssl } : true } : {}),
+    ...(params.security?.sasl ? { sasl: { ...params.security.sasl } } : {}),
     connectionTimeout: params.connectionTimeoutMs ?? 5_000,
     logLevel: params.logger.isLevelEnabled('debug') ? logLevel.DEBUG : logLevel.WARN,
     logCreator: pinoLogCreator(params.logger.child({ component: 'kafkajs' })),

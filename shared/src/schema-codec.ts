@@ -1,53 +1,85 @@
-import registryPkg from '@kafkajs/confluent-schema-registry';
 import avro from 'avsc';
 import { DecodeError, EncodeError } from './codec-errors';
 import { encodeFailure } from './encode-failure';
 import type { Logger } from './logger';
+import { registryConnection, type Compatibility, type RegistryConnection } from './registry-connection';
+import { createRegistryFetch, type RegistryFetch } from './registry-http';
 import { isBadAnswer, writerFromAnswer } from './registry-answer';
 import { readSchemaFile } from './schema-files';
 import { frame, unframe } from './wire-format';
 
-const { SchemaRegistry, SchemaType } = registryPkg;
 type Resolver = ReturnType<avro.Type['createResolver']>;
-type Registry = InstanceType<typeof SchemaRegistry>;
 
 /** HTTP attempts for one schema look-up whose answer is not a registry answer (HTML, bad JSON). */
 const BAD_ANSWER_ATTEMPTS = 3;
 /** How long further records naming such an id fail at once, without asking again. */
 const BAD_ANSWER_HOLD_MS = 30_000;
 
-export type Compatibility = 'BACKWARD' | 'BACKWARD_TRANSITIVE' | 'FORWARD' | 'FULL' | 'NONE';
+export type { Compatibility };
 
 /**
  * Avro through a Confluent-compatible schema registry (Apicurio's /apis/ccompat/v7).
- * Registration goes through @kafkajs/confluent-schema-registry; encoding and decoding are done
+ * Registration and look-ups are plain calls of its REST API; encoding and decoding are done
  * here against cached avsc types, so the hot path makes no HTTP call and allocates little.
  * A reader type may be given to decode: records written with a newer (or older) compatible
  * schema are resolved into it, as Avro schema resolution says.
  */
 export class SchemaCodec {
-  private readonly registry: Registry;
   private readonly writerTypes = new Map<number, Promise<avro.Type>>();
   private readonly resolved = new Map<number, avro.Type>();
   private readonly resolvers = new WeakMap<avro.Type, Map<number, Resolver | null>>();
   private readonly failedIds = new Map<number, { error: DecodeError; until: number }>();
 
-  constructor(private readonly params: { registryUrl: string; logger?: Logger }) {
-    this.registry = new SchemaRegistry({ host: params.registryUrl, retry: { retries: 3 } });
+  private readonly conn: RegistryConnection;
+  private readonly http: RegistryFetch;
+
+  /**
+   * `registry` (from connectionConfig().registry) brings basic auth, a CA and the configured
+   * compatibility level; without it, credentials in registryUrl are still taken out and used.
+   */
+  constructor(private readonly params: { registryUrl: string; registry?: RegistryConnection; logger?: Logger }) {
+    this.conn = params.registry ?? registryConnection(params.registryUrl, {});
+    this.http = createRegistryFetch(this.conn);
   }
 
-  /** Sets the subject's compatibility, then registers the schema (idempotent). Returns its id. */
-  async register(subject: string, schemaText: string, compatibility: Compatibility = 'BACKWARD'): Promise<number> {
-    await this.setCompatibility(subject, compatibility);
-    const { id } = await this.registry.register(
-      { type: SchemaType.AVRO, schema: schemaText },
-      { subject, compatibility: compatibility as never },
-    );
+  /**
+   * Registers the schema (idempotent: the same text gives the same id) and returns its id. The
+   * subject's compatibility level is set first only when asked: by the argument, or by
+   * SCHEMA_REGISTRY_COMPATIBILITY; otherwise whatever the operator set in the registry stands.
+   * (Registration is a plain POST here: @kafkajs/confluent-schema-registry's register() sets
+   * BACKWARD on a new subject and refuses a subject whose level differs.) An incompatible schema
+   * fails with the registry's 409.
+   */
+  async register(subject: string, schemaText: string, compatibility?: Compatibility): Promise<number> {
+    const level = compatibility ?? this.conn.compatibility;
+    if (level) await this.setCompatibility(subject, level);
+    const id = await this.postSchema(subject, schemaText);
     const type = avro.Type.forSchema(JSON.parse(schemaText));
     this.writerTypes.set(id, Promise.resolve(type));
     this.resolved.set(id, type);
     this.params.logger?.debug({ subject, id }, 'schema registered');
     return id;
+  }
+
+  private async postSchema(subject: string, schemaText: string): Promise<number> {
+    for (let attempt = 1; ; attempt++) {
+      let res: Response | undefined;
+      let failure: string;
+      try {
+        res = await this.http(`/subjects/${encodeURIComponent(subject)}/versions`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/vnd.schemaregistry.v1+json' },
+          body: JSON.stringify({ schema: schemaText }),
+        });
+        if (res.ok) return ((await res.json()) as { id: number }).id;
+        failure = `${res.status} ${await res.text()}`;
+      } catch (err) {
+        failure = (err as Error).message;
+      }
+      // an answer other than 5xx (409 incompatible, 401, 422 bad schema) will not change on retry
+      if ((res && res.status < 500) || attempt >= 4) throw new Error(`registry refused the schema for ${subject}: ${failure}`);
+      await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
+    }
   }
 
   /** Registers schemas/<fileName> under subject. */
@@ -56,7 +88,7 @@ export class SchemaCodec {
   }
 
   async setCompatibility(subject: string, compatibility: Compatibility): Promise<void> {
-    const res = await fetch(`${this.params.registryUrl}/config/${encodeURIComponent(subject)}`, {
+    const res = await this.http(`/config/${encodeURIComponent(subject)}`, {
       method: 'PUT',
       headers: { 'Content-Type': 'application/vnd.schemaregistry.v1+json' },
       body: JSON.stringify({ compatibility }),
@@ -154,7 +186,7 @@ export class SchemaCodec {
 
   private async askRegistry(schemaId: number): Promise<[number, string]> {
     try {
-      const res = await fetch(`${this.params.registryUrl}/schemas/ids/${schemaId}`);
+      const res = await this.http(`/schemas/ids/${schemaId}`);
       return [res.status, await res.text()];
     } catch (err) {
       throw new DecodeError('REGISTRY_UNAVAILABLE', `registry unreachable: ${(err as Error).message}`);

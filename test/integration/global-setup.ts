@@ -40,7 +40,7 @@ export default async function setup(): Promise<void> {
     await redis.connect();
     await redis.ping();
   } catch (err) {
-    problems.push(`Redis at ${config.redisUrl}: ${(err as Error).message}`);
+    problems.push(`Redis at ${config.redisUrl.replace(/\/\/[^@/]*@/, "//")}: ${(err as Error).message}`);
   } finally {
     redis.disconnect();
   }

@@ -21,9 +21,9 @@ import { createTransactionHandler } from './transaction-batch-handler';
 
 const config = aggregatorConfig();
 const logger = createLogger({ name: 'aggregator', level: config.connection.logLevel });
-const kafka = createKafka({ brokers: config.connection.kafkaBrokers, clientId: 'tierflow-aggregator', logger });
-const redis = createRedis({ url: config.connection.redisUrl, logger, name: 'aggregator' });
-const codec = new SchemaCodec({ registryUrl: config.connection.registryUrl, logger });
+const kafka = createKafka({ brokers: config.connection.kafkaBrokers, security: config.connection.kafkaSecurity, clientId: 'tierflow-aggregator', logger });
+const redis = createRedis({ url: config.connection.redisUrl, tls: config.connection.redisTls, logger, name: 'aggregator' });
+const codec = new SchemaCodec({ registryUrl: config.connection.registryUrl, registry: config.connection.registry, logger });
 const registry = new Registry();
 const metrics = createAggregatorMetrics(registry);
 let ready = false;

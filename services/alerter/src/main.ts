@@ -18,9 +18,9 @@ const config = alerterConfigFromEnv();
 const topics = topicsFromEnv();
 const logger = createLogger({ name: 'alerter', level: connection.logLevel });
 const metrics = createAlerterMetrics();
-const kafka = createKafka({ brokers: connection.kafkaBrokers, clientId: 'tierflow-alerter', logger });
-const redis = createRedis({ url: connection.redisUrl, logger, name: 'alerter' });
-const codec = new SchemaCodec({ registryUrl: connection.registryUrl, logger });
+const kafka = createKafka({ brokers: connection.kafkaBrokers, security: connection.kafkaSecurity, clientId: 'tierflow-alerter', logger });
+const redis = createRedis({ url: connection.redisUrl, tls: connection.redisTls, logger, name: 'alerter' });
+const codec = new SchemaCodec({ registryUrl: connection.registryUrl, registry: connection.registry, logger });
 const store = new AlertStore({ redis, prefix: config.prefix, dedupeTtlSeconds: config.dedupeTtlSeconds });
 
 async function main(): Promise<void> {

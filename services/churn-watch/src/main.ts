@@ -18,9 +18,9 @@ const topics = topicsFromEnv();
 const logger = createLogger({ name: 'churn-watch', level: connection.logLevel });
 const metrics = createChurnMetrics();
 
-const kafka = createKafka({ brokers: connection.kafkaBrokers, clientId: 'tierflow-churn-watch', logger });
-const redis = createRedis({ url: connection.redisUrl, logger, name: 'churn-watch' });
-const codec = new SchemaCodec({ registryUrl: connection.registryUrl, logger });
+const kafka = createKafka({ brokers: connection.kafkaBrokers, security: connection.kafkaSecurity, clientId: 'tierflow-churn-watch', logger });
+const redis = createRedis({ url: connection.redisUrl, tls: connection.redisTls, logger, name: 'churn-watch' });
+const codec = new SchemaCodec({ registryUrl: connection.registryUrl, registry: connection.registry, logger });
 const store = new ChurnStore({ redis, prefix: config.prefix, recentMax: config.recentMax });
 
 async function main(): Promise<void> {

@@ -1,4 +1,5 @@
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
+import type { RegistryConnection } from '@tierflow/shared/registry-connection';
 import { SchemaCodec } from '@tierflow/shared/schema-codec';
 import { ensureTopics, pipelineTopicSpecs } from '@tierflow/shared/topic-setup';
 import type { Topics } from '@tierflow/shared/topics';
@@ -20,11 +21,12 @@ export class BillingProducer {
     private readonly params: {
       kafka: Kafka;
       registryUrl: string;
+      registry?: RegistryConnection;
       topics: Topics;
       transactionsPartitions: number;
     },
   ) {
-    this.codec = new SchemaCodec({ registryUrl: params.registryUrl });
+    this.codec = new SchemaCodec({ registryUrl: params.registryUrl, registry: params.registry });
   }
 
   async start(): Promise<void> {

@@ -42,8 +42,8 @@ export async function rebuildCommand(args: string[]): Promise<number> {
     );
   }
   const logger = createLogger({ name: 'rebuild', level: 'warn' });
-  const kafka = createKafka({ brokers: connection.kafkaBrokers, clientId: 'tierflow-rebuild', logger });
-  const redis = createRedis({ url: connection.redisUrl, logger, name: 'tierflow-rebuild' });
+  const kafka = createKafka({ brokers: connection.kafkaBrokers, security: connection.kafkaSecurity, clientId: 'tierflow-rebuild', logger });
+  const redis = createRedis({ url: connection.redisUrl, tls: connection.redisTls, logger, name: 'tierflow-rebuild' });
   const admin = kafka.admin();
   await admin.connect();
   const services: RunningService[] = [];

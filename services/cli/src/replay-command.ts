@@ -74,8 +74,8 @@ export async function replayCommand(args: string[]): Promise<number> {
   const config = connectionConfig();
   const { TRANSACTIONS_PARTITIONS } = parseEnv(partitionShape);
   const logger = createLogger({ name: 'replay', level: config.logLevel === 'info' ? 'error' : config.logLevel });
-  const kafka = createKafka({ brokers: config.kafkaBrokers, clientId: 'tierflow-replay', logger });
-  const producer = new BillingProducer({ kafka, registryUrl: config.registryUrl, topics: topicsFromEnv(), transactionsPartitions: TRANSACTIONS_PARTITIONS });
+  const kafka = createKafka({ brokers: config.kafkaBrokers, security: config.kafkaSecurity, clientId: 'tierflow-replay', logger });
+  const producer = new BillingProducer({ kafka, registryUrl: config.registryUrl, registry: config.registry, topics: topicsFromEnv(), transactionsPartitions: TRANSACTIONS_PARTITIONS });
   await producer.start();
   const bar = new SingleBar({ format: 'replay cdnow |{bar}| {percentage}% | {events} events', hideCursor: true }, Presets.shades_classic);
   bar.start(size, 0, { events: 0 });

@@ -43,8 +43,8 @@ export async function reviewCommand(args: string[]): Promise<number> {
   const connection = connectionConfig();
   const topics = topicsFromEnv();
   const logger = createLogger({ name: 'review', level: 'warn' });
-  const kafka = createKafka({ brokers: connection.kafkaBrokers, clientId: 'tierflow-review', logger });
-  const codec = new SchemaCodec({ registryUrl: connection.registryUrl });
+  const kafka = createKafka({ brokers: connection.kafkaBrokers, security: connection.kafkaSecurity, clientId: 'tierflow-review', logger });
+  const codec = new SchemaCodec({ registryUrl: connection.registryUrl, registry: connection.registry });
   const { store, close } = openStore();
   try {
     const [summary, top, tierChanges, churn] = await Promise.all([

@@ -33,8 +33,8 @@ export async function simulateCommand(args: string[]): Promise<number> {
   const config = connectionConfig();
   const { TRANSACTIONS_PARTITIONS } = parseEnv(partitionShape);
   const logger = createLogger({ name: 'simulate', level: config.logLevel === 'info' ? 'error' : config.logLevel });
-  const kafka = createKafka({ brokers: config.kafkaBrokers, clientId: 'tierflow-simulate', logger });
-  const producer = new BillingProducer({ kafka, registryUrl: config.registryUrl, topics: topicsFromEnv(), transactionsPartitions: TRANSACTIONS_PARTITIONS });
+  const kafka = createKafka({ brokers: config.kafkaBrokers, security: config.kafkaSecurity, clientId: 'tierflow-simulate', logger });
+  const producer = new BillingProducer({ kafka, registryUrl: config.registryUrl, registry: config.registry, topics: topicsFromEnv(), transactionsPartitions: TRANSACTIONS_PARTITIONS });
   await producer.start();
   const abort = new AbortController();
   const stop = () => abort.abort();

@@ -10,7 +10,7 @@ export async function smokeCommand(): Promise<number> {
   const config = connectionConfig();
   const logger = createLogger({ name: 'smoke', level: config.logLevel });
   const topic = `smoke.${randomUUID()}`;
-  const codec = new SchemaCodec({ registryUrl: config.registryUrl, logger });
+  const codec = new SchemaCodec({ registryUrl: config.registryUrl, registry: config.registry, logger });
   const schemaId = await codec.registerFile(`${topic}-value`, 'TransactionEvent.avsc');
   const event = {
     transactionId: randomUUID(),
@@ -22,7 +22,7 @@ export async function smokeCommand(): Promise<number> {
     currency: 'USD',
     product: 'smoke',
   };
-  const kafka = createKafka({ brokers: config.kafkaBrokers, clientId: 'tierflow-smoke', logger });
+  const kafka = createKafka({ brokers: config.kafkaBrokers, security: config.kafkaSecurity, clientId: 'tierflow-smoke', logger });
   const admin = kafka.admin();
   await admin.connect();
   await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
@@ -39,7 +39,7 @@ export async function smokeCommand(): Promise<number> {
   await producer.disconnect();
   await admin.deleteTopics({ topics: [topic] });
   await admin.disconnect();
-  const redis = createRedis({ url: config.redisUrl, logger, name: 'smoke' });
+  const redis = createRedis({ url: config.redisUrl, tls: config.redisTls, logger, name: 'smoke' });
   await redis.set(`smoke:${event.transactionId}`, '1', 'EX', 60);
   const back = await redis.get(`smoke:${event.transactionId}`);
   redis.disconnect();

@@ -127,15 +127,15 @@ export async function startCommand(args: string[]): Promise<number> {
     }
 
     const logger = createLogger({ name: 'start', level: 'error' });
-    const kafka = createKafka({ brokers: connection.kafkaBrokers, clientId: 'tierflow-start-simulator', logger });
+    const kafka = createKafka({ brokers: connection.kafkaBrokers, security: connection.kafkaSecurity, clientId: 'tierflow-start-simulator', logger });
     const topics = topicsFromEnv();
-    producer = new BillingProducer({ kafka, registryUrl: connection.registryUrl, topics, transactionsPartitions: TRANSACTIONS_PARTITIONS });
+    producer = new BillingProducer({ kafka, registryUrl: connection.registryUrl, registry: connection.registry, topics, transactionsPartitions: TRANSACTIONS_PARTITIONS });
     await producer.start();
     const hasHistory = await topicHasRecords(kafka, topics.transactions);
     const historyDays = hasHistory ? 0 : flagInt(f, 'history-days', 120);
     if (hasHistory) say(`${topics.transactions} already holds records: no history this time, live only`);
     const rate = typeof f.rate === 'number' ? f.rate : 20;
-    const redis = createRedis({ url: connection.redisUrl, logger, name: 'tierflow-start' });
+    const redis = createRedis({ url: connection.redisUrl, tls: connection.redisTls, logger, name: 'tierflow-start' });
     closeRedis = () => redis.disconnect();
     const aggregatorRunning = services.some((s) => s.name === 'aggregator');
     const bar = new SingleBar({ format: 'simulator history |{bar}| {value}/{total} days | {events} events', hideCursor: true }, Presets.shades_classic);

@@ -15,9 +15,9 @@ const connection = connectionConfig();
 const config = dashboardConfig();
 const topics = topicsFromEnv();
 const logger = createLogger({ name: 'dashboard', level: connection.logLevel });
-const redis = createRedis({ url: connection.redisUrl, logger, name: 'dashboard' });
-const kafka = createKafka({ brokers: connection.kafkaBrokers, clientId: 'tierflow-dashboard', logger });
-const codec = new SchemaCodec({ registryUrl: connection.registryUrl, logger });
+const redis = createRedis({ url: connection.redisUrl, tls: connection.redisTls, logger, name: 'dashboard' });
+const kafka = createKafka({ brokers: connection.kafkaBrokers, security: connection.kafkaSecurity, clientId: 'tierflow-dashboard', logger });
+const codec = new SchemaCodec({ registryUrl: connection.registryUrl, registry: connection.registry, logger });
 const hub = new FeedHub(config.feedSize);
 const feed = new LiveFeed({
   kafka, codec, redis, hub, logger, keyPrefix: config.keyPrefix, topics,

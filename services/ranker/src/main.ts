@@ -20,10 +20,10 @@ async function main(): Promise<void> {
   const config = rankerConfig();
   const logger = createLogger({ name: 'ranker', level: config.connection.logLevel });
   logger.info({ configVersion: config.configVersion, basis: config.basis, rules: config.rules, regions: config.regions }, 'starting');
-  const kafka = createKafka({ brokers: config.connection.kafkaBrokers, clientId: 'tierflow-ranker', logger });
-  const storeRedis = createRedis({ url: config.connection.redisUrl, logger, name: 'ranker-store' });
-  const redis = createRedis({ url: config.connection.redisUrl, logger, name: 'ranker' });
-  const codec = new SchemaCodec({ registryUrl: config.connection.registryUrl, logger });
+  const kafka = createKafka({ brokers: config.connection.kafkaBrokers, security: config.connection.kafkaSecurity, clientId: 'tierflow-ranker', logger });
+  const storeRedis = createRedis({ url: config.connection.redisUrl, tls: config.connection.redisTls, logger, name: 'ranker-store' });
+  const redis = createRedis({ url: config.connection.redisUrl, tls: config.connection.redisTls, logger, name: 'ranker' });
+  const codec = new SchemaCodec({ registryUrl: config.connection.registryUrl, registry: config.connection.registry, logger });
   const topics = config.topics;
 
   const admin = kafka.admin();
@@ -50,6 +50,7 @@ async function main(): Promise<void> {
   const sender = startSendThread(
     {
       brokers: config.connection.kafkaBrokers,
+      security: config.connection.kafkaSecurity,
       topic: topics.tierChanges,
       dlqTopic: config.dlqTopic,
       schemaId,

@@ -13,12 +13,15 @@ import { headerText, outputDeadLetter, reasonOf } from '@tierflow/shared/dead-le
 import { encodeFailure } from '@tierflow/shared/encode-failure';
 import { CachingPartitioner } from '@tierflow/shared/caching-partitioner';
 import { createKafka } from '@tierflow/shared/kafka-client';
+import type { KafkaSecurity } from '@tierflow/shared/kafka-security';
 import { createLogger } from '@tierflow/shared/logger';
 import { frame } from '@tierflow/shared/wire-format';
 import { decodeStoredTierChange } from './stored-tier-change';
 
 export interface SendWorkerData {
   brokers: string[];
+  /** TLS and SASL for the thread's own client (plain data: it crosses the thread boundary) */
+  security: KafkaSecurity;
   topic: string;
   /** where tier changes that cannot be encoded go */
   dlqTopic: string;
@@ -33,7 +36,7 @@ const port = parentPort;
 if (!port) throw new Error('outbox-send-worker must run as a worker thread');
 const logger = createLogger({ name: 'ranker-sender', level: data.logLevel });
 const type = avro.Type.forSchema(JSON.parse(data.schema) as avro.Schema);
-const kafka = createKafka({ brokers: data.brokers, clientId: 'tierflow-ranker', logger });
+const kafka = createKafka({ brokers: data.brokers, security: data.security, clientId: 'tierflow-ranker', logger });
 const producer = kafka.producer({ createPartitioner: CachingPartitioner, allowAutoTopicCreation: false });
 const connected = producer.connect();
 let queue: Promise<unknown> = Promise.resolve();

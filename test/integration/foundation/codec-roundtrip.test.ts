@@ -40,7 +40,7 @@ describe('schema codec against Apicurio and Kafka', () => {
   it('encodes, produces, consumes and decodes a TransactionEvent back equal; the registry lists the subject', async () => {
     const topic = await newTopic();
     const codec = new SchemaCodec({ registryUrl: config.registryUrl, logger });
-    const id = await codec.registerFile(`${topic}-value`, 'TransactionEvent.avsc');
+    const id = await codec.registerFile(`${topic}-value`, 'TransactionEvent.avsc', 'BACKWARD');
     const event = sampleEvent();
     await produce(kafka, topic, [{ key: event.customerId, value: codec.encode(id, event) }]);
     const [message] = await readTopic(kafka, topic, (m) => m.length >= 1);
@@ -79,7 +79,8 @@ describe('schema codec against Apicurio and Kafka', () => {
     const codec = new SchemaCodec({ registryUrl: config.registryUrl, logger });
     const v1Text = await readSchemaFile('TransactionEvent.avsc');
     const v1 = JSON.parse(v1Text);
-    const v1Id = await codec.register(subject, v1Text);
+    // the compatibility level is set only when asked (SCHEMA_REGISTRY_COMPATIBILITY or this argument)
+    const v1Id = await codec.register(subject, v1Text, 'BACKWARD');
     // incompatible: amountMinor changes type from long to string
     const broken = { ...v1, fields: v1.fields.map((f: { name: string }) => (f.name === 'amountMinor' ? { name: 'amountMinor', type: 'string' } : f)) };
     await expect(codec.register(subject, JSON.stringify(broken))).rejects.toThrow(/409|ncompatible/);

@@ -6,6 +6,7 @@ import { runningPid, stopProcess, type ManagedProcess } from './process-control'
 import { ensureRedisServer, redisProcess, redisReady, startRedis, waitForRedis } from './redis-server';
 import { registryProcess, registryReady, registryUrl, startRegistry, waitForRegistry } from './registry-server';
 import type { StackLayout } from './stack-layout';
+import { readStackSecret } from '@tierflow/shared/stack-files';
 
 export interface ServerStatus {
   name: string;
@@ -35,7 +36,7 @@ function servers(layout: StackLayout, log: (msg: string) => void): Server[] {
         return startRedis(layout);
       },
       wait: () => waitForRedis(layout),
-      ready: () => redisReady(ports.redis),
+      ready: () => redisReady(ports.redis, readStackSecret(layout.files.redisPassword)),
     },
     {
       proc: kafkaProcess(layout),

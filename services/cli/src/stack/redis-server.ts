@@ -3,8 +3,12 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { MissingToolError } from './java-runtime';
+import { readStackSecret, STACK_USER } from '@tierflow/shared/stack-files';
+import { findJava } from './java-runtime';
 import { startDetached, waitUntilReady, type ManagedProcess } from './process-control';
 import type { StackLayout } from './stack-layout';
+import { ensurePassword, writePrivate } from './stack-secrets';
+import { ensureStackTls } from './stack-tls';
 
 export function redisProcess(layout: StackLayout): ManagedProcess {
   return {
@@ -42,10 +46,29 @@ export function ensureRedisServer(log: (msg: string) => void): void {
  */
 export function startRedis(layout: StackLayout): number {
   mkdirSync(layout.redisData, { recursive: true });
+  mkdirSync(layout.confDir, { recursive: true });
+  ensureStackTls(layout.files, findJava(17, 'KAFKA_JAVA_HOME').bin);
+  const password = ensurePassword(layout.files, layout.files.redisPassword);
+  // the password and the ACL user go in an owner-only config file, not on the command line
+  // (which every local user can read in /proc): the default user needs the password, and the
+  // ACL user `tierflow` has the same one. TLS on a second port with the stack's own CA; a client
+  // certificate is accepted but not required.
+  const conf = path.join(layout.confDir, 'redis.conf');
+  writePrivate(conf, [
+    `requirepass ${password}`,
+    `user ${STACK_USER} on >${password} ~* &* +@all`,
+    `tls-port ${layout.ports.redisTls}`,
+    `tls-cert-file ${layout.files.serverCert}`,
+    `tls-key-file ${layout.files.serverKey}`,
+    `tls-ca-cert-file ${layout.files.caCert}`,
+    'tls-auth-clients optional',
+    '',
+  ].join('\n'));
   return startDetached(
     redisProcess(layout),
     'redis-server',
     [
+      conf,
       '--bind', '127.0.0.1',
       '--port', String(layout.ports.redis),
       '--dir', layout.redisData,
@@ -71,8 +94,9 @@ export function startRedis(layout: StackLayout): number {
   );
 }
 
-export async function redisReady(port: number): Promise<boolean> {
-  const redis = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+/** Ready when PING answers PONG, authenticated with the stack's password when it has one. */
+export async function redisReady(port: number, password?: string): Promise<boolean> {
+  const redis = new Redis({ port, host: '127.0.0.1', password, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
   redis.on('error', () => undefined);
   try {
     await redis.connect();
@@ -83,5 +107,5 @@ export async function redisReady(port: number): Promise<boolean> {
 }
 
 export async function waitForRedis(layout: StackLayout, timeoutMs = 30_000): Promise<void> {
-  await waitUntilReady(redisProcess(layout), () => redisReady(layout.ports.redis), timeoutMs);
+  await waitUntilReady(redisProcess(layout), () => redisReady(layout.ports.redis, readStackSecret(layout.files.redisPassword)), timeoutMs);
 }

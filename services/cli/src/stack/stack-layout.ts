@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stackDir, stackFiles, type StackFiles } from '@tierflow/shared/stack-files';
 import { stackPorts, type StackPorts } from '@tierflow/shared/stack-ports';
 
 /** Repo root, found from this file (services/cli/src/stack/). */
@@ -19,10 +20,12 @@ export interface StackLayout {
   confDir: string;
   logDir: string;
   runDir: string;
+  /** generated secrets and TLS material (shared/src/stack-files.ts) */
+  files: StackFiles;
 }
 
 export function stackLayout(env: NodeJS.ProcessEnv = process.env): StackLayout {
-  const root = path.resolve(env.STACK_DIR ?? path.join(repoRoot, '.stack'));
+  const root = stackDir(env);
   return {
     root,
     ports: stackPorts(env),
@@ -36,5 +39,6 @@ export function stackLayout(env: NodeJS.ProcessEnv = process.env): StackLayout {
     confDir: path.join(root, 'conf'),
     logDir: path.join(root, 'logs'),
     runDir: path.join(root, 'run'),
+    files: stackFiles(env),
   };
 }

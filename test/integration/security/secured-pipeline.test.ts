@@ -1,0 +1,70 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { connectionConfig } from '@tierflow/shared/connection-config';
+import { createKafka } from '@tierflow/shared/kafka-client';
+import { createLogger } from '@tierflow/shared/logger';
+import { createRedis } from '@tierflow/shared/redis-client';
+import type { AggregateFields } from '../../../services/ranker/src/ranking-basis';
+import type { TierChange } from '../../../services/ranker/src/tier-change';
+import { oracleAggregates } from '../../support/aggregate-oracle';
+import { dropPrefix, pipelineFixture, readCustomers, toMessage, withoutSeq, withPartitions } from '../../support/aggregator-harness';
+import { deleteTopics, produce, testKafka } from '../../support/kafka-io';
+import { decodeTopic, expectedTierChanges, waitRanked } from '../../support/pipeline-harness';
+import { stackSecurity } from '../../support/secure-stack';
+import { startService, type ServiceProcess } from '../../support/service-process';
+import { generateTransactions } from '../../support/transaction-fixtures';
+
+const WINDOWS = { currentWindowDays: 30, rankingWindowDays: 90, allowedLatenessMs: 48 * 3_600_000 };
+const logger = createLogger({ name: 'test', level: 'silent' });
+const sec = stackSecurity();
+/** Everything secured: SCRAM-SHA-512 over TLS to Kafka, Redis over TLS as the ACL user. */
+const securedEnv = { ...sec.saslEnv('scram-sha-512'), ...sec.redisTlsEnv() };
+const secured = connectionConfig({ ...process.env, ...securedEnv });
+const kafka = createKafka({ brokers: secured.kafkaBrokers, security: secured.kafkaSecurity, clientId: 'test-secured', logger });
+const redis = createRedis({ url: secured.redisUrl, tls: secured.redisTls, logger, name: 'test-secured' });
+const plain = testKafka();
+const running: ServiceProcess[] = [];
+const cleanups: (() => Promise<void>)[] = [];
+
+afterAll(async () => {
+  for (const s of running) await s.stop().catch(() => undefined);
+  for (const c of cleanups) await c().catch(() => undefined);
+  redis.disconnect();
+});
+
+type Aggregate = AggregateFields & { customerId: string; seq: number; eventTime: number; eventId: string };
+
+describe('the pipeline over the secured listeners', () => {
+  it('aggregator and ranker on SASL_SSL (SCRAM-SHA-512) and Redis TLS give the oracle\'s state and every expected tier change', async () => {
+    expect(secured.kafkaBrokers).toEqual([`127.0.0.1:${sec.ports.kafkaSaslSsl}`]);
+    expect(secured.redisUrl.startsWith('rediss://')).toBe(true);
+    const f = await pipelineFixture(kafka); // topics created over SASL_SSL
+    cleanups.push(() => deleteTopics(plain, Object.values(f.topics)), () => dropPrefix(redis, f.prefix));
+    const events = generateTransactions({ count: 6_000, customers: 300, startMs: Date.UTC(2025, 0, 1), days: 120, seed: 17, resendEvery: 89, lateEvery: 401 });
+    await produce(kafka, f.topics.transactions, events.map((e) => toMessage(f.codec, f.txSchemaId, e)));
+    for (const name of ['aggregator', 'ranker'] as const) {
+      const s = await startService(name, { ...f.envFor(name), ...securedEnv });
+      running.push(s);
+      await s.ready();
+    }
+    // Redis reaches the oracle's state (polled, bounded), then the ranker catches up with the aggregates
+    const oracle = oracleAggregates(withPartitions(events), WINDOWS);
+    const state = () => readCustomers(redis, f.prefix, [...oracle.keys()]).then(withoutSeq);
+    const deadline = Date.now() + 180_000;
+    while (Date.now() < deadline && JSON.stringify([...(await state())]) !== JSON.stringify([...oracle])) await new Promise((r) => setTimeout(r, 500));
+    expect(await state()).toEqual(oracle);
+    await waitRanked(redis, f.prefix, f.topics.aggregates, kafka, 180_000);
+    const aggregates = (await decodeTopic<Aggregate>(kafka, f.topics.aggregates, 'CustomerAggregate.avsc')).map((a) => a.value);
+    const expected = expectedTierChanges(aggregates, f.envFor('ranker'));
+    const published = new Map<string, TierChange>();
+    for (const { value } of await decodeTopic<TierChange>(kafka, f.topics.tierChanges, 'TierChange.avsc')) published.set(value.eventId, value);
+    expect(expected.length).toBeGreaterThan(0);
+    for (const e of expected) expect(published.get(e.eventId)).toEqual(e);
+    expect(published.size).toBe(expected.length);
+    // the services really were on the secured endpoints: their own Kafka clients are connected
+    // to the SASL_SSL port (the broker's view) and their Redis clients are the ACL user's
+    const clients = await redis.client('LIST');
+    const users = String(clients).split('\n').filter((l) => / name=(aggregator|ranker)/.test(l)).map((l) => /user=(\S+)/.exec(l)?.[1]);
+    expect(users.length).toBeGreaterThan(0);
+    expect(new Set(users)).toEqual(new Set([sec.user]));
+  });
+});
