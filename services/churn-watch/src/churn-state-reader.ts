@@ -36,6 +36,22 @@ export async function readChurnState(redis: Redis, prefix: string, customerId: s
   };
 }
 
+/**
+ * For the dashboard's lists and the card's explanations: the stored churn state of many
+ * customers as churn-watch keeps it (with the aggregate figures its measures read), in one
+ * HMGET; customers never seen are absent.
+ */
+export async function readChurnRecords(redis: Redis, prefix: string, customerIds: readonly string[]): Promise<Map<string, CustomerChurnState>> {
+  const out = new Map<string, CustomerChurnState>();
+  if (customerIds.length === 0) return out;
+  const rows = await redis.hmget(churnKeys(prefix).state, ...customerIds);
+  customerIds.forEach((id, i) => {
+    const raw = rows[i];
+    if (raw) out.set(id, JSON.parse(raw) as CustomerChurnState);
+  });
+  return out;
+}
+
 /** For the dashboard: the n most recent ChurnRisk events, newest first. */
 export async function readRecentChurnRisks(redis: Redis, prefix: string, n: number): Promise<ChurnRiskEvent[]> {
   if (n <= 0) return [];

@@ -1,26 +1,34 @@
 /* global Chart */
 // The live page: KPI tiles, Lorenz curve, tier distribution, top accounts and the live feed (SSE).
-import { el, getJson, int, money, params, pct, scopeSelector, tierBadge, trendCell, when } from '/common.js';
+import { basisValue, customerLink, el, getJson, int, money, params, pct, scopeSelector, tierBadge, trendCell, when } from '/common.js';
 
 const TIER_COLORS = { A: '#1f7a4d', B: '#c98a12', C: '#8a93a5' };
 let scope = params.get('scope') || 'global';
 let lorenzChart = null;
 let tierChart = null;
 let source = null;
+let basis = null;
+let currency = 'USD';
 const status = document.getElementById('status');
 const text = (id, value) => { document.getElementById(id).textContent = value; };
 
 function renderSummary(s) {
   const a = s.tiers.find((t) => t.tier === 'A') || { customers: 0, share: 0 };
+  basis = s.basis || null;
+  currency = s.currency || 'USD';
+  const label = basis ? basis.label : 'Ranking basis';
+  text('kpi-total-label', label);
+  text('top-basis-label', label);
+  document.body.dataset.basis = basis ? basis.basis : '';
   text('kpi-customers', int(s.customers));
   text('kpi-customers-sub', s.available ? `scope ${s.scope}` : 'no ranking yet for this scope');
-  text('kpi-total', money(s.totalBasisMinor));
+  text('kpi-total', basisValue(s.totalBasisMinor, basis, currency));
   text('kpi-a', int(a.customers));
-  text('kpi-a-sub', `${pct(s.customers ? a.customers / s.customers : null)} of customers, ${pct(a.share)} of revenue`);
+  text('kpi-a-sub', `${pct(s.customers ? a.customers / s.customers : null)} of customers, ${pct(a.share)} of the basis`);
   text('kpi-top20', pct(s.concentration.top20Share));
   text('kpi-gini', s.concentration.gini === null ? '—' : s.concentration.gini.toFixed(3));
-  text('kpi-boundary', money(s.boundaries.aMinBasisMinor));
-  text('kpi-boundary-sub', `B from ${money(s.boundaries.bMinBasisMinor)} · thresholds ${pct(s.boundaries.aThreshold, 0)}/${pct(s.boundaries.bThreshold, 0)}`);
+  text('kpi-boundary', basisValue(s.boundaries.aMinBasisMinor, basis, currency));
+  text('kpi-boundary-sub', `B from ${basisValue(s.boundaries.bMinBasisMinor, basis, currency)} · thresholds ${pct(s.boundaries.aThreshold, 0)}/${pct(s.boundaries.bThreshold, 0)}`);
 
   const points = s.concentration.lorenz.map(([x, y]) => ({ x: x * 100, y: y * 100 }));
   const lorenzData = {
@@ -79,28 +87,32 @@ function renderTop(rows) {
   body.replaceChildren(...rows.map((r) => el('tr', { 'data-customer': r.customerId },
     el('td', { class: 'num', text: String(r.rank) }),
     el('td', {}, el('a', { href: `/customer?id=${encodeURIComponent(r.customerId)}&scope=${encodeURIComponent(scope)}`, text: r.customerId })),
-    el('td', { text: r.name || '—' }),
+    el('td', { class: 'wide', text: r.name || '—' }),
     el('td', { text: r.region || '—' }),
     el('td', {}, tierBadge(r.tier)),
-    el('td', { class: 'num', text: money(r.basisMinor) }),
+    el('td', { class: 'num', text: basisValue(r.basisMinor, basis, currency) }),
     el('td', { class: 'num', text: pct(r.cumulativeShare) }),
-    el('td', { class: 'num', text: money(r.currentRevenueMinor) }),
+    el('td', { class: 'num', text: money(r.currentRevenueMinor, currency) }),
     el('td', {}, trendCell(r)),
   )));
 }
 
 function feedLine(item) {
   const e = item.event;
-  const li = el('li', { 'data-event-id': e.eventId || '', class: `${item.type}-item` });
-  li.append(el('span', { class: 'when', text: when(e.eventTime || item.receivedAt) }));
-  li.append(el('span', { class: `kind kind-${item.type}`, text: item.type === 'tier-change' ? 'TIER' : 'CHURN' }));
-  li.append(el('a', { href: `/customer?id=${encodeURIComponent(e.customerId)}&scope=${encodeURIComponent(scope)}`, text: e.customerId }));
+  const li = el('li', { 'data-event-id': e.eventId || '', 'data-customer': e.customerId || '', class: `${item.type}-item` });
+  const head = el('div', { class: 'feed-head' });
+  head.append(el('span', { class: `kind kind-${item.type}`, text: item.type === 'tier-change' ? 'TIER' : 'CHURN' }));
+  head.append(customerLink(e.customerId, item.name, scope));
   if (item.type === 'tier-change') {
-    li.append(' ', tierBadge(e.fromTier), ' → ', tierBadge(e.toTier), ` ${e.direction === 'UPGRADE' ? 'up' : 'down'} in ${e.scope}`);
-    if (e.rank) li.append(`, rank ${e.rank} of ${e.populationSize}`);
+    const first = e.reason === 'SCOPE_JOIN';
+    head.append(' ', first ? el('span', { class: 'badge', text: 'new' }) : tierBadge(e.fromTier), ' → ', tierBadge(e.toTier));
+    head.append(el('span', { class: 'move', text: first ? ` first classified in ${e.scope}` : ` ${e.direction === 'UPGRADE' ? 'up' : 'down'} in ${e.scope}` }));
   } else {
-    li.append(` ${e.status} ${e.severity} ${String(e.signal).toLowerCase().replace(/_/g, ' ')} (score ${Number(e.score).toFixed(2)}, tier ${e.tier})`);
+    head.append(el('span', { class: 'move', text: ` ${String(e.status).toLowerCase()} · ${String(e.severity).toLowerCase()}` }));
   }
+  head.append(el('span', { class: 'when', text: when(e.eventTime || item.receivedAt) }));
+  li.append(head);
+  if (item.explanation) li.append(el('div', { class: 'why', text: item.explanation }));
   return li;
 }
 
@@ -118,7 +130,7 @@ async function refresh() {
     const [summary, top] = await Promise.all([getJson(`/api/summary?scope=${encodeURIComponent(scope)}`), getJson(`/api/top?scope=${encodeURIComponent(scope)}&limit=20`)]);
     renderSummary(summary);
     renderTop(top.rows);
-    status.textContent = `updated ${new Date().toLocaleTimeString()}`;
+    status.textContent = `updated ${when(Date.now())}`;
     document.body.dataset.loaded = 'true';
   } catch (err) {
     status.textContent = `error: ${err.message}`;

@@ -10,19 +10,38 @@ export async function getJson(path) {
   return body;
 }
 
-/** Minor units -> "$1,234.56" (or the code when it is not USD). */
-export function money(minor, currency = 'USD') {
-  if (minor === null || minor === undefined) return '—';
+/** How many minor digits a currency has (USD 2, JPY 0, KWD 3), as Intl knows it. */
+export function minorDigits(currency) {
   try {
-    return new Intl.NumberFormat('en-US', { style: 'currency', currency, maximumFractionDigits: Math.abs(minor) >= 1e7 ? 0 : 2 }).format(minor / 100);
+    return new Intl.NumberFormat('en-US', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits;
   } catch {
-    return `${(minor / 100).toFixed(2)} ${currency}`;
+    return 2;
   }
 }
 
+/**
+ * Minor units -> "$1,234.56": always the currency's own minor digits, so every value of a column
+ * has the same format (the server's shared/src/explain/money-format.ts does the same).
+ */
+export function money(minor, currency = 'USD') {
+  if (minor === null || minor === undefined) return '—';
+  const digits = minorDigits(currency);
+  try {
+    return new Intl.NumberFormat('en-US', { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(minor / 10 ** digits);
+  } catch {
+    return `${(minor / 10 ** digits).toFixed(digits)} ${currency}`;
+  }
+}
+
+/** A ranking-basis value in its unit: money for money bases, a plain number for a composite score. */
+export const basisValue = (v, basis, currency = 'USD') => (basis && basis.money === false ? int(v) : money(v, currency));
+
 export const pct = (x, digits = 1) => (x === null || x === undefined ? '—' : `${(x * 100).toFixed(digits)}%`);
 export const int = (x) => (x === null || x === undefined ? '—' : new Intl.NumberFormat('en-US').format(x));
-export const when = (ms) => (ms ? new Date(ms).toISOString().replace('T', ' ').slice(0, 19) : '—');
+/** The one time format of the pages: "2026-12-01 21:05 UTC" (the time zone always shown). */
+export const when = (ms) => (ms ? `${new Date(ms).toISOString().replace('T', ' ').slice(0, 16)} UTC` : '—');
+/** A date alone: "2026-12-01". */
+export const day = (ms) => (ms ? new Date(ms).toISOString().slice(0, 10) : '—');
 
 /** A text-only element (never innerHTML with data). */
 export function el(tag, attrs = {}, ...children) {
@@ -41,6 +60,14 @@ export const tierBadge = (tier) => el('span', { class: `tier tier-${tier || 'C'}
 export function trendCell(row) {
   const arrow = { up: '▲', down: '▼', flat: '■', new: '●' }[row.trend] || '';
   return el('span', { class: row.trend || '', text: `${arrow} ${row.growth === null || row.growth === undefined ? '' : pct(row.growth)}`.trim() });
+}
+
+/** A customer's link text: the name at a glance, the id after it. */
+export function customerLink(id, name, scope) {
+  const a = el('a', { href: `/customer?id=${encodeURIComponent(id)}&scope=${encodeURIComponent(scope || 'global')}`, class: 'customer' });
+  a.append(el('span', { class: 'name', text: name || id }));
+  if (name) a.append(' ', el('span', { class: 'id', text: id }));
+  return a;
 }
 
 /** Fills the scope <select> from /api/scopes and calls onChange(scope) when the user picks one. */

@@ -1,6 +1,6 @@
 /* global Chart */
 // The core customer card: profile, business figures, monthly trend, tier and rank, churn, credit.
-import { el, getJson, int, money, params, pct, scopeSelector, tierBadge, when } from '/common.js';
+import { day, el, getJson, int, money, params, pct, scopeSelector, tierBadge, when } from '/common.js';
 
 const id = params.get('id') || '';
 let scope = params.get('scope') || 'global';
@@ -21,10 +21,12 @@ function render(c) {
     el('span', { class: 'badge', text: `scope ${c.scope}` }),
     t && t.tier ? tierBadge(t.tier) : el('span', { class: 'badge', text: 'not ranked' }),
     el('span', { class: 'badge', text: t && t.rank ? `rank ${t.rank} of ${t.of}` : 'rank —' }),
+    el('span', { class: 'badge', text: t && t.cumulativeShare !== null ? `cum. share ${pct(t.cumulativeShare)} (${c.basis.label})` : c.basis.label }),
     el('span', { class: 'badge', text: `strategy ${c.standing.strategy}` }),
     el('span', { class: 'badge', text: `as of ${when(c.asOf)}` }),
   );
   document.body.dataset.tier = t && t.tier ? t.tier : '';
+  document.getElementById('tier-why').textContent = t ? t.explanation : 'Not ranked in this scope.';
   kv(document.getElementById('profile'), [
     ['Name', orMissing(c.profile.name)], ['Address', orMissing(c.profile.address)], ['Phone', orMissing(c.profile.phone)],
     ['Legal rep.', orMissing(c.profile.legalRepresentative)], ['Industry', orMissing(c.profile.industry)],
@@ -42,7 +44,7 @@ function render(c) {
     row('Previous window', c.previous),
     el('tr', {}, el('td', { text: 'Growth (current vs previous)' }), el('td', { class: `num ${c.growth > 0 ? 'up' : c.growth < 0 ? 'down' : ''}`, text: pct(c.growth) }), el('td', { colspan: '3' })),
   );
-  document.getElementById('activity').textContent = `First activity ${when(c.lifetime.firstActivityAt).slice(0, 10)} · last ${when(c.lifetime.lastActivityAt).slice(0, 10)} · ${int(c.lifetime.count)} transactions`;
+  document.getElementById('activity').textContent = `First activity ${day(c.lifetime.firstActivityAt)} · last ${day(c.lifetime.lastActivityAt)} · ${int(c.lifetime.count)} transactions`;
   kv(document.getElementById('credit'), [
     ['Limit', c.credit.limitMinor === null ? orMissing(null) : money(c.credit.limitMinor, cur)],
     ['Term', c.credit.termDays === null ? orMissing(null) : `${c.credit.termDays} days`],
@@ -54,9 +56,9 @@ function render(c) {
     ['Churn score', c.churn && c.churn.score !== null ? c.churn.score.toFixed(2) : '—'],
   ]);
   const signals = (c.churn?.signals || []).filter((s) => s.active);
-  document.getElementById('signals').replaceChildren(...(signals.length === 0 ? [el('p', { class: 'empty', text: 'no active churn signals' })] : signals.map((s) => el('p', {}, el('span', { class: 'badge bad', text: `${s.signal} ${s.severity || ''}` }), ` ${s.summary || ''}`))));
+  document.getElementById('signals').replaceChildren(...(signals.length === 0 ? [el('p', { class: 'empty', text: 'no active churn signals' })] : signals.map((s) => el('p', { class: 'signal' }, el('span', { class: 'badge bad', text: `${s.signal.toLowerCase().replace(/_/g, ' ')} · ${(s.severity || '').toLowerCase()}` }), ' ', el('span', { class: 'why', text: s.summary || '' })))));
   const history = (t && t.history) || [];
-  document.querySelector('#history tbody').replaceChildren(...(history.length === 0 ? [el('tr', {}, el('td', { colspan: '4', class: 'empty', text: 'no tier changes recorded' }))] : history.map((h) => el('tr', {}, el('td', { text: when(h.at) }), el('td', {}, tierBadge(h.fromTier)), el('td', {}, tierBadge(h.toTier)), el('td', { class: 'num', text: h.rank ?? '—' })))));
+  document.querySelector('#history tbody').replaceChildren(...(history.length === 0 ? [el('tr', {}, el('td', { colspan: '5', class: 'empty', text: 'no tier changes recorded' }))] : history.map((h) => el('tr', { 'data-kind': h.kind }, el('td', { text: when(h.at) }), el('td', {}, h.kind === 'first-classification' ? el('span', { class: 'badge', text: 'new' }) : tierBadge(h.fromTier)), el('td', {}, tierBadge(h.toTier)), el('td', { class: 'num', text: h.rank ?? '—' }), el('td', { class: 'wide why', text: h.explanation || '' })))));
   const data = {
     labels: c.trend.map((m) => m.month),
     datasets: [
@@ -75,7 +77,7 @@ function render(c) {
 async function load() {
   try {
     render(await getJson(`/api/customers/${encodeURIComponent(id)}?scope=${encodeURIComponent(scope)}`));
-    status.textContent = `updated ${new Date().toLocaleTimeString()}`;
+    status.textContent = `updated ${when(Date.now())}`;
     document.body.dataset.loaded = 'true';
   } catch (err) {
     status.textContent = `error: ${err.message}`;

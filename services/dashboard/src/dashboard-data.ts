@@ -1,3 +1,4 @@
+import type { BasisInfo } from '@tierflow/shared/explain/basis-label';
 import type { CardCore } from './customer-card';
 import type { Scope } from './request-validation';
 
@@ -27,6 +28,9 @@ export interface PopulationSummary {
   /** the smallest basis still in A and in B (null when the tier is empty), and the thresholds */
   boundaries: { aMinBasisMinor: number | null; bMinBasisMinor: number | null; aThreshold: number | null; bThreshold: number | null };
   asOf: number | null;
+  /** what the ranking basis is (labels follow the ranker's RANKING_BASIS) */
+  basis: BasisInfo;
+  currency: string;
   /** false when the ranker has not written this scope yet */
   available: boolean;
 }
@@ -38,7 +42,10 @@ export interface TopRow {
   region: string | null;
   tier: TierName | null;
   basisMinor: number;
+  /** share of the scope's basis held by the customers up to and including this row */
   cumulativeShare: number | null;
+  /** the same before this row */
+  cumulativeShareBefore: number | null;
   currentRevenueMinor: number | null;
   previousRevenueMinor: number | null;
   /** current window / previous - 1; null without a previous window */
@@ -51,12 +58,29 @@ export interface TierHistoryEntry {
   fromTier: string | null;
   toTier: string;
   rank: number | null;
+  /** first-classification | upgrade | downgrade | left-scope */
+  kind: string;
+  explanation: string;
 }
 
 export interface CustomerCard extends CardCore {
   scope: string;
-  tier: { tier: TierName | null; rank: number | null; of: number | null; basisMinor: number | null; cumulativeShare: number | null; history: TierHistoryEntry[] } | null;
+  tier: {
+    tier: TierName | null;
+    rawTier: TierName | null;
+    rank: number | null;
+    of: number | null;
+    basisMinor: number | null;
+    /** share of the scope's basis up to and including this customer */
+    cumulativeShare: number | null;
+    cumulativeShareBefore: number | null;
+    /** why this tier, in words (shared/src/explain/tier-explanation.ts) */
+    explanation: string;
+    history: TierHistoryEntry[];
+  } | null;
+  /** summary: why this risk, in words (the measured values against their thresholds) */
   churn: { score: number | null; signals: Array<{ signal: string; active: boolean; severity: string | null; summary: string | null }> } | null;
+  basis: BasisInfo;
   standing: { attractiveness: string; relationship: string; strategy: string; source: 'churn-watch' | 'computed' };
 }
 

@@ -1,12 +1,16 @@
 import type { Redis } from '@tierflow/shared/redis-client';
 import type { AggregateContext } from '@tierflow/aggregator/aggregate-row';
-import { readChurnState } from '@tierflow/churn-watch/churn-state-reader';
-import { customerStanding } from '@tierflow/churn-watch/strategy/customer-standing';
+import { readChurnRecords } from '@tierflow/churn-watch/churn-state-reader';
+import { defaultThresholds, type ChurnThresholds } from '@tierflow/churn-watch/rules/churn-types';
+import { basisInfo, type BasisInfo } from '@tierflow/shared/explain/basis-label';
+import { explainTier } from '@tierflow/shared/explain/tier-explanation';
 import { readAggregates, readAggregatorRecord } from './aggregator-reader';
 import { buildCardCore } from './customer-card';
 import type { CustomerCard, DashboardData, PopulationSummary, TierName, TopRow } from './dashboard-data';
 import type { RankView } from './rank-view';
 import { scopeName, type Scope } from './request-validation';
+import { activeRisks } from './risk-sentences';
+import { standingOf } from './standing-of';
 import { trendOf } from './trend';
 
 const TIERS: TierName[] = ['A', 'B', 'C'];
@@ -21,9 +25,20 @@ export class DashboardStore implements DashboardData {
       transactionsPartitions: number;
       /** the deployment's reporting currency and window lengths (as the aggregator is configured) */
       aggregateContext: AggregateContext;
+      /** churn-watch's thresholds (its variables and defaults), for the sentences of the card's risks */
+      churnThresholds?: ChurnThresholds;
       now?: () => number;
     },
   ) {}
+
+  /** The ranking basis and how pages call it. */
+  async basis(): Promise<BasisInfo> {
+    return basisInfo(await this.p.rank.basis(), this.p.aggregateContext.rankingWindowDays);
+  }
+
+  get currency(): string {
+    return this.p.aggregateContext.currency;
+  }
 
   private reader() {
     return { redis: this.p.redis, prefix: this.p.keyPrefix, partitions: this.p.transactionsPartitions, ctx: this.p.aggregateContext };
@@ -40,10 +55,11 @@ export class DashboardStore implements DashboardData {
 
   async summary(scope: Scope): Promise<PopulationSummary> {
     const name = scopeName(scope);
-    const f = await this.p.rank.figures(name);
+    const [f, basis] = await Promise.all([this.p.rank.figures(name), this.basis()]);
+    const currency = this.currency;
     if (!f) {
       return {
-        scope: name, customers: 0, totalBasisMinor: 0, available: false, asOf: null,
+        scope: name, customers: 0, totalBasisMinor: 0, available: false, asOf: null, basis, currency,
         tiers: TIERS.map((tier) => ({ tier, customers: 0, basisMinor: 0, share: 0 })),
         concentration: { top20Share: null, gini: null, lorenz: [] },
         boundaries: { aMinBasisMinor: null, bMinBasisMinor: null, aThreshold: null, bThreshold: null },
@@ -56,6 +72,8 @@ export class DashboardStore implements DashboardData {
       totalBasisMinor: f.totalBasisMinor,
       available: true,
       asOf: f.asOf,
+      basis,
+      currency,
       tiers: TIERS.map((tier) => ({
         tier,
         customers: f.counts[tier],
@@ -87,7 +105,8 @@ export class DashboardStore implements DashboardData {
         region,
         tier: pos.tier,
         basisMinor: pos.basisMinor,
-        cumulativeShare: pos.cumulativeShareBefore,
+        cumulativeShare: pos.cumulativeShare,
+        cumulativeShareBefore: pos.cumulativeShareBefore,
         currentRevenueMinor: current,
         previousRevenueMinor: previous,
         growth: t.growth,
@@ -103,48 +122,48 @@ export class DashboardStore implements DashboardData {
     const core = buildCardCore(customerId, rec, now);
     if (!core) return null;
     const name = scopeName(scope);
-    const [position, history, churn, figures] = await Promise.all([
+    const [position, history, churnRecords, figures, basis] = await Promise.all([
       this.p.rank.position(name, customerId),
       this.p.rank.history(name, customerId, 50),
-      readChurnState(redis, keyPrefix, customerId),
+      readChurnRecords(redis, keyPrefix, [customerId]),
       this.p.rank.figures(name),
+      this.basis(),
     ]);
-    const standing = churn
-      ? { attractiveness: churn.attractiveness, relationship: churn.relationship, strategy: churn.strategy, source: 'churn-watch' as const }
-      : {
-          ...customerStanding({
-            tier: position?.tier ?? 'C',
-            figures: rec.aggregate
-              ? {
-                  revenueMinor: core.lifetime.revenueMinor,
-                  profitMinor: core.lifetime.profitMinor,
-                  txCount: core.lifetime.count,
-                  firstActivityAt: core.lifetime.firstActivityAt ?? now,
-                  lastActivityAt: core.lifetime.lastActivityAt ?? now,
-                  currentRevenueMinor: core.current.revenueMinor,
-                  previousRevenueMinor: core.previous.revenueMinor,
-                }
-              : null,
-            satisfactionScore: core.profile.satisfactionScore,
-            now: core.asOf ?? now,
-          }),
-          source: 'computed' as const,
-        };
+    const churn = churnRecords.get(customerId) ?? null;
+    const currency = core.currency ?? this.currency;
+    const standing = standingOf({ churn, tier: position?.tier ?? 'C', aggregate: rec.aggregate, satisfactionScore: core.profile.satisfactionScore, now });
+    const tierExplanation = position
+      ? explainTier({
+          tier: position.tier, rawTier: position.rawTier, rank: position.rank, population: figures?.population ?? null,
+          basisMinor: position.basisMinor, cumulativeShareBefore: position.cumulativeShareBefore, tierMode: figures?.tierMode ?? null,
+          thresholdA: figures?.thresholdA ?? null, thresholdB: figures?.thresholdB ?? null,
+          boundaryCountA: figures?.counts.A ?? null, boundaryCountB: figures ? figures.counts.A + figures.counts.B : null,
+          boundaryBasisA: figures?.boundaryBasisA ?? null, boundaryBasisB: figures?.boundaryBasisB ?? null,
+          hysteresisMargin: figures?.hysteresisMargin ?? null, basis, currency,
+        })
+      : 'Not ranked in this scope.';
     return {
       ...core,
       scope: name,
+      basis,
       tier: position || history.length > 0
         ? {
             tier: position?.tier ?? null,
+            rawTier: position?.rawTier ?? null,
             rank: position?.rank ?? null,
             of: figures?.population ?? null,
             basisMinor: position?.basisMinor ?? null,
-            cumulativeShare: position?.cumulativeShareBefore ?? null,
+            cumulativeShare: position?.cumulativeShare ?? null,
+            cumulativeShareBefore: position?.cumulativeShareBefore ?? null,
+            explanation: tierExplanation,
             history,
           }
         : null,
       churn: churn
-        ? { score: churn.score, signals: churn.activeSignals.map((s) => ({ signal: s.signal, active: true, severity: s.severity, summary: null })) }
+        ? {
+            score: churn.score,
+            signals: activeRisks(churn, this.p.churnThresholds ?? defaultThresholds, currency).map((r) => ({ signal: r.signal, active: true, severity: r.severity, summary: r.sentence })),
+          }
         : null,
       standing,
     };

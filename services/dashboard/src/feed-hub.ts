@@ -8,6 +8,10 @@ export interface FeedItem {
   /** the scope the event belongs to ("global", "region:<name>"); churn risks are global */
   scope: string;
   receivedAt: number;
+  /** the customer's name from its profile (null when unknown) */
+  name?: string | null;
+  /** the event in words (feed-explanation.ts), null when it could not be built */
+  explanation?: string | null;
 }
 
 export type FeedFilter = (item: FeedItem) => boolean;

@@ -8,6 +8,8 @@ import { Registry, collectDefaultMetrics, Counter } from 'prom-client';
 import { presentedToken, TOKEN_COOKIE, tokenMatches } from './api-token';
 import type { DashboardData } from './dashboard-data';
 import type { FeedHub, FeedItem } from './feed-hub';
+import type { PortfolioReader } from './portfolio/portfolio-reader';
+import { registerPortfolioRoutes } from './portfolio/portfolio-routes';
 import { MAX_CUSTOMER_ID_LENGTH, parseCustomerId, parseLimit, parseScope, RequestError, scopeName, type Scope } from './request-validation';
 
 const publicDir = fileURLToPath(new URL('../public/', import.meta.url));
@@ -45,6 +47,8 @@ export function createHttpServer(params: {
   apiToken: string | null;
   /** SSE keep-alive comment interval */
   heartbeatMs?: number;
+  /** the worklist, lists and matrix (portfolio/); their routes are absent without it */
+  portfolio?: PortfolioReader;
 }): FastifyInstance {
   return buildApp(params) as unknown as FastifyInstance;
 }
@@ -131,6 +135,7 @@ function buildApp(params: Parameters<typeof createHttpServer>[0]) {
     });
   });
 
+  if (params.portfolio) registerPortfolioRoutes(app as unknown as FastifyInstance, { portfolio: params.portfolio });
   for (const [url, [file, type]] of Object.entries(STATIC)) {
     app.get(url, async (_req, reply) => reply.type(type).header('Cache-Control', 'no-cache').send(await readFile(file)));
   }

@@ -5,6 +5,7 @@ import type { Redis } from '@tierflow/shared/redis-client';
 import type { SchemaCodec } from '@tierflow/shared/schema-codec';
 import { ensureTopics, pipelineTopicSpecs } from '@tierflow/shared/topic-setup';
 import type { Topics } from '@tierflow/shared/topics';
+import type { FeedExplainer } from './feed-explanation';
 import type { FeedHub, FeedItem } from './feed-hub';
 
 export interface LiveFeedParams {
@@ -18,6 +19,8 @@ export interface LiveFeedParams {
   transactionsPartitions: number;
   /** how many of the latest records per partition to read on start, so the feed is not empty */
   backfill: number;
+  /** the sentence of an item (feed-explanation.ts); none when absent */
+  explain?: FeedExplainer;
 }
 
 /** The scope a tier change belongs to ("global" unless the record names another). */
@@ -71,9 +74,10 @@ export class LiveFeed {
         try {
           const event = await p.codec.decode<Record<string, unknown>>(message.value);
           const customerId = typeof event.customerId === 'string' ? event.customerId : (message.key?.toString() ?? '');
-          const region = customerId ? await p.redis.hget(`${p.keyPrefix}profile:${customerId}`, 'region') : null;
+          const [region, name] = customerId ? await p.redis.hmget(`${p.keyPrefix}profile:${customerId}`, 'region', 'name') : [null, null];
           const type: FeedItem['type'] = topic === p.topics.tierChanges ? 'tier-change' : 'churn-risk';
-          p.hub.publish({ type, event, region, scope: type === 'tier-change' ? scopeOfTierChange(event) : 'global', receivedAt: Date.now() });
+          const explanation = p.explain?.(type, event, name ?? null) ?? null;
+          p.hub.publish({ type, event, region: region ?? null, name: name ?? null, explanation, scope: type === 'tier-change' ? scopeOfTierChange(event) : 'global', receivedAt: Date.now() });
         } catch (err) {
           p.logger.warn({ topic, offset: message.offset, err: (err as Error).message }, 'feed record skipped: cannot decode');
         }

@@ -5,11 +5,11 @@ import { createRedis } from '@tierflow/shared/redis-client';
 import { SchemaCodec } from '@tierflow/shared/schema-codec';
 import { topicsFromEnv } from '@tierflow/shared/topics';
 import { dashboardConfig } from './dashboard-config';
-import { DashboardStore } from './dashboard-store';
+import type { DashboardStore } from './dashboard-store';
 import { FeedHub } from './feed-hub';
 import { createHttpServer } from './http-server';
 import { LiveFeed } from './live-feed';
-import { createRankerView } from './ranker-view';
+import { createReadModel } from './read-model';
 
 const connection = connectionConfig();
 const config = dashboardConfig();
@@ -19,18 +19,15 @@ const redis = createRedis({ url: connection.redisUrl, tls: connection.redisTls, 
 const kafka = createKafka({ brokers: connection.kafkaBrokers, security: connection.kafkaSecurity, clientId: 'tierflow-dashboard', logger });
 const codec = new SchemaCodec({ registryUrl: connection.registryUrl, registry: connection.registry, logger });
 const hub = new FeedHub(config.feedSize);
+const model = createReadModel({ redis, keyPrefix: config.keyPrefix, transactionsPartitions: config.transactionsPartitions, aggregateContext: config.aggregateContext });
 const feed = new LiveFeed({
   kafka, codec, redis, hub, logger, keyPrefix: config.keyPrefix, topics,
-  transactionsPartitions: config.transactionsPartitions, backfill: config.feedSize,
+  transactionsPartitions: config.transactionsPartitions, backfill: config.feedSize, explain: model.explain,
 });
-const store = new DashboardStore({
-  redis, keyPrefix: config.keyPrefix, transactionsPartitions: config.transactionsPartitions,
-  aggregateContext: config.aggregateContext,
-  rank: createRankerView({ redis, keyPrefix: config.keyPrefix }),
-});
+const store = model.store;
 const app = createHttpServer({
   data: { ...bind(store), ready: async () => feed.ready && (await store.ready()) },
-  hub, logger, apiToken: config.apiToken,
+  hub, logger, apiToken: config.apiToken, portfolio: model.portfolio,
 });
 
 await feed.start();

@@ -6,9 +6,13 @@ export interface RankPosition {
   /** 1-based */
   rank: number;
   tier: TierName;
+  /** the exact tier without hysteresis */
+  rawTier: TierName;
   basisMinor: number;
   /** cumulative basis of the customers ranked before it over the scope total */
   cumulativeShareBefore: number | null;
+  /** the same including this customer's own basis (what a table's "cum. share" column shows) */
+  cumulativeShare: number | null;
 }
 
 export interface ScopeFigures {
@@ -22,6 +26,8 @@ export interface ScopeFigures {
   thresholdA: number | null;
   thresholdB: number | null;
   top20Share: number | null;
+  tierMode: string | null;
+  hysteresisMargin: number | null;
   asOf: number | null;
 }
 
@@ -32,6 +38,8 @@ export interface ScopeFigures {
  */
 export interface RankView {
   scopes(): Promise<string[]>;
+  /** the ranker's RANKING_BASIS as stored in its meta (null before the ranker first started) */
+  basis(): Promise<string | null>;
   figures(scope: string): Promise<ScopeFigures | null>;
   top(scope: string, limit: number): Promise<RankPosition[]>;
   position(scope: string, customerId: string): Promise<RankPosition | null>;

@@ -1,6 +1,9 @@
 import type { Redis } from '@tierflow/shared/redis-client';
 import { rankKeys } from '@tierflow/ranker/rank-store-keys';
 import { readCustomerRank, readScopes, readSummary, readTierHistory, readTop } from '@tierflow/ranker/rank-store-reader';
+import { basisInfo } from '@tierflow/shared/explain/basis-label';
+import { explainTierChange } from '@tierflow/shared/explain/tier-explanation';
+import { tierEventKind } from '@tierflow/shared/explain/tier-event-kind';
 import { gini, lorenzPoints } from './concentration';
 import type { TierHistoryEntry } from './dashboard-data';
 import type { RankPosition, RankView, ScopeFigures } from './rank-view';
@@ -14,7 +17,14 @@ const CURVE_CACHE_MS = 5_000;
  * (services/ranker/src/rank-store-reader.ts) and its documented sorted set per scope (score =
  * -basis) for the curve. Tiers shown are the published tiers (the ones tier-change events carry).
  */
-export function createRankerView(params: { redis: Redis; keyPrefix: string; now?: () => number }): RankView {
+export function createRankerView(params: {
+  redis: Redis;
+  keyPrefix: string;
+  now?: () => number;
+  /** for the sentences of the tier history (the deployment's REPORTING_CURRENCY, RANKING_WINDOW_DAYS) */
+  currency?: string;
+  rankingWindowDays?: number;
+}): RankView {
   const { redis, keyPrefix: prefix } = params;
   const now = params.now ?? Date.now;
   const keys = rankKeys(prefix);
@@ -34,8 +44,20 @@ export function createRankerView(params: { redis: Redis; keyPrefix: string; now?
     return values;
   };
 
+  async function basis(): Promise<string | null> {
+      const raw = await redis.hget(keys.meta, 'config');
+      if (!raw) return null;
+      try {
+        const c = JSON.parse(raw) as { basis?: unknown };
+        return typeof c.basis === 'string' ? c.basis : null;
+      } catch {
+        return null;
+      }
+  }
+
   return {
     scopes: () => readScopes(redis, prefix),
+    basis,
 
     async figures(scope): Promise<ScopeFigures | null> {
       const s = await readSummary(redis, prefix, scope);
@@ -51,6 +73,8 @@ export function createRankerView(params: { redis: Redis; keyPrefix: string; now?
         thresholdA: s.thresholdA ?? null,
         thresholdB: s.thresholdB ?? null,
         top20Share: s.top20Share ?? null,
+        tierMode: s.tierMode ?? null,
+        hysteresisMargin: s.hysteresisMargin ?? null,
         asOf: s.eventTime ?? null,
       };
     },
@@ -60,14 +84,17 @@ export function createRankerView(params: { redis: Redis; keyPrefix: string; now?
       const total = summary?.totalBasisMinor ?? 0;
       let before = 0;
       return rows.map((r) => {
+        const shareBefore = total > 0 ? before / total : null;
+        before += Math.max(0, r.basisMinor);
         const pos: RankPosition = {
           customerId: r.customerId,
           rank: r.rank,
           tier: r.published,
+          rawTier: r.raw,
           basisMinor: r.basisMinor,
-          cumulativeShareBefore: total > 0 ? before / total : null,
+          cumulativeShareBefore: shareBefore,
+          cumulativeShare: total > 0 ? before / total : null,
         };
-        before += Math.max(0, r.basisMinor);
         return pos;
       });
     },
@@ -76,6 +103,7 @@ export function createRankerView(params: { redis: Redis; keyPrefix: string; now?
       const r = await readCustomerRank(redis, prefix, scope, customerId);
       if (!r) return null;
       let cumulativeShareBefore: number | null = null;
+      let cumulativeShare: number | null = null;
       if (r.rank <= MAX_RANK_FOR_CUMULATIVE) {
         const [summary, flat] = await Promise.all([
           readSummary(redis, prefix, scope),
@@ -85,13 +113,18 @@ export function createRankerView(params: { redis: Redis; keyPrefix: string; now?
         for (let i = 1; i < flat.length; i += 2) before += Math.max(0, -Number(flat[i]));
         const total = summary?.totalBasisMinor ?? 0;
         cumulativeShareBefore = total > 0 ? before / total : null;
+        cumulativeShare = total > 0 ? (before + Math.max(0, r.basisMinor)) / total : null;
       }
-      return { customerId, rank: r.rank, tier: r.published, basisMinor: r.basisMinor, cumulativeShareBefore };
+      return { customerId, rank: r.rank, tier: r.published, rawTier: r.raw, basisMinor: r.basisMinor, cumulativeShareBefore, cumulativeShare };
     },
 
     async history(scope, customerId, limit): Promise<TierHistoryEntry[]> {
-      const changes = await readTierHistory(redis, prefix, scope, customerId, limit);
-      return changes.map((c) => ({ at: c.eventTime, fromTier: c.fromTier, toTier: c.toTier, rank: c.rank }));
+      const [changes, b] = await Promise.all([readTierHistory(redis, prefix, scope, customerId, limit), basis()]);
+      const info = basisInfo(b, params.rankingWindowDays ?? 90);
+      return changes.map((c) => ({
+        at: c.eventTime, fromTier: c.fromTier, toTier: c.toTier, rank: c.rank,
+        kind: tierEventKind(c), explanation: explainTierChange(c, info, params.currency ?? 'USD'),
+      }));
     },
 
     lorenz: async (scope, points) => lorenzPoints(await valuesOf(scope), points),

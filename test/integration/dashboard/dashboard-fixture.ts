@@ -4,11 +4,10 @@ import type { CustomerProfile, TransactionEvent } from '@tierflow/shared/event-t
 import { createPopulation } from '../../../services/cli/src/simulate/telecom-population';
 import { DAY_MS, TelecomStream } from '../../../services/cli/src/simulate/telecom-stream';
 import { SchemaCodec } from '@tierflow/shared/schema-codec';
-import { DashboardStore } from '../../../services/dashboard/src/dashboard-store';
 import { FeedHub } from '../../../services/dashboard/src/feed-hub';
 import { createHttpServer } from '../../../services/dashboard/src/http-server';
 import { LiveFeed } from '../../../services/dashboard/src/live-feed';
-import { createRankerView } from '../../../services/dashboard/src/ranker-view';
+import { createReadModel } from '../../../services/dashboard/src/read-model';
 import type { PipelineHarness } from './pipeline-harness';
 
 export interface Expected {
@@ -56,11 +55,11 @@ export async function seedSimulation(h: PipelineHarness, p: { customers: number;
 export async function startDashboard(h: PipelineHarness, opts: { apiToken?: string } = {}) {
   const codec = new SchemaCodec({ registryUrl: h.connection.registryUrl });
   const hub = new FeedHub(200);
-  const feed = new LiveFeed({ kafka: h.kafka, codec, redis: h.redis, hub, logger: h.logger, keyPrefix: h.prefix, topics: h.topics, transactionsPartitions: 6, backfill: 200 });
-  const store = new DashboardStore({
-    redis: h.redis, keyPrefix: h.prefix, transactionsPartitions: 6,
-    aggregateContext: { currency: 'USD', currentWindowDays: 30, rankingWindowDays: 90 }, rank: createRankerView({ redis: h.redis, keyPrefix: h.prefix }) });
+  const model = createReadModel({ redis: h.redis, keyPrefix: h.prefix, transactionsPartitions: 6, aggregateContext: { currency: 'USD', currentWindowDays: 30, rankingWindowDays: 90 } });
+  const feed = new LiveFeed({ kafka: h.kafka, codec, redis: h.redis, hub, logger: h.logger, keyPrefix: h.prefix, topics: h.topics, transactionsPartitions: 6, backfill: 200, explain: model.explain });
+  const store = model.store;
   const app = createHttpServer({
+    portfolio: model.portfolio,
     data: { summary: (s) => store.summary(s), top: (s, n) => store.top(s, n), card: (id, s) => store.card(id, s), scopes: () => store.scopes(), ready: async () => feed.ready && (await store.ready()) },
     hub,
     logger: h.logger,

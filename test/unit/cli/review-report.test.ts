@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { basisInfo } from '@tierflow/shared/explain/basis-label';
 import type { PopulationSummary, TopRow } from '../../../services/dashboard/src/dashboard-data';
 import { analyseReview } from '../../../services/cli/src/review/review-analysis';
 import type { ReviewData } from '../../../services/cli/src/review/review-data';
@@ -6,7 +7,7 @@ import { reviewHtml } from '../../../services/cli/src/review/review-html';
 import { reviewMarkdown } from '../../../services/cli/src/review/review-markdown';
 
 const summary: PopulationSummary = {
-  scope: 'global', customers: 10, totalBasisMinor: 100_000, available: true, asOf: Date.UTC(2026, 5, 1),
+  scope: 'global', customers: 10, totalBasisMinor: 100_000, available: true, asOf: Date.UTC(2026, 5, 1), basis: basisInfo('window-revenue', 90), currency: 'USD',
   tiers: [
     { tier: 'A', customers: 2, basisMinor: 80_000, share: 0.8 },
     { tier: 'B', customers: 3, basisMinor: 15_000, share: 0.15 },
@@ -16,7 +17,7 @@ const summary: PopulationSummary = {
   boundaries: { aMinBasisMinor: 30_000, bMinBasisMinor: 4_000, aThreshold: 0.8, bThreshold: 0.95 },
 };
 const top = (rank: number, id: string, tier: 'A' | 'B' | 'C', growth: number | null): TopRow => ({
-  rank, customerId: id, name: `Name ${id}`, region: 'north', tier, basisMinor: 1000 * (10 - rank), cumulativeShare: 0, currentRevenueMinor: 100,
+  rank, customerId: id, name: `Name ${id}`, region: 'north', tier, basisMinor: 1000 * (10 - rank), cumulativeShare: 0, cumulativeShareBefore: 0, currentRevenueMinor: 100,
   previousRevenueMinor: 100, growth, trend: growth === null ? null : growth < 0 ? 'down' : 'up',
 });
 const change = (id: string, from: string, to: string, t: number, scope = 'global') => ({
