@@ -1,4 +1,8 @@
-import type { Alert, ChurnRiskInput, RoutingProfile, TierChangeInput } from './alert-types';
+import { basisInfo, type BasisInfo } from '@tierflow/shared/explain/basis-label';
+import { explainChurnRisk, explainSignal } from '@tierflow/shared/explain/risk-explanation';
+import { explainTierChange, type TierChangeFacts } from '@tierflow/shared/explain/tier-explanation';
+import { tierEventKind } from '@tierflow/shared/explain/tier-event-kind';
+import type { Alert, AlertKind, ChurnRiskInput, RoutingProfile, TierChangeInput } from './alert-types';
 
 export interface AlertRulesConfig {
   /** tiers whose accounts have a named account manager (default A) */
@@ -9,14 +13,38 @@ export interface AlertRulesConfig {
   defaultRecipient: string;
   /** send an alert when a churn signal clears */
   alertResolved: boolean;
+  /**
+   * At most one alert per customer, kind and period of this length (event time, periods aligned
+   * to the epoch, UTC): a customer whose risk flaps is told about once a period. 0 = per event.
+   */
+  dedupePeriodMs: number;
+  /** for the sentences: the deployment's REPORTING_CURRENCY and the ranker's basis */
+  currency: string;
+  basis: BasisInfo;
 }
+
+export const DAY_MS = 86_400_000;
 
 export const defaultAlertRules: AlertRulesConfig = {
   managerTiers: ['A'],
   riskTiers: ['A', 'B'],
   defaultRecipient: 'key-account-team',
   alertResolved: true,
+  dedupePeriodMs: 7 * DAY_MS,
+  currency: 'USD',
+  basis: basisInfo('window-revenue', 90),
 };
+
+/**
+ * The de-duplication key of an alert: customer, kind and the period its event time falls in
+ * (or the source event when the period is 0). The store queues an alert only when its key is
+ * new, so replays and resends stay idempotent and a flapping customer is alerted once a period.
+ */
+export function dedupeKey(customerId: string, kind: AlertKind, eventTime: number, periodMs: number, sourceEventId: string): string {
+  if (periodMs <= 0) return `${sourceEventId}|${kind}`;
+  const start = Math.floor(eventTime / periodMs) * periodMs;
+  return `${customerId}|${kind}|${new Date(start).toISOString().slice(0, 10)}`;
+}
 
 /**
  * A churn risk of an account in a risk tier: to its account manager when the tier has one
@@ -33,16 +61,19 @@ export function alertsForChurnRisk(
   if (e.status === 'RESOLVED' && !config.alertResolved) return [];
   const kind = e.status === 'RESOLVED' ? 'churn-resolved' : 'churn-risk';
   const manager = config.managerTiers.includes(e.tier) ? profile.accountManager : null;
-  const figures = e.explanation.find((x) => x.signal === e.signal)?.summary ?? '';
+  const measure = e.explanation.find((x) => x.signal === e.signal);
+  const why = measure?.figures ? explainChurnRisk({ ...e, explanation: e.explanation.map((x) => ({ signal: x.signal, figures: x.figures ?? {} })) }, config.currency, profile.name ?? e.customerId) : null;
+  const figures = measure?.figures ? explainSignal({ signal: measure.signal, figures: measure.figures }, config.currency) : (measure?.summary ?? '');
   return [
     {
       alertId: `${e.eventId}|${kind}`,
+      dedupeKey: dedupeKey(e.customerId, kind, e.eventTime, config.dedupePeriodMs, e.eventId),
       kind,
       customerId: e.customerId,
       recipient: manager ?? config.defaultRecipient,
       tier: e.tier,
       severity: e.severity,
-      summary: `${e.status === 'RESOLVED' ? 'Resolved' : 'Churn risk'}: ${e.signal} (${e.severity}) for ${profile.name ?? e.customerId}, tier ${e.tier}, score ${e.score.toFixed(2)}. ${figures}`.trim(),
+      summary: why ?? `${e.status === 'RESOLVED' ? 'Resolved' : 'Churn risk'}: ${e.signal} (${e.severity}) for ${profile.name ?? e.customerId}, tier ${e.tier}, score ${e.score.toFixed(2)}. ${figures}`.trim(),
       sourceTopic: topic,
       sourceEventId: e.eventId,
       occurredAt: e.eventTime,
@@ -52,8 +83,9 @@ export function alertsForChurnRisk(
 }
 
 /**
- * Global tier changes: an upgrade into a manager tier asks the key-account team to assign an
- * account manager; a downgrade out of it asks for a review (its manager, else the team).
+ * Global tier changes: an upgrade (or a first classification) into a manager tier asks the
+ * key-account team to assign an account manager — only when the profile names none; a
+ * downgrade out of it asks for a review (its manager, else the team).
  */
 export function alertsForTierChange(
   e: TierChangeInput,
@@ -65,19 +97,23 @@ export function alertsForTierChange(
   const into = config.managerTiers.includes(e.toTier) && !config.managerTiers.includes(e.fromTier);
   const outOf = config.managerTiers.includes(e.fromTier) && !config.managerTiers.includes(e.toTier);
   if (!into && !outOf) return [];
+  if (into && profile.accountManager !== null) return [];
   const kind = into ? 'assign-account-manager' : 'review';
   const who = profile.name ?? e.customerId;
+  const first = tierEventKind(e) === 'first-classification';
+  const why = e.rank !== undefined && e.thresholdA !== undefined ? ` ${explainTierChange(e as TierChangeFacts, config.basis, config.currency, who)}` : '';
   return [
     {
       alertId: `${e.eventId}|${kind}`,
+      dedupeKey: dedupeKey(e.customerId, kind, e.eventTime, config.dedupePeriodMs, e.eventId),
       kind,
       customerId: e.customerId,
       recipient: into ? config.defaultRecipient : (profile.accountManager ?? config.defaultRecipient),
       tier: e.toTier,
       severity: null,
       summary: into
-        ? `Assign an account manager: ${who} moved up from tier ${e.fromTier} to ${e.toTier}.`
-        : `Review: ${who} moved down from tier ${e.fromTier} to ${e.toTier}.`,
+        ? `Assign an account manager: ${who} ${first ? `was first classified as tier ${e.toTier}` : `moved up from tier ${e.fromTier} to ${e.toTier}`} and has none.${why}`
+        : `Review: ${who} moved down from tier ${e.fromTier} to ${e.toTier}.${why}`,
       sourceTopic: topic,
       sourceEventId: e.eventId,
       occurredAt: e.eventTime,

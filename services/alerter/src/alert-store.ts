@@ -56,7 +56,8 @@ export class AlertStore {
 
   /** Queues the alerts not seen before and records the offset, atomically. -1: already applied. */
   async enqueue(topic: string, partition: number, lastOffset: string, alerts: Alert[]): Promise<number> {
-    const keys = [this.keys.offsets, this.keys.queue, ...alerts.map((a) => this.keys.seen(a.alertId))];
+    // one seen key per de-duplication key (customer, kind, period), or per alertId without one
+    const keys = [this.keys.offsets, this.keys.queue, ...alerts.map((a) => this.keys.seen(a.dedupeKey ?? a.alertId))];
     return this.redis.alEnqueue(
       keys.length,
       ...keys,

@@ -5,6 +5,8 @@ export type AlertKind = 'churn-risk' | 'churn-resolved' | 'assign-account-manage
 export interface Alert {
   /** deterministic: '<source eventId>|<kind>'; the webhook's X-Tierflow-Alert-Id */
   alertId: string;
+  /** customer|kind|period start (alert-rules.ts dedupeKey): the store queues one alert per key */
+  dedupeKey?: string;
   kind: AlertKind;
   customerId: string;
   recipient: string;
@@ -28,7 +30,7 @@ export interface ChurnRiskInput {
   tier: string;
   eventTime: number;
   strategy: string;
-  explanation: Array<{ signal: string; active: boolean; summary: string }>;
+  explanation: Array<{ signal: string; active: boolean; summary: string; figures?: Record<string, number> }>;
 }
 
 /** The fields of a TierChange event (schemas/TierChange.avsc) the alerter reads. */
@@ -39,6 +41,22 @@ export interface TierChangeInput {
   fromTier: string;
   toTier: string;
   eventTime: number;
+  /** the rest of the TierChange record, for the sentence (absent in old tests' records) */
+  direction?: string;
+  reason?: string;
+  rawTier?: string;
+  rank?: number | null;
+  populationSize?: number;
+  basisMinor?: number;
+  cumulativeShareBefore?: number | null;
+  tierMode?: string;
+  thresholdA?: number;
+  thresholdB?: number;
+  hysteresisMargin?: number;
+  boundaryCountA?: number;
+  boundaryCountB?: number;
+  boundaryBasisA?: number | null;
+  boundaryBasisB?: number | null;
 }
 
 /** The profile fields routing needs (the aggregator's `<prefix>profile:<customerId>` hash). */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { envBool, envInt, envList, parseEnv } from '@tierflow/shared/config-env';
+import { envBool, envInt, envList, envNumber, parseEnv } from '@tierflow/shared/config-env';
+import { basisInfo } from '@tierflow/shared/explain/basis-label';
 import type { DispatchConfig } from './alert-dispatcher';
 import type { AlertRulesConfig } from './alert-rules';
 
@@ -20,6 +21,11 @@ export const alerterShape = {
   ALERT_DEFAULT_RECIPIENT: z.string().default('key-account-team'),
   ALERT_RESOLVED: envBool(true),
   ALERT_DEDUPE_TTL_DAYS: envInt(30, 1),
+  /** one alert per customer, kind and this many days of event time (0: one per source event) */
+  ALERT_DEDUPE_PERIOD_DAYS: envNumber(7, 0, 366),
+  REPORTING_CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as USD').default('USD'),
+  RANKING_BASIS: z.string().default('window-revenue'),
+  RANKING_WINDOW_DAYS: envInt(90, 1, 3650),
   ALERT_LEASE_MS: envInt(5_000, 500),
   ALERTER_DLQ_TOPIC: z.string().default('customer.alerter.dlq'),
 };
@@ -60,8 +66,12 @@ export function alerterConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Aler
       riskTiers: c.ALERT_RISK_TIERS,
       defaultRecipient: c.ALERT_DEFAULT_RECIPIENT,
       alertResolved: c.ALERT_RESOLVED,
+      dedupePeriodMs: Math.round(c.ALERT_DEDUPE_PERIOD_DAYS * 86_400_000),
+      currency: c.REPORTING_CURRENCY,
+      basis: basisInfo(c.RANKING_BASIS, c.RANKING_WINDOW_DAYS),
     },
-    dedupeTtlSeconds: c.ALERT_DEDUPE_TTL_DAYS * 86_400,
+    // a seen key must outlive the period it de-duplicates
+    dedupeTtlSeconds: Math.max(c.ALERT_DEDUPE_TTL_DAYS, Math.ceil(c.ALERT_DEDUPE_PERIOD_DAYS) + 1) * 86_400,
     dlqTopic: c.ALERTER_DLQ_TOPIC,
   };
 }

@@ -109,7 +109,8 @@ describe('alerter on the real stack', () => {
         risk('K10', 'A', 1),
       ];
       const tierWave = [
-        change('K6', 'B', 'A', 1), // assign an account manager
+        change('K6', 'B', 'A', 1), // has an account manager: no "assign" alert
+        change('N6', 'B', 'A', 5), // no profile: assign an account manager
         change('K7', 'A', 'B', 2), // review
         change('K7', 'A', 'C', 3, 'region:north'), // not global: nothing
         change('B2', 'B', 'C', 4), // not out of A: nothing
@@ -134,7 +135,7 @@ describe('alerter on the real stack', () => {
         [riskAlertId('K1', 2, 'RESOLVED'), 'am-K1@example.com'],
         [riskAlertId('B1', 1), 'key-account-team'],
         [riskAlertId('K12', 1), 'key-account-team'],
-        [changeAlertId('K6', 1, 'assign-account-manager'), 'key-account-team'],
+        [changeAlertId('N6', 5, 'assign-account-manager'), 'key-account-team'],
         [changeAlertId('K7', 2, 'review'), 'am-K7@example.com'],
       ]);
       const keys = alertKeys(prefix);

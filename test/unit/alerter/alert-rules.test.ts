@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alertsForChurnRisk, alertsForTierChange, defaultAlertRules } from '../../../services/alerter/src/alert-rules';
+import { alertsForChurnRisk, alertsForTierChange, DAY_MS, dedupeKey, defaultAlertRules } from '../../../services/alerter/src/alert-rules';
 import type { ChurnRiskInput, TierChangeInput } from '../../../services/alerter/src/alert-types';
 import { alerterConfigFromEnv } from '../../../services/alerter/src/alerter-config';
 import { backoffMs, statusRetriable } from '../../../services/alerter/src/retry-policy';
@@ -55,6 +55,30 @@ describe('alert rules (care programme)', () => {
   });
 });
 
+describe('noise control', () => {
+  it('no "assign an account manager" alert when the profile names one', () => {
+    expect(alertsForTierChange(change('B', 'A'), alice, 'tc')).toEqual([]);
+    expect(alertsForTierChange({ ...change('C', 'A'), reason: 'SCOPE_JOIN' }, nobody, 'tc')[0]?.summary).toBe('Assign an account manager: K was first classified as tier A and has none.');
+  });
+  it('one alert per customer, kind and period: the same key inside a period, a new one in the next', () => {
+    const week = 7 * DAY_MS;
+    const t0 = Date.UTC(2026, 0, 1); // a Thursday: periods are aligned to the epoch (Thursdays too)
+    expect(dedupeKey('K', 'churn-risk', t0 + 1, week, 'e1')).toBe('K|churn-risk|2026-01-01');
+    expect(dedupeKey('K', 'churn-risk', t0 + week - 1, week, 'e2')).toBe('K|churn-risk|2026-01-01');
+    expect(dedupeKey('K', 'churn-risk', t0 + week, week, 'e3')).toBe('K|churn-risk|2026-01-08');
+    expect(dedupeKey('K', 'churn-resolved', t0, week, 'e4')).toBe('K|churn-resolved|2026-01-01');
+    expect(dedupeKey('K', 'churn-risk', t0, 0, 'e5')).toBe('e5|churn-risk');
+    const a = alertsForChurnRisk(risk({ eventTime: t0 + 5 }), alice, 'risk')[0]!;
+    const b = alertsForChurnRisk(risk({ eventId: 'other', eventTime: t0 + 3 * DAY_MS }), alice, 'risk')[0]!;
+    expect(a.dedupeKey).toBe(b.dedupeKey);
+    expect(a.alertId).not.toBe(b.alertId);
+  });
+  it('the churn alert explains the risk in words when the record carries its figures', () => {
+    const [a] = alertsForChurnRisk(risk({ explanation: [{ signal: 'REVENUE_DECLINE', active: true, summary: '', figures: { currentRevenueMinor: 50000, previousRevenueMinor: 100000, dropRatio: 0.5, thresholdRatio: 0.3, minPreviousRevenueMinor: 100000 } }] }), alice, 'risk');
+    expect(a?.summary).toBe('Kappa Ltd: churn risk: revenue decline, medium (tier A, score 0.50). Revenue $500.00 in the current window against $1,000.00 in the previous one: 50.0% down (raised from 30.0% down, when the previous window had at least $1,000.00).');
+  });
+});
+
 describe('webhook signature, retry policy, config', () => {
   it('signs timestamp.body with HMAC-SHA256 and verifies in constant time', () => {
     const sig = signWebhook('s3cret-s3cret-123', '1700000000000', '{"a":1}');
@@ -76,5 +100,7 @@ describe('webhook signature, retry policy, config', () => {
     expect(c.webhook).toMatchObject({ url: 'http://127.0.0.1:1/x' });
     expect(c.rules.managerTiers).toEqual(['A', 'B']);
     expect(alerterConfigFromEnv({}).webhook).toBeNull();
+    expect(alerterConfigFromEnv({ ALERT_DEDUPE_PERIOD_DAYS: '1' }).rules.dedupePeriodMs).toBe(DAY_MS);
+    expect(() => alerterConfigFromEnv({ ALERT_DEDUPE_PERIOD_DAYS: 'weekly' })).toThrow(/ALERT_DEDUPE_PERIOD_DAYS/);
   });
 });
