@@ -13,6 +13,7 @@ export function pipelineTopicSpecs(topics: Topics, transactionPartitions: number
     { topic: topics.transactions, numPartitions: transactionPartitions, compacted: false },
     { topic: topics.transactionsDlq, numPartitions: 1, compacted: false },
     { topic: topics.profiles, numPartitions: 3, compacted: true },
+    { topic: topics.profilesDlq, numPartitions: 1, compacted: false },
     { topic: topics.aggregates, numPartitions: 1, compacted: true },
     { topic: topics.tierChanges, numPartitions: 1, compacted: false },
     { topic: topics.churnRisk, numPartitions: 1, compacted: false },

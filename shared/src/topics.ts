@@ -6,6 +6,8 @@ export const topicShape = {
   TOPIC_TRANSACTIONS: z.string().default('billing.transactions'),
   TOPIC_TRANSACTIONS_DLQ: z.string().default('billing.transactions.dlq'),
   TOPIC_PROFILES: z.string().default('customer.profiles'),
+  /** profiles that fail validation (default: the profiles topic + `.dlq`) */
+  TOPIC_PROFILES_DLQ: z.string().optional(),
   TOPIC_AGGREGATES: z.string().default('customer.aggregates'),
   TOPIC_TIER_CHANGES: z.string().default('customer.tier-changes'),
   TOPIC_CHURN_RISK: z.string().default('customer.churn-risk'),
@@ -15,6 +17,8 @@ export interface Topics {
   transactions: string;
   transactionsDlq: string;
   profiles: string;
+  /** bad profiles (shared/src/validation/profile.ts), with the reason in headers */
+  profilesDlq: string;
   aggregates: string;
   tierChanges: string;
   churnRisk: string;
@@ -26,6 +30,7 @@ export function topicsFromEnv(env: NodeJS.ProcessEnv = process.env): Topics {
     transactions: t.TOPIC_TRANSACTIONS,
     transactionsDlq: t.TOPIC_TRANSACTIONS_DLQ,
     profiles: t.TOPIC_PROFILES,
+    profilesDlq: t.TOPIC_PROFILES_DLQ ?? `${t.TOPIC_PROFILES}.dlq`,
     aggregates: t.TOPIC_AGGREGATES,
     tierChanges: t.TOPIC_TIER_CHANGES,
     churnRisk: t.TOPIC_CHURN_RISK,
@@ -35,7 +40,9 @@ export function topicsFromEnv(env: NodeJS.ProcessEnv = process.env): Topics {
 /** Topic names with a common suffix, so each test gets its own set. */
 export function topicsWithSuffix(suffix: string): Topics {
   const base = topicsFromEnv({});
-  return Object.fromEntries(Object.entries(base).map(([k, v]) => [k, `${v}.${suffix}`])) as unknown as Topics;
+  const out = Object.fromEntries(Object.entries(base).map(([k, v]) => [k, `${v}.${suffix}`])) as unknown as Topics;
+  // the name a service derives from TOPIC_PROFILES alone
+  return { ...out, profilesDlq: `${out.profiles}.dlq` };
 }
 
 /** Confluent TopicNameStrategy: the value subject of a topic. */

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Message, Producer } from 'kafkajs';
 import { headerText, outputDeadLetter, reasonOf } from '@tierflow/shared/dead-letter';
 import type { Logger } from '@tierflow/shared/logger';
+import { processHealth } from '@tierflow/shared/process-health';
 import { topicsFromEnv } from '@tierflow/shared/topics';
 import type { SchemaCodec } from '@tierflow/shared/schema-codec';
 import { SendCoalescer } from '@tierflow/shared/send-coalescer';
@@ -35,9 +36,23 @@ export function createAggregateEmitter(p: AggregateEmitterParams) {
   // the partitions' handlers emit concurrently: their sends share requests (see SendCoalescer)
   const sender = new SendCoalescer(p.producer, { acks: -1 });
   const dlqTopic = p.dlqTopic ?? topicsFromEnv().transactionsDlq;
+  // the partitions this process has emitted for: their outboxes' depth and age are sampled
+  const partitions = new Set<number>();
+  processHealth.watchOutbox('aggregates', async () => {
+    let depth = 0;
+    const oldest: string[] = [];
+    for (const partition of partitions) {
+      const key = outboxKey(p.prefix, partition);
+      const [n, page] = await Promise.all([p.redis.scard(key), p.redis.sscan(key, '0', 'COUNT', 100)]);
+      depth += n;
+      for (const id of page[1]) oldest.push(`${partition}:${id}`);
+    }
+    return { depth, oldest };
+  });
 
   /** rows: customerId, packed state, customerId, packed state, ... (as the apply script returns them) */
   async function emitRows(partition: number, rows: string[]): Promise<void> {
+    partitions.add(partition);
     if (rows.length === 0) return;
     const messages = [];
     const ids = [];
@@ -71,6 +86,7 @@ export function createAggregateEmitter(p: AggregateEmitterParams) {
   }
 
   async function flushOutbox(partition: number): Promise<number> {
+    partitions.add(partition);
     const ids = await p.redis.smembers(outboxKey(p.prefix, partition));
     if (ids.length === 0) return 0;
     const base = partitionBase(p.prefix, partition);

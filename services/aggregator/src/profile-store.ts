@@ -1,6 +1,14 @@
+import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import type { CustomerProfile } from '@tierflow/shared/event-types';
+import { regionUnderPolicy, UNASSIGNED_REGION, type RegionPolicy } from '@tierflow/shared/validation/region';
 import { profileKey } from './aggregator-keys';
+
+const claimLua = readFileSync(new URL('./lua/claim-region.lua', import.meta.url), 'utf8');
+type ClaimRedis = Redis & { tfClaimRegion(key: string, region: string, max: number): Promise<number> };
+
+/** The set of region names that hold one of MAX_REGIONS slots. */
+export const regionsKey = (prefix: string) => `${prefix}regions`;
 
 /** Replaces the stored profile (absent fields are left out of the hash), atomically. */
 export async function storeProfile(redis: Redis, prefix: string, profile: CustomerProfile): Promise<void> {
@@ -8,6 +16,20 @@ export async function storeProfile(redis: Redis, prefix: string, profile: Custom
   const fields: string[] = [];
   for (const [k, v] of Object.entries(profile)) if (v !== null && v !== undefined) fields.push(k, String(v));
   await redis.multi().del(key).hset(key, ...fields).exec();
+}
+
+/**
+ * The region a (validated) profile is stored with under the policy: a listed name, a name that
+ * holds (or now takes) one of the cap's slots, else `unassigned`. Empty stays empty.
+ */
+export async function regionToStore(redis: Redis, prefix: string, region: string | null, policy: RegionPolicy): Promise<string | null> {
+  if (region === null || region === '') return region;
+  const verdict = regionUnderPolicy(region, policy);
+  if (verdict !== 'needs-slot') return verdict;
+  const r = redis as ClaimRedis;
+  if (!('tfClaimRegion' in r)) redis.defineCommand('tfClaimRegion', { numberOfKeys: 1, lua: claimLua });
+  const max = policy.kind === 'cap' ? policy.maxRegions : 0;
+  return (await r.tfClaimRegion(regionsKey(prefix), region, max)) === 1 ? region : UNASSIGNED_REGION;
 }
 
 /** A tombstone on customer.profiles removes the profile. */

@@ -1,6 +1,7 @@
 import { Partitioners, type Kafka, type KafkaMessage, type Message, type Producer } from 'kafkajs';
 import { deadLetterMessage } from '@tierflow/shared/dead-letter';
 import type { Logger } from '@tierflow/shared/logger';
+import { processHealth } from '@tierflow/shared/process-health';
 import { startPartitionConsumer, type PartitionBatch, type RunningConsumer } from '@tierflow/shared/partition-consumer';
 import type { SchemaCodec } from '@tierflow/shared/schema-codec';
 import { createAlertDispatcher } from './alert-dispatcher';
@@ -83,6 +84,10 @@ export function createAlerterService(params: {
     ready: () => started,
     start: async () => {
       await producer.connect();
+      processHealth.watchOutbox('alerts', async () => {
+        const [depth, head] = await Promise.all([store.queueLength(), store.head()]);
+        return { depth, oldest: head === null ? [] : [head] };
+      });
       dispatcher.start(); // delivers what a crash left in the queue
       consumer = await startPartitionConsumer({
         kafka: params.kafka,

@@ -2,6 +2,7 @@ import type { Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
 import { deadLetterMessage } from '@tierflow/shared/dead-letter';
 import type { Logger } from '@tierflow/shared/logger';
+import { processHealth } from '@tierflow/shared/process-health';
 import { startPartitionConsumer, type PartitionBatch, type RunningConsumer } from '@tierflow/shared/partition-consumer';
 import type { SchemaCodec } from '@tierflow/shared/schema-codec';
 import type { Topics } from '@tierflow/shared/topics';
@@ -183,6 +184,7 @@ export function createChurnService(params: {
     ready: () => started,
     start: async () => {
       await producer.connect();
+      processHealth.watchOutbox('churn-risk', () => store.outboxSample());
       await flusher.flush(); // re-flush what a crash left in the outbox
       await admin.connect();
       // one consumer per input topic, so waiting for tier changes never blocks reading them

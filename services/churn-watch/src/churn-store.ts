@@ -128,6 +128,12 @@ export class ChurnStore {
     return r === 1 ? 'applied' : r === 0 ? 'skipped' : 'conflict';
   }
 
+  /** The outbox's depth and its oldest entry, for the outbox-age metric and /readyz. */
+  async outboxSample(): Promise<{ depth: number; oldest: string[] }> {
+    const [depth, head] = await Promise.all([this.redis.llen(this.keys.outbox), this.redis.lindex(this.keys.outbox, 0)]);
+    return { depth, oldest: head === null ? [] : [head] };
+  }
+
   async outboxHead(n: number): Promise<string[]> {
     return this.redis.lrange(this.keys.outbox, 0, n - 1);
   }

@@ -1,11 +1,13 @@
 import { createKafka } from '@tierflow/shared/kafka-client';
 import { createLogger } from '@tierflow/shared/logger';
 import { startPartitionConsumer, type RunningConsumer } from '@tierflow/shared/partition-consumer';
+import { processHealth } from '@tierflow/shared/process-health';
 import { createRedis } from '@tierflow/shared/redis-client';
 import { SchemaCodec } from '@tierflow/shared/schema-codec';
 import { startServiceHttp } from '@tierflow/shared/service-http';
 import { ensureTopics, pipelineTopicSpecs } from '@tierflow/shared/topic-setup';
 import { valueSubject } from '@tierflow/shared/topics';
+import { Partitioners, type Message } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { OutboxFlusher } from './outbox-flusher';
 import { rankerConfig } from './ranker-config';
@@ -30,7 +32,10 @@ async function main(): Promise<void> {
   await admin.connect();
   await ensureTopics(
     admin,
-    pipelineTopicSpecs(topics, 6).filter((s) => s.topic === topics.aggregates || s.topic === topics.tierChanges),
+    [
+      ...pipelineTopicSpecs(topics, 6).filter((s) => s.topic === topics.aggregates || s.topic === topics.tierChanges),
+      { topic: config.dlqTopic, numPartitions: 1, compacted: false },
+    ],
   );
   await admin.disconnect();
   const schemaId = await codec.registerFile(valueSubject(topics.tierChanges), 'TierChange.avsc');
@@ -72,7 +77,18 @@ async function main(): Promise<void> {
     onSent: (n) => metrics.sent.inc(n),
     onError: (err) => logger.error({ err: err.message }, 'outbox send failed: retrying'),
   });
-  const service = new RankerService({ config, store, redis, codec, flusher, metrics, logger });
+  // /readyz and the outbox metrics: the Redis outbox's depth and how long its head has waited
+  processHealth.watchOutbox('tier-changes', async () => {
+    const [depth, head] = await Promise.all([redis.llen(store.keys.outbox), redis.lindex(store.keys.outbox, 0)]);
+    return { depth, oldest: head === null ? [] : [head] };
+  });
+  const dlqProducer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  await dlqProducer.connect();
+  const deadLetter = async (messages: Message[]) => {
+    await dlqProducer.send({ topic: config.dlqTopic, acks: -1, messages });
+    logger.warn({ count: messages.length, topic: config.dlqTopic }, 'aggregates dead-lettered');
+  };
+  const service = new RankerService({ config, store, redis, codec, flusher, metrics, logger, deadLetter });
   const holder: { running?: RunningConsumer } = {};
   const http = await startServiceHttp({
     service: 'ranker',
@@ -118,6 +134,7 @@ async function main(): Promise<void> {
     await Promise.race([flusher.flush().catch(() => undefined), new Promise((r) => setTimeout(r, 2_000).unref())]);
     flusher.close();
     await sender.close().catch(() => undefined);
+    await dlqProducer.disconnect().catch(() => undefined);
     await http.close().catch(() => undefined);
     storeRedis.disconnect();
     redis.disconnect();

@@ -1,7 +1,11 @@
+import type { Message } from 'kafkajs';
 import { DecodeError } from '@tierflow/shared/codec-errors';
+import { deadLetterMessage, reasonOf } from '@tierflow/shared/dead-letter';
 import type { Logger } from '@tierflow/shared/logger';
 import type { PartitionBatch } from '@tierflow/shared/partition-consumer';
 import type { SchemaCodec } from '@tierflow/shared/schema-codec';
+import { idProblem } from '@tierflow/shared/validation/ids';
+import { isValidRegion } from '@tierflow/shared/validation/region';
 import type { Redis } from 'ioredis';
 import type { OutboxFlusher } from './outbox-flusher';
 import type { RankerConfig } from './ranker-config';
@@ -37,6 +41,8 @@ export class RankerService {
       redis: Redis;
       codec: SchemaCodec;
       flusher: OutboxFlusher;
+      /** sends records that cannot be used to the ranker's dead-letter topic (RANKER_DLQ_TOPIC) */
+      deadLetter: (messages: Message[]) => Promise<void>;
       metrics: RankerMetrics;
       logger: Logger;
     },
@@ -127,14 +133,21 @@ export class RankerService {
     const engine = this.engine as TierEngine;
     const timer = metrics.batchSeconds.startTimer();
     const decoded: Array<{ offset: number; agg: CustomerAggregate | null; reason?: string }> = [];
+    const dead: Message[] = [];
     for (const m of messages) {
       try {
-        decoded.push({ offset: Number(m.offset), agg: await codec.decode<CustomerAggregate>(m.value) });
+        const agg = await codec.decode<CustomerAggregate>(m.value);
+        const bad = idProblem(agg.customerId, 'customerId'); // the one id rule of every entry point
+        if (bad) throw Object.assign(new Error(bad.reason), { code: 'BAD_CUSTOMER_ID' });
+        decoded.push({ offset: Number(m.offset), agg });
       } catch (err) {
         if (err instanceof DecodeError && err.retriable) throw err; // nothing applied yet: redelivered
         decoded.push({ offset: Number(m.offset), agg: null, reason: (err as Error).message });
+        dead.push(deadLetterMessage({ service: 'ranker', topic: batch.topic, partition: batch.partition, message: m, why: reasonOf(err, 'BAD_AGGREGATE') }));
       }
     }
+    // the dead letters are sent before the commit that records their offsets: none is lost
+    if (dead.length > 0) await this.params.deadLetter(dead);
     const regions = config.regions ? await this.regionsOf(decoded.flatMap((d) => (d.agg ? [d.agg.customerId] : []))) : null;
     const events: TierChange[] = [];
     const applied: number[] = [];
@@ -201,7 +214,9 @@ export class RankerService {
     unique.forEach((id, i) => {
       const [err, v] = res[i] ?? [null, null];
       if (err) throw err;
-      out.set(id, (v as string | null) ?? null);
+      // a stored region that is not a valid name (stored before profiles were validated) ranks as unassigned
+      const region = (v as string | null) ?? null;
+      out.set(id, region !== null && isValidRegion(region) ? region : null);
     });
     return out;
   }
