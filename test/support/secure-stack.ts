@@ -45,3 +45,14 @@ export const stackSecurity = () => {
     }),
   };
 };
+
+/** SCHEMA_REGISTRY_* for the stack's TLS + basic-auth front of the registry. */
+export const registryTlsEnv = (): Record<string, string> => {
+  const sec = stackSecurity();
+  return {
+    SCHEMA_REGISTRY_URL: `https://127.0.0.1:${sec.ports.registryTls}/apis/ccompat/v7`,
+    SCHEMA_REGISTRY_USERNAME: sec.user,
+    SCHEMA_REGISTRY_PASSWORD: sec.registryPassword(),
+    SCHEMA_REGISTRY_CA_FILE: sec.files.caCert,
+  };
+};

@@ -13,7 +13,10 @@ export async function stackCommand(args: string[]): Promise<number> {
       say(`stack up in ${seconds.toFixed(1)}s${fetchSeconds > 0 ? ` (of which ${fetchSeconds.toFixed(1)}s downloading)` : ''}`);
       say(`  KAFKA_BROKERS=127.0.0.1:${layout.ports.kafka}`);
       say(`  SCHEMA_REGISTRY_URL=http://127.0.0.1:${layout.ports.registry}/apis/ccompat/v7`);
-      say(`  REDIS_URL=redis://127.0.0.1:${layout.ports.redis}`);
+      say(`  REDIS_URL=redis://127.0.0.1:${layout.ports.redis}  (password: ${layout.files.redisPassword}, found by default)`);
+      say(`secured endpoints (CA ${layout.files.caCert}, user tierflow, passwords in ${layout.files.secrets}):`);
+      say(`  Kafka SASL_SSL 127.0.0.1:${layout.ports.kafkaSaslSsl}, mutual TLS 127.0.0.1:${layout.ports.kafkaSsl}; Redis TLS rediss://127.0.0.1:${layout.ports.redisTls}`);
+      say(`  registry over TLS with basic auth https://127.0.0.1:${layout.ports.registryTls}/apis/ccompat/v7`);
       return 0;
     }
     case 'down':

@@ -9,15 +9,15 @@ import { oracleAggregates } from '../../support/aggregate-oracle';
 import { dropPrefix, pipelineFixture, readCustomers, toMessage, withoutSeq, withPartitions } from '../../support/aggregator-harness';
 import { deleteTopics, produce, testKafka } from '../../support/kafka-io';
 import { decodeTopic, expectedTierChanges, waitRanked } from '../../support/pipeline-harness';
-import { stackSecurity } from '../../support/secure-stack';
+import { registryTlsEnv, stackSecurity } from '../../support/secure-stack';
 import { startService, type ServiceProcess } from '../../support/service-process';
 import { generateTransactions } from '../../support/transaction-fixtures';
 
 const WINDOWS = { currentWindowDays: 30, rankingWindowDays: 90, allowedLatenessMs: 48 * 3_600_000 };
 const logger = createLogger({ name: 'test', level: 'silent' });
 const sec = stackSecurity();
-/** Everything secured: SCRAM-SHA-512 over TLS to Kafka, Redis over TLS as the ACL user. */
-const securedEnv = { ...sec.saslEnv('scram-sha-512'), ...sec.redisTlsEnv() };
+/** Everything secured: SCRAM-SHA-512 over TLS to Kafka, Redis over TLS as the ACL user, the registry over TLS with basic auth. */
+const securedEnv = { ...sec.saslEnv('scram-sha-512'), ...sec.redisTlsEnv(), ...registryTlsEnv() };
 const secured = connectionConfig({ ...process.env, ...securedEnv });
 const kafka = createKafka({ brokers: secured.kafkaBrokers, security: secured.kafkaSecurity, clientId: 'test-secured', logger });
 const redis = createRedis({ url: secured.redisUrl, tls: secured.redisTls, logger, name: 'test-secured' });
@@ -34,9 +34,10 @@ afterAll(async () => {
 type Aggregate = AggregateFields & { customerId: string; seq: number; eventTime: number; eventId: string };
 
 describe('the pipeline over the secured listeners', () => {
-  it('aggregator and ranker on SASL_SSL (SCRAM-SHA-512) and Redis TLS give the oracle\'s state and every expected tier change', async () => {
+  it('aggregator and ranker on SASL_SSL (SCRAM-SHA-512), Redis TLS and the registry over TLS give the oracle\'s state and every expected tier change', async () => {
     expect(secured.kafkaBrokers).toEqual([`127.0.0.1:${sec.ports.kafkaSaslSsl}`]);
     expect(secured.redisUrl.startsWith('rediss://')).toBe(true);
+    expect(secured.registryUrl.startsWith('https://')).toBe(true);
     const f = await pipelineFixture(kafka); // topics created over SASL_SSL
     cleanups.push(() => deleteTopics(plain, Object.values(f.topics)), () => dropPrefix(redis, f.prefix));
     const events = generateTransactions({ count: 6_000, customers: 300, startMs: Date.UTC(2025, 0, 1), days: 120, seed: 17, resendEvery: 89, lateEvery: 401 });

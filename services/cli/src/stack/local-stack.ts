@@ -4,6 +4,7 @@ import { kafkaProcess, kafkaReady, startKafka, waitForKafka } from './kafka-serv
 import { portInUse } from './port-check';
 import { runningPid, stopProcess, type ManagedProcess } from './process-control';
 import { ensureRedisServer, redisProcess, redisReady, startRedis, waitForRedis } from './redis-server';
+import { registryProxyProcess, registryProxyReady, registryTlsUrl, startRegistryProxy, waitForRegistryProxy } from './registry-proxy-server';
 import { registryProcess, registryReady, registryUrl, startRegistry, waitForRegistry } from './registry-server';
 import type { StackLayout } from './stack-layout';
 import { readStackSecret } from '@tierflow/shared/stack-files';
@@ -54,6 +55,15 @@ function servers(layout: StackLayout, log: (msg: string) => void): Server[] {
       start: () => startRegistry(layout),
       wait: () => waitForRegistry(layout),
       ready: () => registryReady(registryUrl(layout)),
+    },
+    {
+      // the registry behind TLS and basic auth, for clients that must prove those paths
+      proc: registryProxyProcess(layout),
+      port: ports.registryTls,
+      address: registryTlsUrl(layout),
+      start: () => startRegistryProxy(layout),
+      wait: () => waitForRegistryProxy(layout),
+      ready: () => registryProxyReady(layout),
     },
   ];
 }
