@@ -1,10 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type { Consumer, Kafka } from 'kafkajs';
+import { Partitioners, type Consumer, type Kafka, type Producer } from 'kafkajs';
+import { z } from 'zod';
+import { DecodeError } from '@tierflow/shared/codec-errors';
+import { parseEnv } from '@tierflow/shared/config-env';
+import { deadLetterMessage, reasonOf } from '@tierflow/shared/dead-letter';
 import type { Logger } from '@tierflow/shared/logger';
+import { processHealth } from '@tierflow/shared/process-health';
 import type { Redis } from '@tierflow/shared/redis-client';
 import type { SchemaCodec } from '@tierflow/shared/schema-codec';
 import { ensureTopics, pipelineTopicSpecs } from '@tierflow/shared/topic-setup';
 import type { Topics } from '@tierflow/shared/topics';
+import { isValidId } from '@tierflow/shared/validation/ids';
 import type { FeedExplainer } from './feed-explanation';
 import type { FeedHub, FeedItem } from './feed-hub';
 
@@ -19,6 +25,8 @@ export interface LiveFeedParams {
   transactionsPartitions: number;
   /** how many of the latest records per partition to read on start, so the feed is not empty */
   backfill: number;
+  /** records the feed cannot decode (default DASHBOARD_DLQ_TOPIC, `customer.dashboard.dlq`) */
+  dlqTopic?: string;
   /** the sentence of an item (feed-explanation.ts); none when absent */
   explain?: FeedExplainer;
 }
@@ -37,12 +45,17 @@ export function scopeOfTierChange(event: Record<string, unknown>): string {
  */
 export class LiveFeed {
   private consumer: Consumer | null = null;
+  private producer: Producer | null = null;
   private joined = false;
+  private readonly dlqTopic: string;
 
-  constructor(private readonly params: LiveFeedParams) {}
+  constructor(private readonly params: LiveFeedParams) {
+    this.dlqTopic = params.dlqTopic ?? parseEnv({ DASHBOARD_DLQ_TOPIC: z.string().default('customer.dashboard.dlq') }).DASHBOARD_DLQ_TOPIC;
+  }
 
+  /** joined, and the consumer not crashed or restarting (and the process's outboxes fresh) */
   get ready(): boolean {
-    return this.joined;
+    return this.joined && processHealth.ready();
   }
 
   async start(): Promise<void> {
@@ -52,7 +65,10 @@ export class LiveFeed {
     await admin.connect();
     const starts: Array<{ topic: string; partition: number; offset: string }> = [];
     try {
-      await ensureTopics(admin, pipelineTopicSpecs(p.topics, p.transactionsPartitions).filter((s) => topics.includes(s.topic)));
+      await ensureTopics(admin, [
+        ...pipelineTopicSpecs(p.topics, p.transactionsPartitions).filter((s) => topics.includes(s.topic)),
+        { topic: this.dlqTopic, numPartitions: 1, compacted: false },
+      ]);
       for (const topic of topics) {
         for (const o of await admin.fetchTopicOffsets(topic)) {
           const start = Math.max(Number(o.low), Number(o.high) - p.backfill);
@@ -62,24 +78,40 @@ export class LiveFeed {
     } finally {
       await admin.disconnect();
     }
-    const consumer = p.kafka.consumer({ groupId: `tierflow-dashboard-${randomUUID()}`, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
+    const producer = p.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    this.producer = producer;
+    const groupId = `tierflow-dashboard-${randomUUID()}`;
+    const consumer = p.kafka.consumer({ groupId, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
     this.consumer = consumer;
+    processHealth.watchConsumer(groupId, consumer);
     consumer.on(consumer.events.GROUP_JOIN, () => {
       this.joined = true;
     });
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning: false });
     await consumer.run({
-      eachMessage: async ({ topic, message }) => {
+      eachMessage: async ({ topic, partition, message }) => {
+        let event: Record<string, unknown>;
         try {
-          const event = await p.codec.decode<Record<string, unknown>>(message.value);
+          event = await p.codec.decode<Record<string, unknown>>(message.value);
+        } catch (err) {
+          // registry down: thrown, so kafkajs retries (the consumer restarts; /readyz says so);
+          // anything else about the record: dead-lettered with its code, and the feed goes on
+          if (err instanceof DecodeError && err.retriable) throw err;
+          const why = reasonOf(err, 'BAD_INPUT');
+          p.logger.warn({ topic, offset: message.offset, ...why }, 'feed record dead-lettered: cannot decode');
+          await producer.send({ topic: this.dlqTopic, acks: -1, messages: [deadLetterMessage({ service: 'dashboard', topic, partition, message, why })] });
+          return;
+        }
+        try {
           const customerId = typeof event.customerId === 'string' ? event.customerId : (message.key?.toString() ?? '');
-          const [region, name] = customerId ? await p.redis.hmget(`${p.keyPrefix}profile:${customerId}`, 'region', 'name') : [null, null];
+          const [region, name] = isValidId(customerId) ? await p.redis.hmget(`${p.keyPrefix}profile:${customerId}`, 'region', 'name') : [null, null];
           const type: FeedItem['type'] = topic === p.topics.tierChanges ? 'tier-change' : 'churn-risk';
           const explanation = p.explain?.(type, event, name ?? null) ?? null;
           p.hub.publish({ type, event, region: region ?? null, name: name ?? null, explanation, scope: type === 'tier-change' ? scopeOfTierChange(event) : 'global', receivedAt: Date.now() });
         } catch (err) {
-          p.logger.warn({ topic, offset: message.offset, err: (err as Error).message }, 'feed record skipped: cannot decode');
+          p.logger.warn({ topic, offset: message.offset, err: (err as Error).message }, 'feed record skipped: cannot show it');
         }
       },
     });
@@ -89,6 +121,8 @@ export class LiveFeed {
   async stop(): Promise<void> {
     await this.consumer?.disconnect();
     this.consumer = null;
+    await this.producer?.disconnect();
+    this.producer = null;
     this.joined = false;
   }
 }
