@@ -1,59 +1,66 @@
-import type { ReviewChurnRisk, ReviewData, ReviewTierChange } from './review-data';
+import { explainTierChange } from '@tierflow/shared/explain/tier-explanation';
+import type { ReviewAccount, ReviewData } from './review-data';
+import { netMoves, type NetMove } from './review-moves';
 
-export interface ChurningKeyAccount {
-  customerId: string;
-  tier: string;
+export interface ChurningAccount extends ReviewAccount {
   score: number;
-  signals: Array<{ signal: string; severity: string; summary: string | null }>;
-  strategy: string;
+}
+
+export interface MoveRow extends NetMove {
+  name: string | null;
+  accountManager: string | null;
+  /** the tier on the customer's card now */
+  cardTier: string | null;
+  explanation: string;
 }
 
 export interface ReviewFindings {
-  /** key (A/B) customers whose latest state has at least one raised churn signal */
-  churning: ChurningKeyAccount[];
+  /** customers whose card shows active churn signals now (churn-watch's state), highest score first */
+  churning: ChurningAccount[];
   /** top accounts whose current window fell by at least the decline threshold */
-  declining: Array<{ customerId: string; name: string | null; tier: string | null; growth: number; currentRevenueMinor: number | null }>;
-  movements: { upgrades: number; downgrades: number; byPath: Array<{ path: string; count: number }> };
-  /** downgrades out of A in the period, latest first */
-  lostKeyAccounts: ReviewTierChange[];
-  /** upgrades into A in the period, latest first */
-  newKeyAccounts: ReviewTierChange[];
+  declining: Array<{ customerId: string; name: string | null; accountManager: string | null; tier: string | null; growth: number; currentRevenueMinor: number | null }>;
+  /** one row per customer whose tier moved over the period (net), with name, manager and why */
+  moves: MoveRow[];
+  movements: { upgrades: number; downgrades: number; firstClassifications: number; events: number; byPath: Array<{ path: string; count: number }> };
+  lostKeyAccounts: MoveRow[];
+  newKeyAccounts: MoveRow[];
 }
 
+const pathOf = (m: NetMove) => `${m.fromTier ?? 'new'}→${m.toTier}`;
+
 /**
- * The review's questions, answered from its data: are key customers churning, is their value
- * declining, how did tiers move. Pure. Churn risks are folded per customer and signal in time
- * order, so a signal RAISED then RESOLVED in the period does not count as active.
+ * The review's questions, answered from its data: are key customers churning (from the same
+ * churn state as the cards), is their value declining, how did tiers move (one net move per
+ * customer per period, with names, account managers and the reason in words). Pure.
  */
 export function analyseReview(data: ReviewData, declineThreshold = -0.2): ReviewFindings {
-  const latest = new Map<string, ReviewChurnRisk>();
-  for (const r of [...data.churnRisks].sort((a, b) => a.eventTime - b.eventTime)) latest.set(`${r.customerId}|${r.signal}`, r);
-  const byCustomer = new Map<string, ChurningKeyAccount>();
-  for (const r of latest.values()) {
-    if (r.status !== 'RAISED' || (r.tier !== 'A' && r.tier !== 'B')) continue;
-    const entry = byCustomer.get(r.customerId) ?? { customerId: r.customerId, tier: r.tier, score: 0, signals: [], strategy: r.strategy };
-    entry.signals.push({ signal: r.signal, severity: r.severity, summary: r.summary });
-    entry.score = Math.max(entry.score, r.score);
-    byCustomer.set(r.customerId, entry);
-  }
-  const churning = [...byCustomer.values()].sort((a, b) => b.score - a.score || (a.customerId < b.customerId ? -1 : 1));
+  const account = (id: string) => data.accounts[id];
+  const churning = Object.values(data.accounts)
+    .filter((a) => a.risks.length > 0)
+    .map((a) => ({ ...a, score: a.churnScore ?? 0 }))
+    .sort((a, b) => b.score - a.score || (a.customerId < b.customerId ? -1 : 1));
   const declining = data.top
     .filter((t) => (t.tier === 'A' || t.tier === 'B') && t.growth !== null && t.growth <= declineThreshold)
-    .map((t) => ({ customerId: t.customerId, name: t.name, tier: t.tier, growth: t.growth as number, currentRevenueMinor: t.currentRevenueMinor }))
+    .map((t) => ({ customerId: t.customerId, name: t.name, accountManager: account(t.customerId)?.accountManager ?? null, tier: t.tier, growth: t.growth as number, currentRevenueMinor: t.currentRevenueMinor }))
     .sort((a, b) => a.growth - b.growth);
-  const inScope = data.tierChanges.filter((c) => c.scope === data.scope);
+  const moves: MoveRow[] = netMoves(data.tierChanges, data.scope).map((m) => {
+    const a = account(m.customerId);
+    return { ...m, name: a?.name ?? null, accountManager: a?.accountManager ?? null, cardTier: a?.tier ?? null, explanation: explainTierChange(m.last, data.basis, data.currency, a?.name ?? null) };
+  });
   const paths = new Map<string, number>();
-  for (const c of inScope) paths.set(`${c.fromTier}→${c.toTier}`, (paths.get(`${c.fromTier}→${c.toTier}`) ?? 0) + 1);
-  const latestFirst = [...inScope].sort((a, b) => b.eventTime - a.eventTime);
+  for (const m of moves) paths.set(pathOf(m), (paths.get(pathOf(m)) ?? 0) + 1);
   return {
     churning,
     declining,
+    moves,
     movements: {
-      upgrades: inScope.filter((c) => c.direction === 'UPGRADE').length,
-      downgrades: inScope.filter((c) => c.direction === 'DOWNGRADE').length,
+      upgrades: moves.filter((m) => m.kind === 'upgrade').length,
+      downgrades: moves.filter((m) => m.kind === 'downgrade').length,
+      firstClassifications: moves.filter((m) => m.kind === 'first-classification').length,
+      events: data.tierChanges.filter((c) => c.scope === data.scope).length,
       byPath: [...paths.entries()].map(([path, count]) => ({ path, count })).sort((a, b) => b.count - a.count || (a.path < b.path ? -1 : 1)),
     },
-    lostKeyAccounts: latestFirst.filter((c) => c.fromTier === 'A' && c.toTier !== 'A'),
-    newKeyAccounts: latestFirst.filter((c) => c.toTier === 'A' && c.fromTier !== 'A'),
+    lostKeyAccounts: moves.filter((m) => m.fromTier === 'A' && m.toTier !== 'A'),
+    newKeyAccounts: moves.filter((m) => m.toTier === 'A' && m.fromTier !== 'A'),
   };
 }

@@ -1,17 +1,9 @@
+import type { BasisInfo } from '@tierflow/shared/explain/basis-label';
+import type { TierChangeFacts } from '@tierflow/shared/explain/tier-explanation';
 import type { PopulationSummary, TopRow } from '@tierflow/dashboard/dashboard-data';
 
-/** A tier change as the review needs it (a subset of the TierChange record). */
-export interface ReviewTierChange {
-  customerId: string;
-  scope: string;
-  fromTier: string;
-  toTier: string;
-  direction: string;
-  reason: string;
-  rank: number | null;
-  basisMinor: number;
-  eventTime: number;
-}
+/** A tier change as the review needs it (the TierChange record's fields; the figures explain it). */
+export type ReviewTierChange = TierChangeFacts & { eventTime: number; rank: number | null; basisMinor: number };
 
 /** A churn risk as the review needs it (a subset of the ChurnRisk record). */
 export interface ReviewChurnRisk {
@@ -26,6 +18,17 @@ export interface ReviewChurnRisk {
   summary: string | null;
 }
 
+/** A customer as its card shows it now (the dashboard's read model): name, manager, tier, churn. */
+export interface ReviewAccount {
+  customerId: string;
+  name: string | null;
+  accountManager: string | null;
+  tier: string | null;
+  churnScore: number | null;
+  risks: Array<{ signal: string; severity: string; sentence: string }>;
+  strategy: string;
+}
+
 /** Everything one periodic review is made from. */
 export interface ReviewData {
   scope: string;
@@ -37,5 +40,8 @@ export interface ReviewData {
   top: TopRow[];
   tierChanges: ReviewTierChange[];
   churnRisks: ReviewChurnRisk[];
+  /** every customer of the scope as the cards show it, by id */
+  accounts: Record<string, ReviewAccount>;
   currency: string;
+  basis: BasisInfo;
 }

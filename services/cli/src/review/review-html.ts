@@ -71,9 +71,9 @@ export function reviewHtml(data: ReviewData): string {
 <html lang="en"><head><meta charset="utf-8"><title>Key-account review — ${esc(data.scope)}</title>
 <style>body{font:14px/1.5 system-ui,sans-serif;max-width:1000px;margin:24px auto;padding:0 16px;color:#1d2433}
 table{border-collapse:collapse;margin:8px 0 16px}th,td{border-bottom:1px solid #e3e6ec;padding:4px 10px;text-align:left}
-th{color:#6b7385;font-weight:600}.charts{display:flex;gap:24px;flex-wrap:wrap}.kpi{display:inline-block;margin-right:18px;padding:8px 12px;border:1px solid #e3e6ec;border-radius:8px}</style></head>
+th{color:#6b7385;font-weight:600}td{vertical-align:top}@media print{body{margin:0;max-width:none}table{font-size:11px}}.charts{display:flex;gap:24px;flex-wrap:wrap}.kpi{display:inline-block;margin-right:18px;padding:8px 12px;border:1px solid #e3e6ec;border-radius:8px}</style></head>
 <body>
-<div><span class="kpi">churning key accounts: <b>${f.churning.length}</b></span><span class="kpi">declining top accounts: <b>${f.declining.length}</b></span><span class="kpi">upgrades / downgrades: <b>${f.movements.upgrades} / ${f.movements.downgrades}</b></span></div>
+<div><span class="kpi">churning accounts: <b>${f.churning.length}</b></span><span class="kpi">declining top accounts: <b>${f.declining.length}</b></span><span class="kpi">customers moved (up / down / new): <b>${f.movements.upgrades} / ${f.movements.downgrades} / ${f.movements.firstClassifications}</b></span></div>
 ${body}
 </body></html>
 `;
