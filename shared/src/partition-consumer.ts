@@ -30,6 +30,11 @@ export interface PartitionConsumerParams {
   handleBatch: (batch: PartitionBatch) => Promise<void>;
   /** Called once per partition after each assignment, before its first batch (e.g. flush an outbox). */
   onPartitionStart?: (topic: string, partition: number) => Promise<void>;
+  /**
+   * Called once per partition right after each assignment, whether or not a batch follows (an
+   * outbox left by a crashed owner must go out even when no record comes for that partition).
+   */
+  onAssigned?: (topic: string, partition: number) => Promise<void>;
   partitionsConsumedConcurrently?: number;
   maxBytesPerPartition?: number;
   sessionTimeoutMs?: number;
@@ -99,7 +104,13 @@ export async function startPartitionConsumer(params: PartitionConsumerParams): P
     const assigned = event.payload.memberAssignment as Record<string, number[]>;
     assignment = Object.entries(assigned).flatMap(([topic, partitions]) => partitions.map((p) => `${topic}:${p}`));
     log.info({ assignment }, 'partitions assigned');
-    seekToApplied(assigned).catch((err: Error) => log.error({ err: err.message }, 'could not seek to the applied offsets'));
+    seekToApplied(assigned)
+      .then(async () => {
+        for (const [topic, partitions] of Object.entries(assigned)) {
+          for (const partition of partitions) await params.onAssigned?.(topic, partition);
+        }
+      })
+      .catch((err: Error) => log.error({ err: err.message }, 'could not seek to the applied offsets'));
   });
   consumer.on(consumer.events.CRASH, (event) => {
     const { error, restart } = event.payload;

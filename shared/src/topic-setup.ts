@@ -7,10 +7,16 @@ export interface TopicSpec {
   compacted: boolean;
 }
 
-/** The pipeline's topics with their partition counts and cleanup policies (docs/contracts.md). */
+/**
+ * The pipeline's topics with their partition counts and cleanup policies (docs/contracts.md).
+ * `transactionPartitions` (TRANSACTIONS_PARTITIONS) is the number of customer shards: the
+ * partitions of the internal by-customer topic, which never changes, and of billing.transactions
+ * when the pipeline creates it (its count may be raised later; the shards stay).
+ */
 export function pipelineTopicSpecs(topics: Topics, transactionPartitions: number): TopicSpec[] {
   return [
     { topic: topics.transactions, numPartitions: transactionPartitions, compacted: false },
+    { topic: topics.transactionsByCustomer, numPartitions: transactionPartitions, compacted: false },
     { topic: topics.transactionsDlq, numPartitions: 1, compacted: false },
     { topic: topics.profiles, numPartitions: 3, compacted: true },
     { topic: topics.profilesDlq, numPartitions: 1, compacted: false },

@@ -5,6 +5,8 @@ import { parseEnv } from './config-env';
 export const topicShape = {
   TOPIC_TRANSACTIONS: z.string().default('billing.transactions'),
   TOPIC_TRANSACTIONS_DLQ: z.string().default('billing.transactions.dlq'),
+  /** the aggregator's internal repartition topic (default: the transactions topic + `.by-customer`) */
+  TOPIC_TRANSACTIONS_BY_CUSTOMER: z.string().optional(),
   TOPIC_PROFILES: z.string().default('customer.profiles'),
   /** profiles that fail validation (default: the profiles topic + `.dlq`) */
   TOPIC_PROFILES_DLQ: z.string().optional(),
@@ -16,6 +18,12 @@ export const topicShape = {
 export interface Topics {
   transactions: string;
   transactionsDlq: string;
+  /**
+   * billing.transactions re-keyed by customerId into a fixed number of shards (the aggregator's
+   * repartition stage writes it, its apply stage reads it): a customer's state never depends
+   * on the partition its records arrived on in billing.transactions.
+   */
+  transactionsByCustomer: string;
   profiles: string;
   /** bad profiles (shared/src/validation/profile.ts), with the reason in headers */
   profilesDlq: string;
@@ -29,6 +37,7 @@ export function topicsFromEnv(env: NodeJS.ProcessEnv = process.env): Topics {
   return {
     transactions: t.TOPIC_TRANSACTIONS,
     transactionsDlq: t.TOPIC_TRANSACTIONS_DLQ,
+    transactionsByCustomer: t.TOPIC_TRANSACTIONS_BY_CUSTOMER ?? byCustomer(t.TOPIC_TRANSACTIONS),
     profiles: t.TOPIC_PROFILES,
     profilesDlq: t.TOPIC_PROFILES_DLQ ?? `${t.TOPIC_PROFILES}.dlq`,
     aggregates: t.TOPIC_AGGREGATES,
@@ -41,9 +50,11 @@ export function topicsFromEnv(env: NodeJS.ProcessEnv = process.env): Topics {
 export function topicsWithSuffix(suffix: string): Topics {
   const base = topicsFromEnv({});
   const out = Object.fromEntries(Object.entries(base).map(([k, v]) => [k, `${v}.${suffix}`])) as unknown as Topics;
-  // the name a service derives from TOPIC_PROFILES alone
-  return { ...out, profilesDlq: `${out.profiles}.dlq` };
+  // the name a service derives from TOPIC_TRANSACTIONS alone
+  return { ...out, transactionsByCustomer: byCustomer(out.transactions), profilesDlq: `${out.profiles}.dlq` };
 }
+
+const byCustomer = (transactions: string) => `${transactions}.by-customer`;
 
 /** Confluent TopicNameStrategy: the value subject of a topic. */
 export const valueSubject = (topic: string) => `${topic}-value`;

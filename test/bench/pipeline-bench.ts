@@ -62,7 +62,7 @@ async function startPipeline(f: Fixture, extra: Record<string, string>, profile 
 
 async function runToEnd(f: Fixture, services: ServiceProcess[]): Promise<{ seconds: number; rss: Record<string, number> }> {
   const started = Date.now();
-  await waitApplied(redis, f.prefix, f.topics.transactions, kafka, 1_800_000);
+  await waitApplied(redis, f, kafka, 1_800_000);
   await waitRanked(redis, f.prefix, f.topics.aggregates, kafka, 1_800_000);
   const seconds = (Date.now() - started) / 1000 - 2; // waitRanked confirms over 4 polls of 0.5 s
   const rss = Object.fromEntries(services.map((s) => [s.name, peakRssMb(s.child.pid)]));
@@ -185,7 +185,7 @@ async function latencyRun(k: Kafka): Promise<{ p50: number; p99: number; max: nu
     });
   }
   await produce(k, f.topics.transactions, warm.map((e) => toMessage(f.codec, f.txSchemaId, e)), 5_000);
-  await waitApplied(redis, f.prefix, f.topics.transactions, k, 900_000);
+  await waitApplied(redis, f, k, 900_000);
   await waitRanked(redis, f.prefix, f.topics.aggregates, k, 900_000);
   const warmupSeconds = (Date.now() - warmStarted) / 1000 - 2; // waitRanked confirms over 4 polls of 0.5 s
   log(`latency run warm-up: ${warm.length} transactions of ${LIVE_CUSTOMERS} customers ranked in ${warmupSeconds.toFixed(1)}s`);

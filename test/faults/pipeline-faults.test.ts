@@ -54,7 +54,7 @@ async function start(name: 'aggregator' | 'ranker', env: Record<string, string>)
 
 /** Final checks of every scenario: Redis vs the oracle, and the tier changes vs the expected ones. */
 async function verify(f: Awaited<ReturnType<typeof setup>>, events: FixtureEvent[], rankerEnv: Record<string, string>) {
-  await waitApplied(redis, f.prefix, f.topics.transactions, kafka, 600_000);
+  await waitApplied(redis, f, kafka, 600_000);
   await waitRanked(redis, f.prefix, f.topics.aggregates, kafka, 600_000);
   const oracle = oracleAggregates(withPartitions(events), WINDOWS);
   expect(withoutSeq(await readCustomers(redis, f.prefix, [...oracle.keys()]))).toEqual(oracle);
@@ -97,7 +97,7 @@ describe('pipeline faults', () => {
     let ranker = await start('ranker', rankEnv);
     const rnd = prng(5);
     for (let kill = 0; kill < 6; kill++) {
-      await progressAtLeast(f.prefix, f.topics.transactions, Math.floor(((kill + 1) / 8) * events.length) + Math.floor(rnd() * 20_000));
+      await progressAtLeast(f.prefix, f.topics.transactionsByCustomer, Math.floor(((kill + 1) / 8) * events.length) + Math.floor(rnd() * 20_000));
       await new Promise((r) => setTimeout(r, Math.floor(rnd() * 700)));
       if (kill % 2 === 0) {
         await aggregator.kill9();
@@ -120,13 +120,13 @@ describe('pipeline faults', () => {
     await start('aggregator', f.envFor('aggregator'));
     await start('ranker', rankEnv);
 
-    await progressAtLeast(f.prefix, f.topics.transactions, 50_000);
+    await progressAtLeast(f.prefix, f.topics.transactionsByCustomer, 50_000);
     await stopProcess(kafkaProcess(layout)); // a clean broker stop, as an operator would
     await new Promise((r) => setTimeout(r, 3_000));
     startKafka(layout);
     await waitForKafka(layout);
 
-    await progressAtLeast(f.prefix, f.topics.transactions, 120_000, 240_000);
+    await progressAtLeast(f.prefix, f.topics.transactionsByCustomer, 120_000, 240_000);
     const pid = (await import('../../services/cli/src/stack/process-control')).runningPid(redisProcess(layout));
     if (pid) process.kill(pid, 'SIGKILL'); // no shutdown: the AOF keeps what was fsynced (at most 1 s lost)
     await new Promise((r) => setTimeout(r, 1_000));

@@ -49,23 +49,58 @@ export const toMessage = (codec: SchemaCodec, schemaId: number, e: FixtureEvent)
 export const withPartitions = (events: FixtureEvent[]): OracleEvent[] =>
   events.map((e) => ({ ...e, partition: partitionOfKey(e.customerId, PARTITIONS) }));
 
-/** Waits until Redis records every partition's last offset as applied. */
-export async function waitApplied(redis: Redis, prefix: string, topic: string, kafka: Kafka, timeoutMs = 120_000): Promise<void> {
+/** The fixture's aggregator consumer group (envFor('aggregator')) and its repartition stage's group. */
+export const aggregatorGroup = (suffix: string) => `tierflow-aggregator-${suffix}`;
+export const repartitionGroup = (suffix: string) => `${aggregatorGroup(suffix)}-repartition`;
+
+/**
+ * Waits until the aggregator has applied everything produced to the fixture's transactions
+ * topic: its repartition stage committed the topic's end offsets (so every record reached its
+ * shard or the dead-letter topic), and Redis records every shard's last offset as applied.
+ */
+export async function waitApplied(
+  redis: Redis,
+  f: { prefix: string; suffix: string; topics: Topics },
+  kafka: Kafka,
+  timeoutMs = 120_000,
+): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
-  const ends = await admin.fetchTopicOffsets(topic);
-  await admin.disconnect();
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    let behind = 0;
-    for (const o of ends) {
-      const applied = await redis.hget(`${prefix}{p${o.partition}}:meta`, `off:${topic}:${o.partition}`);
-      behind += Math.max(0, Number(o.high) - 1 - Number(applied ?? -1));
+  try {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const behind = (await sourceBehind(admin, f.topics.transactions, repartitionGroup(f.suffix)))
+        + (await shardsBehind(admin, redis, f.prefix, f.topics.transactionsByCustomer));
+      if (behind === 0) return;
+      if (Date.now() > deadline) throw new Error(`aggregator still ${behind} records behind`);
+      await new Promise((r) => setTimeout(r, 250));
     }
-    if (behind === 0) return;
-    if (Date.now() > deadline) throw new Error(`aggregator still ${behind} records behind`);
-    await new Promise((r) => setTimeout(r, 250));
+  } finally {
+    await admin.disconnect();
   }
+}
+
+/** Source records the repartition group has not committed yet. */
+async function sourceBehind(admin: ReturnType<Kafka['admin']>, topic: string, groupId: string): Promise<number> {
+  const ends = await admin.fetchTopicOffsets(topic);
+  const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  const at = new Map((committed?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+  let behind = 0;
+  for (const o of ends) {
+    const c = at.get(o.partition) ?? -1;
+    behind += Math.max(0, Number(o.high) - (c < 0 ? Number(o.low) : c));
+  }
+  return behind;
+}
+
+/** Records of the by-customer topic that Redis does not record as applied yet. */
+async function shardsBehind(admin: ReturnType<Kafka['admin']>, redis: Redis, prefix: string, topic: string): Promise<number> {
+  let behind = 0;
+  for (const o of await admin.fetchTopicOffsets(topic)) {
+    const applied = await redis.hget(`${prefix}{p${o.partition}}:meta`, `off:${topic}:${o.partition}`);
+    behind += Math.max(0, Number(o.high) - 1 - Number(applied ?? -1));
+  }
+  return behind;
 }
 
 export const ORACLE_FIELDS: (keyof OracleCustomer)[] = [

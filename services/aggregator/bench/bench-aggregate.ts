@@ -60,7 +60,7 @@ try {
   const service = await startService('aggregator', f.envFor('aggregator'), { nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [] });
   await service.ready();
   const start = Date.now();
-  await waitApplied(redis, f.prefix, f.topics.transactions, kafka, 900_000);
+  await waitApplied(redis, f, kafka, 900_000);
   const seconds = (Date.now() - start) / 1000;
   const peakRss = peakRssMb(service.child.pid);
   const metrics = await fetch(`http://127.0.0.1:${service.port}/metrics`).then((r) => r.text());

@@ -14,7 +14,10 @@ const shape = {
   REPORTING_CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as USD').default('USD'),
   MAX_ABS_AMOUNT_MINOR: envInt(1_000_000_000_000, 1, Number.MAX_SAFE_INTEGER),
   FUTURE_TOLERANCE_MINUTES: envInt(24 * 60, 0, 10 * 365 * 24 * 60),
+  /** customer shards: partitions of the by-customer topic (fixed once state exists) */
   TRANSACTIONS_PARTITIONS: envInt(6, 1, 1024),
+  /** how often the repartition stage looks for partitions added to the transactions topic */
+  SOURCE_METADATA_MAX_AGE_SECONDS: envInt(30, 1, 3_600),
   PARTITIONS_CONCURRENTLY: envInt(6, 1, 1024),
   LIVE_TICK_SECONDS: envInt(60, 1, 86_400),
   /** customers kept in memory per source partition (0: read every step's customers from Redis) */
@@ -57,6 +60,7 @@ export function aggregatorConfig(env: NodeJS.ProcessEnv = process.env) {
     },
     transactionPartitions: c.TRANSACTIONS_PARTITIONS,
     partitionsConcurrently: c.PARTITIONS_CONCURRENTLY,
+    sourceMetadataMaxAgeMs: c.SOURCE_METADATA_MAX_AGE_SECONDS * 1000,
     liveTickMs: Math.round(c.LIVE_TICK_SECONDS * 1000),
     cacheCustomersPerPartition: c.CACHE_CUSTOMERS_PER_PARTITION,
     applyStepEvents: c.APPLY_STEP_EVENTS,

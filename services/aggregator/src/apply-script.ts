@@ -8,6 +8,7 @@ import { applyClassified, classifyBatch, dedupeGenerations, fieldsToRead, loaded
 import { PartitionCache } from './partition-cache';
 import { dayNumber, monthKey, transactionEffect, transactionFingerprint } from './transaction-effect';
 import { encodeWrites } from './write-commands';
+import { fenceBySource, sourceField, sourcesFromMeta, type SourcePosition } from './repartition/source-fence';
 
 const source = readFileSync(new URL('./lua/commit-batch.lua', import.meta.url), 'utf8');
 const sha = createHash('sha1').update(source).digest('hex');
@@ -25,6 +26,8 @@ export interface WindowConfig {
 export interface ApplyResult {
   applied: number;
   duplicates: number;
+  /** copies of records already applied, resent by the repartition stage (fenced by source offset) */
+  sourceCopies: number;
   late: number;
   conflicts: number;
   fenced: number;
@@ -38,6 +41,8 @@ export interface ApplyResult {
 export interface OffsetEvent {
   offset: string;
   event: TransactionEvent;
+  /** where the repartition stage read it */
+  source?: SourcePosition;
 }
 
 /** EVALSHA of commit-batch.lua, loading it with EVAL the first time a server has not seen it. */
@@ -118,24 +123,32 @@ async function applyWithCache(params: Parameters<typeof applyBatch>[0], cache: P
     currentDays: wc.currentWindowDays, rankingDays: wc.rankingWindowDays, latenessMs: wc.allowedLatenessMs,
     genDays: wc.dedupeGenerationDays, clockMs: params.clockMs,
   };
-  const prepared = params.events.map((e) => prepareEvent(e.offset, e.event));
   for (let attempt = 1; ; attempt++) {
     // meta and de-dup entries: one round trip when the cache is current, two otherwise
     let m = cache.meta;
     let token = cache.token;
     let known: Map<string, string> | null = null;
     if (m !== null && token !== null) {
-      const got = await readKnown(redis, base, m, prepared, w.genDays, meta);
+      const fresh = fenceBySource(params.events, m.sources ?? new Map()).fresh;
+      const got = await readKnown(redis, base, m, fresh.map((e) => prepareEvent(e.offset, e.event)), w.genDays, meta);
       if (got.token === token) known = got.known;
-      else cache.clear();
+      else {
+        cache.clear();
+        m = null;
+      }
     }
     if (m === null || token === null || known === null) {
-      const raw = await redis.hmget(meta, field, 'maxEventTime', 'endDay', 'txGen', 'txLow', 'ver');
-      const num = (i: number) => Number(raw[i] ?? '-1');
-      m = { applied: num(0), maxEvent: num(1), endDay: num(2), txGen: num(3), txLow: num(4) };
-      token = raw[5] ?? '';
-      known = (await readKnown(redis, base, m, prepared, w.genDays, null)).known;
+      // the meta hash is small: the fields of this step, the token and the source watermarks
+      const raw = await redis.hgetall(meta);
+      const num = (f: string) => Number(raw[f] ?? '-1');
+      m = { applied: num(field), maxEvent: num('maxEventTime'), endDay: num('endDay'), txGen: num('txGen'), txLow: num('txLow'), sources: sourcesFromMeta(raw) };
+      token = raw.ver ?? '';
+      known = null;
     }
+    // copies resent by the repartition stage are skipped before anything else looks at them
+    const fence = fenceBySource(params.events, m.sources ?? new Map());
+    const prepared = fence.fresh.map((e) => prepareEvent(e.offset, e.event));
+    if (known === null) known = (await readKnown(redis, base, m, prepared, w.genDays, null)).known;
     const c = classifyBatch(m, prepared, known, w);
 
     const members = new Map<number, string[]>();
@@ -148,13 +161,16 @@ async function applyWithCache(params: Parameters<typeof applyBatch>[0], cache: P
     await loadCustomers(redis, base, fieldsToRead(c, members), cache.customers);
 
     const out = applyClassified(m, c, cache.customers, members, w, { field, last: Number(params.lastOffset) });
+    if (fence.changed.length > 0) {
+      out.writes.push({ cmd: 'HSET', key: 'meta', args: fence.changed.flatMap((k) => [sourceField(k), String(fence.after.get(k))]) });
+    }
     if (params.beforeCommit) await params.beforeCommit(out.conflictOffsets.map(String));
     const next = nextToken();
     const committed = await runCommit(redis, meta, [base, token ?? '', next, ...encodeWrites(out.writes)]);
     if (committed === 1) {
-      cache.committed(next, out.meta);
+      cache.committed(next, { ...out.meta, sources: fence.after });
       return {
-        applied: out.applied, duplicates: out.duplicates, late: out.late, conflicts: out.conflicts, fenced: c.fenced,
+        applied: out.applied, duplicates: out.duplicates, sourceCopies: fence.copies, late: out.late, conflicts: out.conflicts, fenced: c.fenced,
         conflictOffsets: out.conflictOffsets.map(String), rows: out.rows, maxEventTime: c.maxEvent, endDay: c.newEnd,
       };
     }

@@ -44,6 +44,8 @@ export interface PartitionMeta {
   endDay: number;
   txGen: number;
   txLow: number;
+  /** per source partition, the highest source offset applied (repartition/source-fence.ts) */
+  sources?: Map<string, number>;
 }
 
 export interface WindowParams {

@@ -17,6 +17,8 @@ import { readAppliedOffset } from './apply-script';
 import { startLiveClock } from './live-clock';
 import { StateCache } from './partition-cache';
 import { startProfileConsumer } from './profile-consumer';
+import { startRepartitionStage } from './repartition/repartition-stage';
+import { checkShardTopic } from './repartition/shard-topic';
 import { createTransactionHandler } from './transaction-batch-handler';
 
 const config = aggregatorConfig();
@@ -37,6 +39,7 @@ const readerType = avro.Type.forSchema(JSON.parse(transactionSchema));
 const admin = kafka.admin();
 await admin.connect();
 await ensureTopics(admin, pipelineTopicSpecs(config.topics, config.transactionPartitions));
+await checkShardTopic(admin, config.topics.transactionsByCustomer, config.transactionPartitions);
 await admin.disconnect();
 
 const producer = kafka.producer({ createPartitioner: CachingPartitioner, idempotent: true, maxInFlightRequests: 1 });
@@ -49,26 +52,37 @@ const emitter = createAggregateEmitter({
 });
 const cache = new StateCache(config.cacheCustomersPerPartition);
 const handleBatch = createTransactionHandler({
-  cache, redis, codec, readerType, producer, dlqTopic: config.topics.transactionsDlq, prefix: config.prefix, rules: config.rules,
-  windows: config.windows, liveClock: config.liveClock, emitter, metrics, logger, stepEvents: config.applyStepEvents,
+  cache, redis, codec, readerType, producer, dlqTopic: config.topics.transactionsDlq, prefix: config.prefix, shards: config.transactionPartitions,
+  rules: config.rules, windows: config.windows, liveClock: config.liveClock, emitter, metrics, logger, stepEvents: config.applyStepEvents,
 });
 
+// the apply stage: the by-customer topic, one partition per customer shard, exactly once into Redis
 const transactions = await startPartitionConsumer({
-  kafka, groupId: config.groupId, topics: [config.topics.transactions], logger,
+  kafka, groupId: config.groupId, topics: [config.topics.transactionsByCustomer], logger,
   partitionsConsumedConcurrently: config.partitionsConcurrently,
   appliedOffset: (topic, partition) => readAppliedOffset(redis, config.prefix, topic, partition),
   onPartitionStart: async (_topic, partition) => {
     const flushed = await emitter.flushOutbox(partition);
     if (flushed > 0) logger.info({ partition, flushed }, 'outbox flushed after assignment');
   },
+  onAssigned: async (_topic, partition) => {
+    const flushed = await emitter.flushOutbox(partition);
+    if (flushed > 0) logger.info({ partition, flushed }, 'outbox flushed on assignment');
+  },
   handleBatch,
+});
+// the repartition stage: billing.transactions, however it is partitioned, re-keyed into the shards
+const repartition = await startRepartitionStage({
+  kafka, codec, readerType, groupId: `${config.groupId}-repartition`, source: config.topics.transactions,
+  target: config.topics.transactionsByCustomer, dlqTopic: config.topics.transactionsDlq, rules: config.rules,
+  partitionsConcurrently: config.partitionsConcurrently, metadataMaxAgeMs: config.sourceMetadataMaxAgeMs, metrics, logger,
 });
 const profiles = await startProfileConsumer({
   kafka, redis, codec, producer, topic: config.topics.profiles, groupId: `${config.groupId}-profiles`, prefix: config.prefix, logger,
 });
 const clock = config.liveClock
   ? startLiveClock({
-      redis, cache, prefix: config.prefix, topic: config.topics.transactions, windows: config.windows, emitter,
+      redis, cache, prefix: config.prefix, topic: config.topics.transactionsByCustomer, windows: config.windows, emitter,
       intervalMs: config.liveTickMs,
       assignedPartitions: () => transactions.assigned().map((a) => Number(a.slice(a.lastIndexOf(':') + 1))),
       onError: (err) => logger.error({ err }, 'live clock tick failed'),
@@ -85,6 +99,7 @@ async function shutdown(signal: string): Promise<void> {
   ready = false;
   logger.info({ signal }, 'stopping: finishing the batch in flight');
   clock?.stop();
+  await repartition.stop();
   await transactions.stop(); // kafkajs waits for the batch in flight, then leaves the group
   await profiles.stop();
   await producer.disconnect();

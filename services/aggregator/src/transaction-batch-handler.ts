@@ -3,11 +3,13 @@ import type { KafkaMessage, Producer } from 'kafkajs';
 import type avro from 'avsc';
 import { DecodeError } from '@tierflow/shared/codec-errors';
 import { deadLetterMessage, type DeadLetterReason } from '@tierflow/shared/dead-letter';
+import { partitionOfKey } from '@tierflow/shared/key-partition';
 import type { Logger } from '@tierflow/shared/logger';
 import type { PartitionBatch } from '@tierflow/shared/partition-consumer';
 import type { SchemaCodec } from '@tierflow/shared/schema-codec';
 import type { AggregateEmitter } from './aggregate-emitter';
 import type { AggregatorMetrics } from './aggregator-metrics';
+import { SOURCE_HEADER, sourceOf } from './repartition/route-transaction';
 import { applyBatch, readAppliedOffset, type OffsetEvent, type WindowConfig } from './apply-script';
 import type { StateCache } from './partition-cache';
 import type { TransactionEvent } from '@tierflow/shared/event-types';
@@ -22,6 +24,8 @@ export interface TransactionHandlerDeps {
   producer: Producer;
   dlqTopic: string;
   prefix: string;
+  /** customer shards: the by-customer topic's partition count */
+  shards: number;
   rules: ValidationRules;
   windows: WindowConfig;
   liveClock: boolean;
@@ -63,7 +67,13 @@ export function createTransactionHandler(d: TransactionHandlerDeps) {
         if (!verdict.ok) bad.push({ message, why: { code: verdict.code, reason: verdict.reason } });
         else if (key !== undefined && key !== event.customerId) {
           bad.push({ message, why: { code: 'KEY_MISMATCH', reason: `record key ${key} is not its customerId ${event.customerId}` } });
-        } else good.push({ offset: message.offset, event });
+        } else if (partitionOfKey(event.customerId, d.shards) !== partition) {
+          // only the repartition stage writes this topic; a record put here by hand is refused
+          bad.push({ message, why: { code: 'WRONG_SHARD', reason: `customer ${event.customerId} belongs to shard ${partitionOfKey(event.customerId, d.shards)}, not ${partition}` } });
+        } else {
+          const from = sourceOf(message);
+          good.push({ offset: message.offset, event, source: from ? { key: `${from.topic}:${from.partition}`, offset: Number(from.offset) } : undefined });
+        }
       } catch (err) {
         if (err instanceof DecodeError && !err.retriable) bad.push({ message, why: { code: err.code, reason: err.message } });
         else throw err; // registry down: the batch is retried, nothing is recorded
@@ -79,7 +89,14 @@ export function createTransactionHandler(d: TransactionHandlerDeps) {
       await d.producer.send({
         topic: d.dlqTopic,
         acks: -1,
-        messages: fresh.map((b) => deadLetterMessage({ service: 'aggregator', topic, partition, message: b.message, why: b.why })),
+        messages: fresh.map((b) => {
+          // named by where its producer put it, when the repartition stage brought it here
+          const from = sourceOf(b.message);
+          const { [SOURCE_HEADER]: _moved, ...headers } = b.message.headers ?? {};
+          return from
+            ? deadLetterMessage({ service: 'aggregator', topic: from.topic, partition: from.partition, message: { ...b.message, offset: from.offset, headers } as KafkaMessage, why: b.why })
+            : deadLetterMessage({ service: 'aggregator', topic, partition, message: b.message, why: b.why });
+        }),
       });
       for (const b of fresh) {
         sent.add(b.message.offset);
@@ -113,6 +130,7 @@ export function createTransactionHandler(d: TransactionHandlerDeps) {
       done = BigInt(upTo);
       d.metrics.applied.inc(result.applied);
       d.metrics.duplicates.inc(result.duplicates);
+      d.metrics.sourceCopies.inc(result.sourceCopies);
       d.metrics.late.inc(result.late);
       d.metrics.fenced.inc(result.fenced);
       await d.emitter.emitRows(partition, result.rows);

@@ -52,7 +52,7 @@ describe('aggregator dead-letter topic', () => {
     await produce(kafka, f.topics.transactions, messages.map((m) => ({ ...m, partition })));
     const s = await startService('aggregator', f.envFor('aggregator'));
     await s.ready();
-    await waitApplied(redis, f.prefix, f.topics.transactions, kafka);
+    await waitApplied(redis, f, kafka);
 
     const dlq = await readTopic(kafka, f.topics.transactionsDlq, (m) => m.length >= bad.length);
     expect(dlq).toHaveLength(bad.length);

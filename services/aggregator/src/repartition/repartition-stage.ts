@@ -1,0 +1,137 @@
+import type avro from 'avsc';
+import type { Kafka, Message } from 'kafkajs';
+import { CachingPartitioner } from '@tierflow/shared/caching-partitioner';
+import { DecodeError } from '@tierflow/shared/codec-errors';
+import { deadLetterMessage, type DeadLetterReason } from '@tierflow/shared/dead-letter';
+import type { TransactionEvent } from '@tierflow/shared/event-types';
+import type { Logger } from '@tierflow/shared/logger';
+import type { SchemaCodec } from '@tierflow/shared/schema-codec';
+import { SendCoalescer } from '@tierflow/shared/send-coalescer';
+import type { ValidationRules } from '../transaction-validation';
+import { routeTransaction } from './route-transaction';
+
+export interface RepartitionMetrics {
+  /** records read from the source topic */
+  sourceIn: { inc: (n: number) => void };
+  /** records written to the by-customer topic */
+  repartitioned: { inc: (n: number) => void };
+  deadLettered: { inc: (labels: { code: string }) => void };
+  sourceLag: { set: (labels: { partition: string }, value: number) => void };
+}
+
+export interface RepartitionStage {
+  stop: () => Promise<void>;
+  /** source partitions currently assigned */
+  assigned: () => number[];
+}
+
+/**
+ * The repartition stage: reads billing.transactions however its producers partitioned it
+ * (librdkafka's consistent-random CRC32, keyless records, an explicit partition, a partition
+ * count raised while running), decodes and validates each record, and writes the good ones,
+ * keyed by customerId, to the by-customer topic, whose partition (murmur2 of the customerId
+ * over a partition count that never changes) is the customer's shard. Bad records go to the
+ * dead-letter topic from here, with their original key and bytes. The apply stage reads only
+ * the by-customer topic, so each customer has exactly one state.
+ *
+ * Delivery to the by-customer topic is at least once: source offsets are committed to Kafka
+ * after the broker acknowledged the batch's records, so a crash in between sends the tail again.
+ * The apply stage applies each transaction once whatever arrives twice: a copy has the same
+ * transactionId and content, which its de-dup entries skip (docs/decisions.md, "Partitioning").
+ */
+export async function startRepartitionStage(p: {
+  kafka: Kafka;
+  codec: SchemaCodec;
+  readerType: avro.Type;
+  groupId: string;
+  source: string;
+  target: string;
+  dlqTopic: string;
+  rules: ValidationRules;
+  partitionsConcurrently: number;
+  /** how often the consumer looks for new source partitions */
+  metadataMaxAgeMs: number;
+  metrics: RepartitionMetrics;
+  logger: Logger;
+  onFatal?: (err: Error) => void;
+}): Promise<RepartitionStage> {
+  const log = p.logger.child({ component: 'repartition', groupId: p.groupId });
+  const producer = p.kafka.producer({ createPartitioner: CachingPartitioner, idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  const sends = new SendCoalescer(producer);
+  const consumer = p.kafka.consumer({
+    groupId: p.groupId,
+    sessionTimeout: 10_000,
+    heartbeatInterval: 1_000,
+    rebalanceTimeout: 20_000,
+    maxBytesPerPartition: 1024 * 1024,
+    maxWaitTimeInMs: 50,
+    metadataMaxAge: p.metadataMaxAgeMs,
+    retry: { retries: 10 },
+  });
+  let assignment: number[] = [];
+  consumer.on(consumer.events.GROUP_JOIN, (event) => {
+    assignment = (event.payload.memberAssignment[p.source] ?? []).slice().sort((a, b) => a - b);
+    log.info({ assignment }, 'source partitions assigned');
+  });
+  consumer.on(consumer.events.CRASH, (event) => {
+    const { error, restart } = event.payload;
+    log.error({ err: error?.message, restart }, 'consumer crashed');
+    if (restart) return;
+    const fatal = p.onFatal ?? ((err: Error) => {
+      log.fatal({ err: err.message }, 'consumer stopped for good: exiting so the service is restarted');
+      process.exit(70);
+    });
+    fatal(error ?? new Error('consumer crashed'));
+  });
+  await consumer.connect();
+  await consumer.subscribe({ topic: p.source, fromBeginning: true });
+  await consumer.run({
+    autoCommit: true,
+    autoCommitInterval: 1_000,
+    eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently: p.partitionsConcurrently,
+    eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+      if (batch.messages.length === 0 || !isRunning() || isStale()) return;
+      const { topic, partition } = batch;
+      const forward: Message[] = [];
+      const dead: Message[] = [];
+      const deadCodes: string[] = [];
+      const refuse = (message: (typeof batch.messages)[number], why: DeadLetterReason) => {
+        dead.push(deadLetterMessage({ service: 'aggregator', topic, partition, message, why }));
+        deadCodes.push(why.code);
+      };
+      const now = Date.now();
+      for (const message of batch.messages) {
+        let event: TransactionEvent;
+        try {
+          event = await p.codec.decode<TransactionEvent>(message.value, p.readerType);
+        } catch (err) {
+          // a registry outage is retried (the batch comes again); nothing of it is dead-lettered
+          if (!(err instanceof DecodeError) || err.retriable) throw err;
+          refuse(message, { code: err.code, reason: err.message });
+          continue;
+        }
+        const route = routeTransaction({ topic, partition }, message, event, p.rules, now);
+        if (route.ok) forward.push(route.message);
+        else refuse(message, route.why);
+      }
+      await Promise.all([sends.send(p.target, forward), sends.send(p.dlqTopic, dead)]);
+      p.metrics.sourceIn.inc(batch.messages.length);
+      p.metrics.repartitioned.inc(forward.length);
+      for (const code of deadCodes) p.metrics.deadLettered.inc({ code });
+      if (dead.length > 0) log.warn({ topic, partition, count: dead.length, first: deadCodes[0] }, 'records dead-lettered');
+      const last = batch.messages[batch.messages.length - 1]!.offset;
+      resolveOffset(last);
+      p.metrics.sourceLag.set({ partition: String(partition) }, Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(last) - 1n)));
+      await heartbeat();
+    },
+  });
+  return {
+    assigned: () => assignment,
+    stop: async () => {
+      await consumer.disconnect();
+      await producer.disconnect();
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
+import type { DeadLetterReason } from '@tierflow/shared/dead-letter';
+import type { TransactionEvent } from '@tierflow/shared/event-types';
+import { validateTransaction, type ValidationRules } from '../transaction-validation';
+
+/** Header of a re-keyed record naming where it came from: `<topic>:<partition>:<offset>`. */
+export const SOURCE_HEADER = 'tierflow.source';
+
+export type Route = { ok: true; message: Message } | { ok: false; why: DeadLetterReason };
+
+/**
+ * Where one decoded billing record goes: refused (the transaction rules, or a record key that is
+ * not its customerId) or re-keyed by its customerId for the by-customer topic, with its value
+ * bytes, headers and timestamp untouched. A record without a key is fine: the customerId in the
+ * value decides. Pure.
+ */
+export function routeTransaction(
+  source: { topic: string; partition: number },
+  message: KafkaMessage,
+  event: TransactionEvent,
+  rules: ValidationRules,
+  nowMs: number,
+): Route {
+  const verdict = validateTransaction(event, rules, nowMs);
+  if (!verdict.ok) return { ok: false, why: { code: verdict.code, reason: verdict.reason } };
+  const key = message.key === null || message.key.length === 0 ? null : message.key.toString();
+  if (key !== null && key !== event.customerId) {
+    return { ok: false, why: { code: 'KEY_MISMATCH', reason: `record key ${key.slice(0, 200)} is not its customerId ${event.customerId}` } };
+  }
+  const headers: IHeaders = { ...(message.headers ?? {}), [SOURCE_HEADER]: `${source.topic}:${source.partition}:${message.offset}` };
+  return { ok: true, message: { key: event.customerId, value: message.value, headers, timestamp: message.timestamp } };
+}
+
+/**
+ * The billing.transactions position a re-keyed record came from (its SOURCE_HEADER), so a
+ * record refused later, by the apply stage, is dead-lettered naming where its producer put it.
+ * Null for a record without the header.
+ */
+export function sourceOf(message: KafkaMessage): { topic: string; partition: number; offset: string } | null {
+  const raw = message.headers?.[SOURCE_HEADER];
+  const text = (Array.isArray(raw) ? raw[0] : raw)?.toString();
+  const m = text === undefined ? null : /^(.*):(\d+):(\d+)$/.exec(text);
+  return m ? { topic: m[1]!, partition: Number(m[2]), offset: m[3]! } : null;
+}
