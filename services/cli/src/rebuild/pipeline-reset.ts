@@ -11,7 +11,7 @@ export const isReadOnlyGroup = (groupId: string): boolean => /^tierflow-(dashboa
  * their names), so a rebuild never touches another pipeline sharing the cluster.
  */
 export async function pipelineGroups(admin: Admin, topics: Topics): Promise<string[]> {
-  const ours = [topics.transactions, topics.profiles, topics.aggregates, topics.tierChanges, topics.churnRisk];
+  const ours = [topics.transactions, topics.transactionsByCustomer, topics.profiles, topics.aggregates, topics.tierChanges, topics.churnRisk];
   const existing = new Set(await admin.listTopics());
   const wanted = ours.filter((t) => existing.has(t));
   const candidates = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => !isReadOnlyGroup(g));
@@ -67,11 +67,13 @@ export async function wipePrefix(redis: Redis, prefix: string, onProgress?: (del
 }
 
 /**
- * Deletes and recreates the derived topics (aggregates, tier changes, churn risks, the DLQ), so
- * reprocessing writes them afresh in order — compacted topics cannot be truncated in place.
+ * Deletes and recreates the derived topics (the by-customer shards, aggregates, tier changes,
+ * churn risks, the DLQ), so reprocessing writes them afresh in order — compacted topics cannot
+ * be truncated in place. The shards are derived too: the repartition stage, its group deleted,
+ * reads billing.transactions from the earliest offset again and fills them anew.
  */
 export async function recreateDerivedTopics(admin: Admin, topics: Topics, transactionsPartitions: number): Promise<string[]> {
-  const derived = [topics.aggregates, topics.tierChanges, topics.churnRisk, topics.transactionsDlq];
+  const derived = [topics.transactionsByCustomer, topics.aggregates, topics.tierChanges, topics.churnRisk, topics.transactionsDlq];
   const existing = new Set(await admin.listTopics());
   const doomed = derived.filter((t) => existing.has(t));
   if (doomed.length > 0) await admin.deleteTopics({ topics: doomed, timeout: 30_000 });
