@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '@tierflow/shared/logger';
 import type { AlertStore } from './alert-store';
 import type { Alert } from './alert-types';
+import { CircuitBreaker, type BreakerState } from './circuit-breaker';
+import type { DeliveryQueue } from './delivery-queue';
 import { backoffMs, DeliveryError } from './retry-policy';
 import type { WebhookSend } from './webhook-sink';
 
@@ -11,119 +13,169 @@ export interface DispatchConfig {
   backoffMaxMs: number;
   leaseMs: number;
   idlePollMs: number;
+  /** deliveries in flight at once to the destination */
+  concurrency: number;
+  /** failures in a row (network, timeout, 5xx, 429) that open the destination's breaker */
+  breakerFailures: number;
+  /** how long an open breaker makes no call before one trial */
+  breakerCooldownMs: number;
 }
 
+type Outcome = { ok: true } | { ok: false; error: DeliveryError; attempts: number } | { ok: false; stopped: true };
+
 /**
- * Delivers the queue in order, one alert at a time, to the log sink and (when configured) the
- * webhook: retries a retriable failure with exponential backoff, dead-letters after the last
- * attempt or on a non-retriable answer, then takes the alert off the queue. One dispatcher
- * holds a lease in Redis at a time. An alert is taken off only after it was handled, so a
- * crash re-delivers at most the alert in flight.
+ * Delivers the queue to the log sink and (when configured) the webhook, up to `concurrency`
+ * alerts at a time (oldest first), so one slow call no longer holds up everything behind it.
+ * Each alert is retried on a retriable failure with exponential backoff and dead-lettered after
+ * the last attempt or on a non-retriable answer (a 4xx, a redirect). A circuit breaker per
+ * destination stops calling a destination that keeps failing; while it is open, alerts wait in
+ * the queue (they are not dead-lettered, and attempts are not spent). One dispatcher holds a
+ * lease in Redis at a time. An alert is taken off only after it was handled, so a crash
+ * re-delivers at most the alerts in flight (webhook-id lets a receiver de-duplicate).
  */
 export function createAlertDispatcher(params: {
   store: AlertStore;
+  queue: DeliveryQueue;
   webhook: WebhookSend | null;
   logger: Logger;
   config: DispatchConfig;
   onOutcome?: (outcome: 'delivered' | 'dead' | 'retry', alert: Alert) => void;
+  onBreaker?: (destination: string, state: BreakerState) => void;
+  onInFlight?: (n: number) => void;
 }) {
-  const { store, config, logger } = params;
+  const { store, queue, config, logger } = params;
   const token = randomUUID();
+  const destination = params.webhook?.destination ?? 'log';
+  const breaker = new CircuitBreaker({
+    failureThreshold: config.breakerFailures,
+    cooldownMs: config.breakerCooldownMs,
+    onChange: (state) => {
+      (state === 'open' ? logger.error.bind(logger) : logger.info.bind(logger))({ destination, state }, `webhook circuit ${state}`);
+      params.onBreaker?.(destination, state);
+    },
+  });
+  const inFlight = new Map<string, Promise<void>>();
   let running = false;
+  let leaseHeld = false;
   let loop: Promise<void> | null = null;
-  let wake: (() => void) | null = null;
-
-  const sleep = (ms: number) =>
+  // the loop's idle sleep ends at poke(); a delivery's backoff or breaker wait ends only at stop()
+  let loopWake: (() => void) | null = null;
+  const pending = new Set<() => void>();
+  const sleepUnlessStopped = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(t);
+        pending.delete(done);
+        resolve();
+      };
+      const t = setTimeout(done, ms);
+      pending.add(done);
+    });
+  const idle = (ms: number) =>
     new Promise<void>((resolve) => {
       const t = setTimeout(() => {
-        wake = null;
+        loopWake = null;
         resolve();
       }, ms);
-      wake = () => {
+      loopWake = () => {
         clearTimeout(t);
-        wake = null;
+        loopWake = null;
         resolve();
       };
     });
+  const wakeAll = () => loopWake?.();
 
   const logSink = (alert: Alert) =>
     logger.info({ sink: 'log', alert }, `alert ${alert.kind} for ${alert.customerId} -> ${alert.recipient}`);
 
-  const deliver = async (alert: Alert): Promise<{ ok: true } | { ok: false; error: DeliveryError; attempts: number }> => {
-    if (!params.webhook) return { ok: true };
-    for (let attempt = 1; ; attempt++) {
+  const deliver = async (alert: Alert): Promise<Outcome> => {
+    const webhook = params.webhook;
+    if (!webhook) return { ok: true };
+    for (let attempt = 1; ; ) {
+      if (!running || !leaseHeld) return { ok: false, stopped: true };
+      if (!breaker.tryAcquire(Date.now())) {
+        await sleepUnlessStopped(Math.max(50, breaker.waitMs(Date.now())));
+        continue; // waiting on the breaker spends no attempt
+      }
       try {
-        await params.webhook(alert);
+        await webhook(alert);
+        breaker.success();
         return { ok: true };
       } catch (err) {
         const error = err instanceof DeliveryError ? err : new DeliveryError('NETWORK', (err as Error).message, true);
-        if (!error.retriable || attempt >= config.maxAttempts || !running) {
-          return { ok: false, error, attempts: attempt };
-        }
+        if (error.retriable) breaker.failure(Date.now());
+        else breaker.neutral();
+        if (!error.retriable || attempt >= config.maxAttempts) return { ok: false, error, attempts: attempt };
         params.onOutcome?.('retry', alert);
         const delay = backoffMs(attempt, config.backoffBaseMs, config.backoffMaxMs);
         logger.warn({ alertId: alert.alertId, attempt, delay, err: error.message }, 'webhook failed, retrying');
-        await sleep(delay);
-        if (!(await store.holdLease(token, config.leaseMs))) return { ok: false, error, attempts: -1 };
+        attempt += 1;
+        await sleepUnlessStopped(delay);
       }
     }
   };
 
-  const step = async (): Promise<boolean> => {
-    if (!(await store.holdLease(token, config.leaseMs))) return false;
-    const raw = await store.head();
-    if (!raw) return false;
+  const handle = async (raw: string): Promise<void> => {
     const alert = JSON.parse(raw) as Alert;
-    // keep the lease while a slow call or a backoff runs, so no other dispatcher takes the head
-    let leaseKept = true;
-    const renew = setInterval(() => {
-      void store.holdLease(token, config.leaseMs).then(
-        (held) => (leaseKept = leaseKept && held),
-        () => undefined,
-      );
-    }, Math.max(100, Math.floor(config.leaseMs / 3)));
-    const result = await deliver(alert).finally(() => clearInterval(renew));
-    if (!leaseKept) logger.warn({ alertId: alert.alertId }, 'dispatcher lease was lost during a delivery');
-    if (!result.ok && result.attempts === -1) return false; // lost the lease: the holder goes on
-    if (!result.ok && !running) return false; // stopping: leave it queued for the next start
+    const result = await deliver(alert);
+    if (!result.ok && 'stopped' in result) return; // stopping or lease lost: it stays queued
     logSink(alert);
     if (result.ok) {
-      await store.complete(raw, 'delivered');
-      params.onOutcome?.('delivered', alert);
-    } else {
-      await store.complete(raw, 'dead', {
-        alert,
-        code: result.error.code,
-        reason: result.error.message,
-        attempts: result.attempts,
-        at: Date.now(),
-      });
-      params.onOutcome?.('dead', alert);
-      logger.error({ alertId: alert.alertId, attempts: result.attempts, err: result.error.message }, 'alert dead-lettered');
+      if (await queue.complete(raw, 'delivered')) params.onOutcome?.('delivered', alert);
+      return;
     }
-    return true;
+    const dead = { alert, code: result.error.code, reason: result.error.message, attempts: result.attempts, at: Date.now() };
+    if (await queue.complete(raw, 'dead', dead)) params.onOutcome?.('dead', alert);
+    logger.error({ alertId: alert.alertId, attempts: result.attempts, err: result.error.message }, 'alert dead-lettered');
+  };
+
+  /** Starts deliveries for queued alerts not in flight yet, up to the concurrency. */
+  const fill = async (): Promise<number> => {
+    const free = config.concurrency - inFlight.size;
+    if (free <= 0) return 0;
+    let started = 0;
+    for (const raw of await queue.window(config.concurrency * 2)) {
+      if (started >= free) break;
+      if (inFlight.has(raw)) continue;
+      const job = handle(raw)
+        .catch((err: Error) => logger.error({ err: err.message }, 'delivery failed'))
+        .finally(() => {
+          inFlight.delete(raw);
+          params.onInFlight?.(inFlight.size);
+          wakeAll();
+        });
+      inFlight.set(raw, job);
+      started += 1;
+    }
+    params.onInFlight?.(inFlight.size);
+    return started;
   };
 
   return {
     /** Wakes an idle dispatcher (after new alerts were queued). */
-    poke: () => wake?.(),
+    poke: wakeAll,
+    breakerState: () => breaker.state(),
     start: () => {
       running = true;
       loop = (async () => {
         while (running) {
           try {
-            if (!(await step())) await sleep(config.idlePollMs);
+            // the lease is renewed at least every leaseMs / 3 while this instance delivers
+            leaseHeld = await store.holdLease(token, config.leaseMs);
+            if (leaseHeld) await fill();
           } catch (err) {
             logger.error({ err: (err as Error).message }, 'dispatch step failed');
-            await sleep(config.idlePollMs);
           }
+          await idle(Math.min(config.idlePollMs, Math.max(50, Math.floor(config.leaseMs / 3))));
         }
       })();
     },
     stop: async () => {
       running = false;
-      wake?.();
+      wakeAll();
+      for (const done of [...pending]) done();
       await loop;
+      await Promise.all(inFlight.values());
       await store.releaseLease(token).catch(() => undefined);
     },
   };

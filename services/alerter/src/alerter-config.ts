@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { envBool, envInt, envList, envNumber, parseEnv } from '@tierflow/shared/config-env';
+import { ConfigError, envBool, envInt, envList, envNumber, parseEnv } from '@tierflow/shared/config-env';
 import { basisInfo } from '@tierflow/shared/explain/basis-label';
 import type { DispatchConfig } from './alert-dispatcher';
 import type { AlertRulesConfig } from './alert-rules';
+import { webhookUrlProblem } from './webhook-url';
 
 /** The alerter's environment (connection and topic variables are parsed by shared/src). */
 export const alerterShape = {
@@ -10,7 +11,14 @@ export const alerterShape = {
   KAFKA_GROUP_ID: z.string().default('tierflow-alerter'),
   HTTP_HOST: z.string().default('127.0.0.1'),
   HTTP_PORT: envInt(9405, 0, 65535),
-  WEBHOOK_URL: z.url({ message: 'expected an http(s) URL' }).optional(),
+  /** https only; http to loopback or with WEBHOOK_ALLOW_HTTP (webhook-url.ts) */
+  WEBHOOK_URL: z.string().optional(),
+  WEBHOOK_ALLOW_HTTP: envBool(false),
+  WEBHOOK_CONCURRENCY: envInt(4, 1, 256),
+  /** the most alerts queued for delivery; when full, input pauses (nothing is dropped) */
+  WEBHOOK_QUEUE_MAX: envInt(10_000, 1),
+  WEBHOOK_BREAKER_FAILURES: envInt(5, 1, 1_000),
+  WEBHOOK_BREAKER_COOLDOWN_MS: envInt(30_000, 1),
   WEBHOOK_SECRET: z.string().min(16, 'expected at least 16 characters').optional(),
   WEBHOOK_TIMEOUT_MS: envInt(5_000, 1),
   WEBHOOK_MAX_ATTEMPTS: envInt(6, 1, 100),
@@ -37,6 +45,7 @@ export interface AlerterConfig {
   httpPort: number;
   webhook: { url: string; secret: string; timeoutMs: number } | null;
   dispatch: DispatchConfig;
+  queueCapacity: number;
   rules: AlertRulesConfig;
   dedupeTtlSeconds: number;
   dlqTopic: string;
@@ -44,6 +53,8 @@ export interface AlerterConfig {
 
 export function alerterConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AlerterConfig {
   const c = parseEnv(alerterShape, env);
+  const urlProblem = c.WEBHOOK_URL ? webhookUrlProblem(c.WEBHOOK_URL, c.WEBHOOK_ALLOW_HTTP) : null;
+  if (urlProblem) throw new ConfigError([{ variable: 'WEBHOOK_URL', message: urlProblem }]);
   if (c.WEBHOOK_URL && !c.WEBHOOK_SECRET) {
     // same shape of error as parseEnv: name the variable
     parseEnv({ WEBHOOK_SECRET: z.string({ message: 'required when WEBHOOK_URL is set' }) }, env);
@@ -60,7 +71,11 @@ export function alerterConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Aler
       backoffMaxMs: c.WEBHOOK_BACKOFF_MAX_MS,
       leaseMs: c.ALERT_LEASE_MS,
       idlePollMs: 200,
+      concurrency: c.WEBHOOK_CONCURRENCY,
+      breakerFailures: c.WEBHOOK_BREAKER_FAILURES,
+      breakerCooldownMs: c.WEBHOOK_BREAKER_COOLDOWN_MS,
     },
+    queueCapacity: c.WEBHOOK_QUEUE_MAX,
     rules: {
       managerTiers: c.ALERT_MANAGER_TIERS,
       riskTiers: c.ALERT_RISK_TIERS,

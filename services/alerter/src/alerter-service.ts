@@ -10,6 +10,9 @@ import type { AlertStore } from './alert-store';
 import type { Alert, ChurnRiskInput, TierChangeInput } from './alert-types';
 import type { AlerterConfig } from './alerter-config';
 import type { AlerterMetrics } from './alerter-metrics';
+import type { DeliveryQueue } from './delivery-queue';
+import type { QueueBound } from './queue-bound';
+import type { WebhookMetrics } from './webhook-metrics';
 import type { WebhookSend } from './webhook-sink';
 
 /**
@@ -25,16 +28,21 @@ export function createAlerterService(params: {
   webhook: WebhookSend | null;
   config: AlerterConfig;
   metrics: AlerterMetrics;
+  /** the delivery side: the queue as the dispatcher sees it, its bound, their metrics */
+  delivery: { queue: DeliveryQueue; bound: QueueBound; metrics: WebhookMetrics };
   logger: Logger;
 }) {
   const { store, config, metrics, topics, logger } = params;
   const producer: Producer = params.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   const dispatcher = createAlertDispatcher({
     store,
+    queue: params.delivery.queue,
     webhook: params.webhook,
     logger,
     config: config.dispatch,
     onOutcome: (outcome) => metrics.outcomes.inc({ outcome }),
+    onBreaker: params.delivery.metrics.onBreaker,
+    onInFlight: params.delivery.metrics.onInFlight,
   });
   let consumer: RunningConsumer | null = null;
   let started = false;
@@ -72,6 +80,8 @@ export function createAlerterService(params: {
       );
     }
     const last = batch.messages[batch.messages.length - 1]!;
+    // a full queue pauses input here: nothing is queued (or its offset recorded) until there is room
+    await params.delivery.bound.waitForRoom(alerts.length, batch.heartbeat);
     const queued = await store.enqueue(batch.topic, batch.partition, last.offset, alerts);
     metrics.records.inc({ topic: batch.topic }, batch.messages.length);
     if (queued > 0) {
@@ -102,6 +112,7 @@ export function createAlerterService(params: {
     },
     stop: async () => {
       started = false;
+      params.delivery.bound.stop();
       await consumer?.stop();
       await dispatcher.stop();
       await producer.disconnect();

@@ -11,6 +11,9 @@ import { AlertStore } from './alert-store';
 import { alerterConfigFromEnv } from './alerter-config';
 import { createAlerterMetrics } from './alerter-metrics';
 import { createAlerterService } from './alerter-service';
+import { DeliveryQueue } from './delivery-queue';
+import { createQueueBound } from './queue-bound';
+import { createWebhookMetrics } from './webhook-metrics';
 import { createWebhookSink } from './webhook-sink';
 
 const connection = connectionConfig();
@@ -26,7 +29,11 @@ const store = new AlertStore({ redis, prefix: config.prefix, dedupeTtlSeconds: c
 async function main(): Promise<void> {
   await ensureServiceTopics({ admin: kafka.admin(), topics, names: [topics.churnRisk, topics.tierChanges], extra: [config.dlqTopic] });
   const webhook = config.webhook ? createWebhookSink(config.webhook) : null;
-  const service = createAlerterService({ kafka, codec, store, topics, webhook, config, metrics, logger });
+  const queue = new DeliveryQueue({ redis, prefix: config.prefix });
+  const deliveryMetrics = createWebhookMetrics({ registry: metrics.registry, queue, capacity: config.queueCapacity });
+  const bound = createQueueBound({ queue, capacity: config.queueCapacity, logger, onFull: deliveryMetrics.onFull });
+  const delivery = { queue, bound, metrics: deliveryMetrics };
+  const service = createAlerterService({ kafka, codec, store, topics, webhook, config, metrics, delivery, logger });
   const http = await startServiceHttp({
     service: 'alerter',
     host: config.httpHost,

@@ -6,7 +6,7 @@ export function backoffMs(attempt: number, baseMs: number, maxMs: number): numbe
 /** Why a delivery failed, and whether trying again can help. */
 export class DeliveryError extends Error {
   constructor(
-    readonly code: 'HTTP_STATUS' | 'NETWORK' | 'TIMEOUT',
+    readonly code: 'HTTP_STATUS' | 'NETWORK' | 'TIMEOUT' | 'REDIRECT',
     message: string,
     readonly retriable: boolean,
     readonly status: number | null = null,

@@ -1,22 +1,28 @@
 import { DeliveryError, statusRetriable } from './retry-policy';
 import type { Alert } from './alert-types';
-import { ALERT_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signWebhook } from './webhook-signature';
+import { ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signWebhook } from './webhook-signature';
 
-/** One signed POST of an alert as JSON. Throws DeliveryError (with `retriable`) on failure. */
+/**
+ * One signed POST of an alert as JSON (Standard Webhooks headers; webhook-id is the alertId, the
+ * same on every retry, so a receiver de-duplicates). A redirect is never followed: the signed
+ * body must not go to a place the operator did not configure, so a 3xx is a non-retriable
+ * failure. Throws DeliveryError (with `retriable`) on failure.
+ */
 export function createWebhookSink(params: { url: string; secret: string; timeoutMs: number; now?: () => number }) {
   const now = params.now ?? Date.now;
-  return async function send(alert: Alert): Promise<void> {
+  const send = async function send(alert: Alert): Promise<void> {
     const body = JSON.stringify(alert);
-    const timestamp = String(now());
+    const timestamp = String(Math.floor(now() / 1000));
     let res: Response;
     try {
       res = await fetch(params.url, {
         method: 'POST',
+        redirect: 'manual',
         headers: {
           'content-type': 'application/json',
+          [ID_HEADER]: alert.alertId,
           [TIMESTAMP_HEADER]: timestamp,
-          [SIGNATURE_HEADER]: signWebhook(params.secret, timestamp, body),
-          [ALERT_ID_HEADER]: alert.alertId,
+          [SIGNATURE_HEADER]: signWebhook(params.secret, alert.alertId, timestamp, body),
         },
         body,
         signal: AbortSignal.timeout(params.timeoutMs),
@@ -27,10 +33,14 @@ export function createWebhookSink(params: { url: string; secret: string; timeout
       const timeout = e.name === 'TimeoutError' || e.name === 'AbortError';
       throw new DeliveryError(timeout ? 'TIMEOUT' : 'NETWORK', `webhook ${timeout ? 'timed out' : 'unreachable'}: ${e.message}`, true);
     }
+    if (res.status >= 300 && res.status < 400) {
+      throw new DeliveryError('REDIRECT', `webhook answered a redirect (${res.status}) to ${res.headers.get('location') ?? '?'}: not followed`, false, res.status);
+    }
     if (res.status < 200 || res.status >= 300) {
       throw new DeliveryError('HTTP_STATUS', `webhook answered ${res.status}`, statusRetriable(res.status), res.status);
     }
   };
+  return Object.assign(send, { destination: new URL(params.url).origin });
 }
 
 export type WebhookSend = ReturnType<typeof createWebhookSink>;

@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs';
+import type { Redis } from 'ioredis';
+import { alertKeys } from './alert-keys';
+import type { DeadLetter } from './alert-store';
+
+const script = readFileSync(new URL('./lua/complete-any-alert.lua', import.meta.url), 'utf8');
+type QueueRedis = Redis & { alCompleteAny(...args: Array<string | number>): Promise<number> };
+
+/**
+ * The dispatcher's view of the alert queue (the Redis list AlertStore fills): a window of the
+ * oldest entries, and taking one out wherever it is, since deliveries run concurrently.
+ */
+export class DeliveryQueue {
+  private readonly keys;
+  private readonly redis: QueueRedis;
+
+  constructor(params: { redis: Redis; prefix: string }) {
+    this.keys = alertKeys(params.prefix);
+    this.redis = params.redis as QueueRedis;
+    if (!('alCompleteAny' in this.redis)) params.redis.defineCommand('alCompleteAny', { numberOfKeys: 3, lua: script });
+  }
+
+  /** The oldest `n` queued alerts (raw JSON), oldest first. */
+  window(n: number): Promise<string[]> {
+    return this.redis.lrange(this.keys.queue, 0, n - 1);
+  }
+
+  length(): Promise<number> {
+    return this.redis.llen(this.keys.queue);
+  }
+
+  async complete(raw: string, outcome: 'delivered' | 'dead', dead?: DeadLetter): Promise<boolean> {
+    return (await this.redis.alCompleteAny(this.keys.queue, this.keys.dead, this.keys.stats, raw, outcome, dead ? JSON.stringify(dead) : '')) === 1;
+  }
+}
