@@ -10,7 +10,10 @@ const shape = {
   CURRENT_WINDOW_DAYS: envInt(30, 1, 3650),
   RANKING_WINDOW_DAYS: envInt(90, 1, 3650),
   ALLOWED_LATENESS_HOURS: envInt(48, 0, 24 * 3650),
-  DEDUPE_GENERATION_DAYS: envInt(7, 1, 3650),
+  /** a resend is recognised for at least this many days of partition time (a monthly bill re-run with margin) */
+  DEDUPE_HORIZON_DAYS: envInt(45, 1, 3650),
+  /** the de-dup entries' generation length: memory holds the horizon plus up to one generation */
+  DEDUPE_GENERATION_DAYS: envInt(15, 1, 3650),
   REPORTING_CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as USD').default('USD'),
   MAX_ABS_AMOUNT_MINOR: envInt(1_000_000_000_000, 1, Number.MAX_SAFE_INTEGER),
   FUTURE_TOLERANCE_MINUTES: envInt(24 * 60, 0, 10 * 365 * 24 * 60),
@@ -38,8 +41,11 @@ export function aggregatorConfig(env: NodeJS.ProcessEnv = process.env) {
   if (c.ALLOWED_LATENESS_HOURS >= c.CURRENT_WINDOW_DAYS * 24) {
     throw new ConfigError([{ variable: 'ALLOWED_LATENESS_HOURS', message: `must be shorter than CURRENT_WINDOW_DAYS (${c.CURRENT_WINDOW_DAYS} days)` }]);
   }
-  if (c.DEDUPE_GENERATION_DAYS * 24 < c.ALLOWED_LATENESS_HOURS) {
-    throw new ConfigError([{ variable: 'DEDUPE_GENERATION_DAYS', message: 'must cover at least ALLOWED_LATENESS_HOURS' }]);
+  if (c.DEDUPE_HORIZON_DAYS * 24 < c.ALLOWED_LATENESS_HOURS) {
+    throw new ConfigError([{ variable: 'DEDUPE_HORIZON_DAYS', message: 'must cover at least ALLOWED_LATENESS_HOURS' }]);
+  }
+  if (c.DEDUPE_GENERATION_DAYS > c.DEDUPE_HORIZON_DAYS) {
+    throw new ConfigError([{ variable: 'DEDUPE_GENERATION_DAYS', message: `must not be longer than DEDUPE_HORIZON_DAYS (${c.DEDUPE_HORIZON_DAYS})` }]);
   }
   return {
     connection: connectionConfig(env),
@@ -52,6 +58,7 @@ export function aggregatorConfig(env: NodeJS.ProcessEnv = process.env) {
       rankingWindowDays: c.RANKING_WINDOW_DAYS,
       allowedLatenessMs: Math.round(c.ALLOWED_LATENESS_HOURS * 3_600_000),
       dedupeGenerationDays: c.DEDUPE_GENERATION_DAYS,
+      dedupeHorizonDays: c.DEDUPE_HORIZON_DAYS,
     },
     rules: {
       reportingCurrency: c.REPORTING_CURRENCY,

@@ -6,6 +6,11 @@ export function createAggregatorMetrics(registry: Registry) {
     sourceIn: new Counter({ name: 'tierflow_aggregator_source_records_total', help: 'Records read from the transactions topic by the repartition stage', registers: [registry] }),
     repartitioned: new Counter({ name: 'tierflow_aggregator_repartitioned_total', help: 'Transactions written to the by-customer topic (their shard)', registers: [registry] }),
     sourceCopies: new Counter({ name: 'tierflow_aggregator_source_copies_total', help: 'Records the repartition stage sent again after a crash or rebalance, skipped by source offset', registers: [registry] }),
+    beyondHorizon: new Counter({
+      name: 'tierflow_aggregator_beyond_dedupe_horizon_total',
+      help: 'Transactions older than DEDUPE_HORIZON_DAYS behind their shard, not known: a resend of them would no longer be recognised (applied as late)',
+      registers: [registry],
+    }),
     sourceLag: new Gauge({ name: 'tierflow_aggregator_source_lag', help: 'Transactions-topic records behind its high watermark (repartition stage)', labelNames: ['partition'], registers: [registry] }),
     recordsIn: new Counter({ name: 'tierflow_aggregator_records_in_total', help: 'Transaction records consumed', registers: [registry] }),
     applied: new Counter({ name: 'tierflow_aggregator_applied_total', help: 'Transactions applied to Redis', registers: [registry] }),

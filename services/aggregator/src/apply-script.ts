@@ -21,6 +21,8 @@ export interface WindowConfig {
   rankingWindowDays: number;
   allowedLatenessMs: number;
   dedupeGenerationDays: number;
+  /** DEDUPE_HORIZON_DAYS: a resend is recognised at least this long (partition time) after its original */
+  dedupeHorizonDays: number;
 }
 
 export interface ApplyResult {
@@ -28,6 +30,8 @@ export interface ApplyResult {
   duplicates: number;
   /** copies of records already applied, resent by the repartition stage (fenced by source offset) */
   sourceCopies: number;
+  /** events older than the de-dup horizon that were not known (applied as late events) */
+  beyondHorizon: number;
   late: number;
   conflicts: number;
   fenced: number;
@@ -121,7 +125,7 @@ async function applyWithCache(params: Parameters<typeof applyBatch>[0], cache: P
   const field = offsetField(params.topic, params.partition);
   const w: WindowParams = {
     currentDays: wc.currentWindowDays, rankingDays: wc.rankingWindowDays, latenessMs: wc.allowedLatenessMs,
-    genDays: wc.dedupeGenerationDays, clockMs: params.clockMs,
+    genDays: wc.dedupeGenerationDays, horizonDays: wc.dedupeHorizonDays, clockMs: params.clockMs,
   };
   for (let attempt = 1; ; attempt++) {
     // meta and de-dup entries: one round trip when the cache is current, two otherwise
@@ -130,7 +134,7 @@ async function applyWithCache(params: Parameters<typeof applyBatch>[0], cache: P
     let known: Map<string, string> | null = null;
     if (m !== null && token !== null) {
       const fresh = fenceBySource(params.events, m.sources ?? new Map()).fresh;
-      const got = await readKnown(redis, base, m, fresh.map((e) => prepareEvent(e.offset, e.event)), w.genDays, meta);
+      const got = await readKnown(redis, base, m, fresh.map((e) => prepareEvent(e.offset, e.event)), w.genDays, w.horizonDays, meta);
       if (got.token === token) known = got.known;
       else {
         cache.clear();
@@ -148,7 +152,7 @@ async function applyWithCache(params: Parameters<typeof applyBatch>[0], cache: P
     // copies resent by the repartition stage are skipped before anything else looks at them
     const fence = fenceBySource(params.events, m.sources ?? new Map());
     const prepared = fence.fresh.map((e) => prepareEvent(e.offset, e.event));
-    if (known === null) known = (await readKnown(redis, base, m, prepared, w.genDays, null)).known;
+    if (known === null) known = (await readKnown(redis, base, m, prepared, w.genDays, w.horizonDays, null)).known;
     const c = classifyBatch(m, prepared, known, w);
 
     const members = new Map<number, string[]>();
@@ -170,7 +174,7 @@ async function applyWithCache(params: Parameters<typeof applyBatch>[0], cache: P
     if (committed === 1) {
       cache.committed(next, { ...out.meta, sources: fence.after });
       return {
-        applied: out.applied, duplicates: out.duplicates, sourceCopies: fence.copies, late: out.late, conflicts: out.conflicts, fenced: c.fenced,
+        applied: out.applied, duplicates: out.duplicates, sourceCopies: fence.copies, beyondHorizon: c.beyondHorizon, late: out.late, conflicts: out.conflicts, fenced: c.fenced,
         conflictOffsets: out.conflictOffsets.map(String), rows: out.rows, maxEventTime: c.maxEvent, endDay: c.newEnd,
       };
     }
@@ -186,9 +190,9 @@ async function applyWithCache(params: Parameters<typeof applyBatch>[0], cache: P
  * hash), and, when `metaToCheck` is given, the partition's version token, in one round trip.
  */
 async function readKnown(
-  redis: Redis, base: string, m: PartitionMeta, prepared: PreparedEvent[], genDays: number, metaToCheck: string | null,
+  redis: Redis, base: string, m: PartitionMeta, prepared: PreparedEvent[], genDays: number, horizonDays: number | undefined, metaToCheck: string | null,
 ): Promise<{ token: string | null; known: Map<string, string> }> {
-  const { live, lookup } = dedupeGenerations(m, prepared, genDays);
+  const { live, lookup } = dedupeGenerations(m, prepared, genDays, horizonDays);
   const known = new Map<string, string>();
   const txids = live.map((e) => e.tx);
   if (metaToCheck === null && txids.length === 0) return { token: null, known };

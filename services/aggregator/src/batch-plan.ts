@@ -53,6 +53,11 @@ export interface WindowParams {
   rankingDays: number;
   latenessMs: number;
   genDays: number;
+  /**
+   * the de-dup horizon: a resend is recognised for at least this many days of partition time
+   * after its original (default genDays: the generation and the one before it)
+   */
+  horizonDays?: number;
   /** wall clock in live mode, 0 in replay mode */
   clockMs: number;
 }
@@ -75,10 +80,21 @@ export interface Classified {
   dropGens: number[];
   /** new de-dup entries: generation -> [tx, fp, tx, fp, ...]; 'late' for late events */
   newTx: Map<number | 'late', string[]>;
+  /** events whose day is older than the de-dup horizon behind the partition's end day */
+  beyondHorizon: number;
 }
 
-/** Step 1a: the unfenced events, each one's de-dup generation, and the generations to look up. */
-export function dedupeGenerations(meta: PartitionMeta, events: PreparedEvent[], genDays: number) {
+/** Generations before the current one that are looked up: ceil(horizon / generation length). */
+export const lookbackGenerations = (genDays: number, horizonDays = genDays) => Math.max(1, Math.ceil(horizonDays / genDays));
+
+/**
+ * Step 1a: the unfenced events, each one's de-dup generation, and the generations to look up
+ * (the first event's generation and `lookback` before it, up to the last event's). An original
+ * recorded in generation g is found by a resend in generation g + lookback at the latest, so
+ * one that arrives at most lookback x genDays days of partition time later.
+ */
+export function dedupeGenerations(meta: PartitionMeta, events: PreparedEvent[], genDays: number, horizonDays = genDays) {
+  const lookback = lookbackGenerations(genDays, horizonDays);
   const live = events.filter((e) => e.off > meta.applied);
   const genOf: number[] = [];
   let running = meta.endDay;
@@ -87,7 +103,7 @@ export function dedupeGenerations(meta: PartitionMeta, events: PreparedEvent[], 
     genOf.push(Math.floor(running / genDays));
   }
   const lookup: number[] = [];
-  if (live.length > 0) for (let g = genOf[0]! - 1; g <= genOf[genOf.length - 1]!; g++) lookup.push(g);
+  if (live.length > 0) for (let g = genOf[0]! - lookback; g <= genOf[genOf.length - 1]!; g++) lookup.push(g);
   return { live, fenced: events.length - live.length, genOf, lookup };
 }
 
@@ -97,7 +113,9 @@ function inWindows(d: number, E: number, c: number, r: number): [boolean, boolea
 
 /** Step 1b: verdicts, end days and the expiry ranges. `known` maps transactionId -> fingerprint. */
 export function classifyBatch(meta: PartitionMeta, events: PreparedEvent[], known: Map<string, string>, w: WindowParams): Classified {
-  const { live, fenced, genOf } = dedupeGenerations(meta, events, w.genDays);
+  const { live, fenced, genOf } = dedupeGenerations(meta, events, w.genDays, w.horizonDays);
+  const lookback = lookbackGenerations(w.genDays, w.horizonDays);
+  const horizonDays = lookback * w.genDays;
   const seen = new Map(known);
   const verdicts: Verdict[] = [];
   const newTx = new Map<number | 'late', string[]>();
@@ -110,16 +128,20 @@ export function classifyBatch(meta: PartitionMeta, events: PreparedEvent[], know
     const firstGen = genOf[0]!;
     const lastGen = genOf[genOf.length - 1]!;
     if (txLow < 0) txLow = firstGen;
-    for (let g = txLow; g <= lastGen - 2; g++) dropGens.push(g);
-    txLow = Math.max(txLow, lastGen - 1);
+    for (let g = txLow; g <= lastGen - lookback - 1; g++) dropGens.push(g);
+    txLow = Math.max(txLow, lastGen - lookback);
     txGen = Math.max(txGen, lastGen);
   }
+  let beyondHorizon = 0;
   live.forEach((e, i) => {
     const fp = seen.get(e.tx);
     if (fp !== undefined) {
       verdicts.push(fp === e.fp ? 0 : 1);
       return;
     }
+    // older than the horizon and not known: an original of it may have been forgotten already
+    // (it is applied, as a late event, and counted)
+    if (meta.endDay >= 0 && e.day < meta.endDay - horizonDays) beyondHorizon++;
     const clock = Math.max(maxEvent, w.clockMs);
     const late = clock >= 0 && e.at < clock - w.latenessMs;
     seen.set(e.tx, e.fp);
@@ -149,7 +171,7 @@ export function classifyBatch(meta: PartitionMeta, events: PreparedEvent[], know
     }
     for (let d = batchEnd - retain + 1; d <= newEnd - retain; d++) dropDays.push(d);
   }
-  return { events: live, verdicts, fenced, maxEvent, batchEnd, newEnd, shiftDays, dropDays, txGen, txLow, dropGens, newTx };
+  return { events: live, verdicts, fenced, maxEvent, batchEnd, newEnd, shiftDays, dropDays, txGen, txLow, dropGens, newTx, beyondHorizon };
 }
 
 function addTally(t: Tally, rev: number, profit: number, count: number): void {

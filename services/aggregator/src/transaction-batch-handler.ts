@@ -131,6 +131,7 @@ export function createTransactionHandler(d: TransactionHandlerDeps) {
       d.metrics.applied.inc(result.applied);
       d.metrics.duplicates.inc(result.duplicates);
       d.metrics.sourceCopies.inc(result.sourceCopies);
+      d.metrics.beyondHorizon.inc(result.beyondHorizon);
       d.metrics.late.inc(result.late);
       d.metrics.fenced.inc(result.fenced);
       await d.emitter.emitRows(partition, result.rows);

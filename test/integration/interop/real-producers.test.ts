@@ -5,7 +5,7 @@
  * that murmur2 would not pick; and the topic's partition count raised from 6 to 9 while the
  * pipeline runs. Values are encoded by Debian's python3-avro. Every customer must end with
  * exactly one state, equal to an oracle to the cent, visible through the CLI and the dashboard
- * API, and ranked once in the right order.
+ * API, and ranked once in the right order. A bill run resent 40 days later counts once.
  */
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -15,10 +15,11 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { connectionConfig } from '@tierflow/shared/connection-config';
+import { headerText } from '@tierflow/shared/dead-letter';
 import { partitionOfKey } from '@tierflow/shared/key-partition';
 import { oracleAggregates, type OracleCustomer } from '../../support/aggregate-oracle';
 import { dropPrefix, PARTITIONS, pipelineFixture, readCustomers, waitApplied, withPartitions, withoutSeq } from '../../support/aggregator-harness';
-import { deleteTopics, testKafka, topicEnd } from '../../support/kafka-io';
+import { deleteTopics, readTopic, testKafka, topicEnd } from '../../support/kafka-io';
 import { waitRanked } from '../../support/pipeline-harness';
 import { freePort } from '../../support/free-port';
 import { startService, type ServiceProcess } from '../../support/service-process';
@@ -132,6 +133,7 @@ describe('real producers, any partitioning', () => {
     await Promise.all([aggregator.ready(), ranker.ready()]);
 
     const all: FixtureEvent[] = [];
+    const conflicting: FixtureEvent[] = [];
     const start = Date.UTC(2025, 2, 1);
     for (const [phase, day] of [0, 20, 40].entries()) {
       if (phase === 2) {
@@ -142,6 +144,14 @@ describe('real producers, any partitioning', () => {
         await admin.disconnect();
       }
       const events = generateTransactions({ count: 3_000, customers: 300, startMs: start + day * DAY, days: 1.5, seed: 40 + phase, resendEvery: 37 });
+      if (phase === 2) {
+        // the first phase's bill run again 40 days later: identical resends are skipped, resends
+        // with other content are refused; neither counts twice
+        const first = all.filter((e) => e.kind === 'CHARGE').slice(0, 120);
+        events.push(...first.slice(0, 100).map((e) => ({ ...e })));
+        conflicting.push(...first.slice(100).map((e) => ({ ...e, amountMinor: e.amountMinor + 1 })));
+        events.push(...conflicting);
+      }
       await producePhase(f.topics.transactions, f.txSchemaId, events, phase === 2 ? 9 : 6);
       all.push(...events);
       await waitApplied(redis, f, kafka, 180_000);
@@ -153,8 +163,10 @@ describe('real producers, any partitioning', () => {
     await admin.disconnect();
     expect(extent).toHaveLength(9);
     for (const p of extent) expect(Number(p.high), `partition ${p.partition}`).toBeGreaterThan(0);
-    // nothing refused
-    expect(await topicEnd(kafka, f.topics.transactionsDlq)).toBe(0);
+    // nothing refused but the conflicting resends
+    const dlq = await readTopic(kafka, f.topics.transactionsDlq, (m) => m.length >= conflicting.length);
+    expect(dlq.map((m) => headerText(m.headers, 'tierflow.dlq.code'))).toEqual(conflicting.map(() => 'CONFLICTING_TRANSACTION_ID'));
+    expect(await topicEnd(kafka, f.topics.transactionsDlq)).toBe(conflicting.length);
 
     // one state per customer, in its shard, equal to the oracle to the cent
     const oracle = oracleAggregates(withPartitions(all), WINDOWS);
