@@ -5,6 +5,7 @@ import { DecodeError } from '@tierflow/shared/codec-errors';
 import { deadLetterMessage, type DeadLetterReason } from '@tierflow/shared/dead-letter';
 import type { TransactionEvent } from '@tierflow/shared/event-types';
 import type { Logger } from '@tierflow/shared/logger';
+import { processHealth } from '@tierflow/shared/process-health';
 import type { SchemaCodec } from '@tierflow/shared/schema-codec';
 import { SendCoalescer } from '@tierflow/shared/send-coalescer';
 import type { ValidationRules } from '../transaction-validation';
@@ -69,6 +70,7 @@ export async function startRepartitionStage(p: {
     metadataMaxAge: p.metadataMaxAgeMs,
     retry: { retries: 10 },
   });
+  processHealth.watchConsumer(p.groupId, consumer); // /readyz: crashed or restarting is not ready
   let assignment: number[] = [];
   consumer.on(consumer.events.GROUP_JOIN, (event) => {
     assignment = (event.payload.memberAssignment[p.source] ?? []).slice().sort((a, b) => a - b);
