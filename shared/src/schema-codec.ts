@@ -98,6 +98,21 @@ export class SchemaCodec {
     }
   }
 
+  /** Deletes a subject, soft then permanently (for tools that register a throwaway subject, such as smoke). */
+  async deleteSubject(subject: string): Promise<void> {
+    for (const query of ['', '?permanent=true']) {
+      const res = await this.http(`/subjects/${encodeURIComponent(subject)}${query}`, { method: 'DELETE' });
+      if (!res.ok && res.status !== 404) throw new Error(`registry refused to delete ${subject}: ${res.status} ${await res.text()}`);
+    }
+  }
+
+  /** Subject names the registry lists. */
+  async subjects(): Promise<string[]> {
+    const res = await this.http('/subjects');
+    if (!res.ok) throw new Error(`registry refused the subject list: ${res.status}`);
+    return (await res.json()) as string[];
+  }
+
   /** Encodes with a registered schema id (registered through this codec). Synchronous. */
   encode(schemaId: number, value: unknown): Buffer {
     const type = this.resolved.get(schemaId);

@@ -2,6 +2,7 @@ import type { CustomerCard } from '@tierflow/dashboard/dashboard-data';
 import { parseCustomerId, parseScope, RequestError } from '@tierflow/dashboard/request-validation';
 import { flagBool, flagString, parseArgs } from './cli-args';
 import { money, pct, stamp } from './review/review-format';
+import { resolveScope } from './scope-resolve';
 import { openStore } from './store-access';
 import { UsageError } from './usage-error';
 
@@ -12,16 +13,15 @@ export async function cardCommand(args: string[]): Promise<number> {
   const { flags, positionals } = parseArgs({ command: 'card', args, flags: { scope: { kind: 'string' }, json: { kind: 'bool' } } });
   if (positionals.length !== 1) throw new UsageError(`card: expected one customer id, got ${positionals.length}`);
   let id: string;
-  let scope;
   try {
     id = parseCustomerId(positionals[0]);
-    scope = parseScope(flagString(flags, 'scope'));
   } catch (err) {
     if (err instanceof RequestError) throw new UsageError(`card: ${err.message}`);
     throw err;
   }
-  const { store, close } = openStore();
+  const { store, rank, close } = openStore();
   try {
+    const scope = flagString(flags, 'scope') === undefined ? parseScope(undefined) : await resolveScope('card', flagString(flags, 'scope'), () => rank.scopes());
     const card = await store.card(id, scope);
     if (!card) {
       process.stderr.write(`tierflow: no customer ${id}: no transactions and no profile were received for it\n`);
@@ -43,8 +43,10 @@ export function formatCard(c: CustomerCard): string {
     `${p.name ?? c.customerId} (${c.customerId}) — scope ${c.scope}${c.asOf ? `, as of ${stamp(c.asOf)}` : ''}`,
     '',
     `Tier ${c.tier?.tier ?? '—'}  rank ${c.tier?.rank ?? '—'} of ${c.tier?.of ?? '—'}  cumulative share ${pct(c.tier?.cumulativeShare)}`,
+    `  ${c.tier?.explanation ?? 'Not ranked in this scope.'}`,
     `Standing: attractiveness ${c.standing.attractiveness}, relationship ${c.standing.relationship}, strategy ${c.standing.strategy}`,
     `Churn: ${c.churn ? `score ${c.churn.score?.toFixed(2) ?? '—'}; ${c.churn.signals.length === 0 ? 'no active signals' : c.churn.signals.map((s) => `${s.signal} ${s.severity ?? ''}`).join(', ')}` : 'not watched'}`,
+    ...(c.churn?.signals ?? []).map((s) => `  ${s.signal}: ${s.summary ?? ''}`),
     '',
     `Profile: address ${v(p.address)}; phone ${v(p.phone)}; legal rep. ${v(p.legalRepresentative)}; industry ${v(p.industry)}`,
     `         region ${v(p.region)}; account manager ${v(p.accountManager)}`,

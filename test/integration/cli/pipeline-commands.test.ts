@@ -39,7 +39,7 @@ describe('tierflow top and card', () => {
     const res = await runCli(['top', '--limit', '5'], cliEnv());
     expect(res.code).toBe(0);
     const lines = res.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(new RegExp(`^global: ${expected.revenue.size} customers, ranking revenue`));
+    expect(lines[0]).toMatch(new RegExp(`^global: ${expected.revenue.size} customers, revenue \\(90 d\\)`));
     const rows = lines.slice(3);
     expect(rows).toHaveLength(5);
     expect(rows[0]).toMatch(new RegExp(`^\\s+1  ${byRevenue()[0]![0]}\\s.*\\sA\\s`));
@@ -72,12 +72,12 @@ describe('tierflow review', () => {
     const a = await runCli(['review', '--out', md], cliEnv());
     expect(a.stderr).toBe('');
     expect(a.code).toBe(0);
-    expect(a.stdout).toMatch(/review of global \(30 days: \d+ tier changes, \d+ churn events\) written to/);
+    expect(a.stdout).toMatch(/review of global: \d+ customers moved \(\d+ tier-change events\), \d+ with churn signals; written to/);
     const text = readFileSync(md, 'utf8');
     expect(text).toContain('# Key-account review — global');
-    expect(text).toContain(`${expected.revenue.size} customers, ranking revenue`);
+    expect(text).toContain(`${expected.revenue.size} customers, revenue (90 d)`);
     expect(text).toMatch(/## Are key customers churning\?/);
-    expect(text).toMatch(/\d+ upgrades and \d+ downgrades in global during the period\./);
+    expect(text).toMatch(/\d+ customers moved in global during the period \(net, one row each\): \d+ up, \d+ down, \d+ first classified/);
     const b = await runCli(['review', '--out', html, '--scope', 'region:north'], cliEnv());
     expect(b.code).toBe(0);
     expect(existsSync(html)).toBe(true);

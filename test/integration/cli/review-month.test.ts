@@ -142,4 +142,30 @@ describe('tierflow review --month', () => {
       expect(readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-');
     }
   });
+
+  it('tail prints decoded records as JSON lines; worklist lists a manager\'s accounts; an unknown scope exits 3 with the known ones', async () => {
+    const tail = await runCli(['tail', 'tier-changes', '--from-beginning', '--limit', '3'], h.env());
+    expect(tail.code, tail.stderr).toBe(0);
+    const lines = tail.stdout.trim().split('\n').map((l) => JSON.parse(l) as { topic: string; key: string; value: { customerId: string; toTier: string } });
+    expect(lines).toHaveLength(3);
+    for (const l of lines) {
+      expect(l.topic).toBe(h.topics.tierChanges);
+      expect(ids).toContain(l.value.customerId);
+      expect(l.key).toBe(l.value.customerId);
+      expect(['A', 'B', 'C']).toContain(l.value.toTier);
+    }
+    const manager = 'am.1@example.com';
+    const mine = ids.filter((_, i) => i % 3 === 1).sort();
+    const w = await runCli(['worklist', '--manager', manager, '--json'], h.env());
+    expect(w.code, w.stderr).toBe(0);
+    const list = JSON.parse(w.stdout) as { accounts: Array<{ customerId: string; tier: string | null; nextAction: { code: string } }> };
+    expect(list.accounts.map((a) => a.customerId).sort()).toEqual(mine);
+    const march = history.at(-1)!;
+    for (const a of list.accounts) expect(a.tier).toBe(march.get(a.customerId));
+    const unknown = await runCli(['worklist', '--manager', 'nobody@example.com'], h.env());
+    expect(unknown.code).toBe(3);
+    const scope = await runCli(['top', '--scope', 'region:atlantis'], h.env());
+    expect(scope.code).toBe(3);
+    expect(scope.stderr).toContain('unknown scope region:atlantis; known scopes: global, region:north, region:south');
+  });
 });
