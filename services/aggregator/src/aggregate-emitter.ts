@@ -94,10 +94,14 @@ export function createAggregateEmitter(p: AggregateEmitterParams) {
     for (const id of ids) pipeline.hget(`${base}c:${id}`, 's');
     const results = (await pipeline.exec()) ?? [];
     const rows: string[] = [];
+    const stateless: string[] = [];
     ids.forEach((id, i) => {
       const packed = results[i]?.[1] as string | null;
       if (packed) rows.push(id, packed);
+      else stateless.push(id);
     });
+    // an entry without a state has nothing to send: removed, so it cannot age in the outbox
+    if (stateless.length > 0) await p.redis.srem(outboxKey(p.prefix, partition), ...stateless);
     await emitRows(partition, rows);
     return rows.length / 2;
   }
