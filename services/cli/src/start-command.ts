@@ -117,7 +117,7 @@ export async function startCommand(args: string[]): Promise<number> {
       const host = dashboard.host === '0.0.0.0' || dashboard.host === '::' ? '127.0.0.1' : dashboard.host;
       const url = `http://${host.includes(':') ? `[${host}]` : host}:${dashboard.port}/`;
       const up = await waitForHttp(`${url}healthz`, 90_000, abort.signal);
-      if (up) say(`\ndashboard: ${url}${dashboard.apiToken ? ' (open it with ?token=<DASHBOARD_API_TOKEN>)' : ''}\n`);
+      if (up) say(`\ndashboard: ${url}${dashboard.apiToken ? ' (sign in at /login with DASHBOARD_API_TOKEN)' : ''}\n`);
       else if (!abort.signal.aborted) say(`dashboard did not answer at ${url} — see ${dash.logFile}`);
     }
     if (flagBool(f, 'no-simulate') || abort.signal.aborted) {

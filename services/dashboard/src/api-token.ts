@@ -1,23 +1,21 @@
 import { timingSafeEqual } from 'node:crypto';
 
-/** Cookie the page keeps the token in after it was opened with ?token=..., so its scripts and SSE carry it. */
-export const TOKEN_COOKIE = 'tierflow_token';
+/** The cookie a browser gets from the one-time exchange (POST /auth/session): a session id, never the token. */
+export const SESSION_COOKIE = 'tierflow_session';
 
-export interface TokenSources {
-  authorization?: string | undefined;
-  cookie?: string | undefined;
-  queryToken?: string | undefined;
+/** The token of `Authorization: Bearer <token>`, the only place a token is accepted. */
+export function bearerToken(authorization: string | undefined): string | null {
+  const bearer = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
+  return bearer ? (bearer[1] as string) : null;
 }
 
-/** The token a request presents: `Authorization: Bearer`, then the cookie, then `?token=`. */
-export function presentedToken(s: TokenSources): string | null {
-  const bearer = /^Bearer\s+(\S+)$/i.exec(s.authorization ?? '');
-  if (bearer) return bearer[1] as string;
-  for (const part of (s.cookie ?? '').split(';')) {
+/** A cookie's value from a Cookie header. */
+export function cookieValue(cookie: string | undefined, name: string): string | null {
+  for (const part of (cookie ?? '').split(';')) {
     const [k, ...v] = part.trim().split('=');
-    if (k === TOKEN_COOKIE && v.length > 0) return decodeURIComponent(v.join('='));
+    if (k === name && v.length > 0) return decodeURIComponent(v.join('='));
   }
-  return s.queryToken && s.queryToken.length > 0 ? s.queryToken : null;
+  return null;
 }
 
 /** Compares in constant time (for equal lengths), so the token cannot be guessed byte by byte. */

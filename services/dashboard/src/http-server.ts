@@ -2,14 +2,16 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from '@tierflow/shared/logger';
 import { Registry, collectDefaultMetrics, Counter } from 'prom-client';
-import { presentedToken, TOKEN_COOKIE, tokenMatches } from './api-token';
 import type { DashboardData } from './dashboard-data';
 import type { FeedHub, FeedItem } from './feed-hub';
 import type { PortfolioReader } from './portfolio/portfolio-reader';
 import { registerPortfolioRoutes } from './portfolio/portfolio-routes';
+import { registerSecurity } from './security/register-security';
+import { defaultSecurity, type DashboardSecurity } from './security/security-config';
+import { createSseGate } from './security/sse-gate';
 import { MAX_CUSTOMER_ID_LENGTH, parseCustomerId, parseLimit, parseScope, RequestError, scopeName, type Scope } from './request-validation';
 
 const publicDir = fileURLToPath(new URL('../public/', import.meta.url));
@@ -25,9 +27,6 @@ const STATIC: Record<string, [string, string]> = {
   '/style.css': [path.join(publicDir, 'style.css'), 'text/css; charset=utf-8'],
   '/vendor/chart.umd.js': [chartJsFile, 'text/javascript; charset=utf-8'],
 };
-
-/** Paths anyone may call, so probes work without the token. */
-const OPEN_PATHS = new Set(['/healthz', '/readyz']);
 
 /** Whether a feed item belongs to a scope's view. */
 export function feedFilterFor(scope: Scope): (item: FeedItem) => boolean {
@@ -49,6 +48,10 @@ export function createHttpServer(params: {
   heartbeatMs?: number;
   /** the worklist, lists and matrix (portfolio/); their routes are absent without it */
   portfolio?: PortfolioReader;
+  /** Host/Origin allow-lists, TLS, SSE limits, the bad-token rate (security/); defaults when absent */
+  security?: DashboardSecurity;
+  /** the address it binds to (allowed as a Host besides loopback) */
+  bindHost?: string;
 }): FastifyInstance {
   return buildApp(params) as unknown as FastifyInstance;
 }
@@ -57,27 +60,20 @@ function buildApp(params: Parameters<typeof createHttpServer>[0]) {
   const { data, hub, apiToken } = params;
   // fastify's own request logging stays off; failures are logged by the error handler below
   // an id of MAX_CUSTOMER_ID_LENGTH characters fits even when a client percent-encodes every one
-  const app = Fastify({ logger: false, maxParamLength: 3 * MAX_CUSTOMER_ID_LENGTH + 16 });
+  const security = params.security ?? defaultSecurity();
+  const app = Fastify({
+    logger: false,
+    maxParamLength: 3 * MAX_CUSTOMER_ID_LENGTH + 16,
+    trustProxy: security.trustProxy,
+    ...(security.tls ? { https: { cert: security.tls.cert, key: security.tls.key } } : {}),
+  });
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics, prefix: 'tierflow_dashboard_' });
   const requests = new Counter({ name: 'dashboard_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['route', 'status'], registers: [metrics] });
-  const rejected = new Counter({ name: 'dashboard_auth_rejected_total', help: 'Requests refused for a missing or wrong API token', registers: [metrics] });
 
-  app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
-    if (!apiToken || OPEN_PATHS.has(req.url.split('?')[0] ?? '')) return;
-    const query = req.query as Record<string, string | undefined>;
-    const token = presentedToken({ authorization: req.headers.authorization, cookie: req.headers.cookie, queryToken: query.token });
-    if (!tokenMatches(apiToken, token)) {
-      rejected.inc();
-      return reply.code(401).send({
-        error: 'UNAUTHORIZED',
-        reason: token === null ? 'this dashboard requires an API token (Authorization: Bearer <token>, or ?token= on the page URL)' : 'the API token is wrong',
-      });
-    }
-    if (query.token) {
-      reply.header('Set-Cookie', `${TOKEN_COOKIE}=${encodeURIComponent(token as string)}; HttpOnly; SameSite=Strict; Path=/`);
-    }
-  });
+  // headers, Host/Origin allow-lists, the token (header or session cookie), the bad-token rate limit
+  registerSecurity(app as unknown as FastifyInstance, { apiToken, bindHost: params.bindHost ?? '127.0.0.1', security, metrics });
+  const sse = createSseGate({ max: security.sseMax, maxBufferBytes: security.sseMaxBufferBytes, metrics });
   app.addHook('onResponse', async (req, reply) => {
     requests.inc({ route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) });
   });
@@ -122,16 +118,23 @@ function buildApp(params: Parameters<typeof createHttpServer>[0]) {
   });
   app.get<Q>('/events', (req, reply) => {
     const scope = parseScope(req.query.scope);
+    const slot = sse.acquire();
+    if (!slot) {
+      return reply.code(503).header('Retry-After', '5').send({ error: 'TOO_MANY_STREAMS', reason: `the live feed has its ${sse.max} connections (DASHBOARD_SSE_MAX)` });
+    }
+    // helmet's headers were set on the reply; hijacking bypasses them, so they are copied over
+    const headers = { ...reply.getHeaders() } as Record<string, string>;
     reply.hijack();
     const res = reply.raw;
-    res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+    res.writeHead(200, { ...headers, 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
     res.write(`retry: 2000\n: connected to ${scopeName(scope)}\n\n`);
-    const send = (item: FeedItem) => res.write(`event: ${item.type}\ndata: ${JSON.stringify(item)}\n\n`);
+    const send = (item: FeedItem) => void sse.write(res, `event: ${item.type}\ndata: ${JSON.stringify(item)}\n\n`);
     const unsubscribe = hub.subscribe(feedFilterFor(scope), send);
-    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), params.heartbeatMs ?? 15_000);
-    req.raw.on('close', () => {
+    const heartbeat = setInterval(() => sse.write(res, ': keep-alive\n\n'), params.heartbeatMs ?? 15_000);
+    res.on('close', () => {
       clearInterval(heartbeat);
       unsubscribe();
+      slot.release();
     });
   });
 

@@ -10,6 +10,7 @@ import { FeedHub } from './feed-hub';
 import { createHttpServer } from './http-server';
 import { LiveFeed } from './live-feed';
 import { createReadModel } from './read-model';
+import { securityConfig } from './security/security-config';
 
 const connection = connectionConfig();
 const config = dashboardConfig();
@@ -18,6 +19,7 @@ const logger = createLogger({ name: 'dashboard', level: connection.logLevel });
 const redis = createRedis({ url: connection.redisUrl, tls: connection.redisTls, logger, name: 'dashboard' });
 const kafka = createKafka({ brokers: connection.kafkaBrokers, security: connection.kafkaSecurity, clientId: 'tierflow-dashboard', logger });
 const codec = new SchemaCodec({ registryUrl: connection.registryUrl, registry: connection.registry, logger });
+const security = securityConfig();
 const hub = new FeedHub(config.feedSize);
 const model = createReadModel({ redis, keyPrefix: config.keyPrefix, transactionsPartitions: config.transactionsPartitions, aggregateContext: config.aggregateContext });
 const feed = new LiveFeed({
@@ -28,11 +30,12 @@ const store = model.store;
 const app = createHttpServer({
   data: { ...bind(store), ready: async () => feed.ready && (await store.ready()) },
   hub, logger, apiToken: config.apiToken, portfolio: model.portfolio,
+  security, bindHost: config.host,
 });
 
 await feed.start();
 const address = await app.listen({ host: config.host, port: config.port });
-logger.info({ address, auth: config.apiToken ? 'token' : 'loopback only', topics: [topics.tierChanges, topics.churnRisk] }, 'dashboard listening');
+logger.info({ address, tls: security.tls !== null, auth: config.apiToken ? 'token' : 'loopback only', topics: [topics.tierChanges, topics.churnRisk] }, 'dashboard listening');
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {

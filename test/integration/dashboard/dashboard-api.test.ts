@@ -119,9 +119,14 @@ describe('dashboard API on the real pipeline', () => {
       expect(ok.status).toBe(200);
       expect(ok.body.customers).toBe(expected.revenue.size);
       expect((await fetch(`${secured.url}/`)).status).toBe(401);
-      const page = await fetch(`${secured.url}/?token=${token}`);
-      expect(page.status).toBe(200);
-      expect(page.headers.get('set-cookie')).toMatch(/^tierflow_token=/);
+      // the token is never taken from the URL; a one-time exchange gives the browser a session cookie
+      expect((await fetch(`${secured.url}/?token=${token}`)).status).toBe(401);
+      const session = await fetch(`${secured.url}/auth/session`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
+      expect(session.status).toBe(204);
+      const cookie = session.headers.get('set-cookie') ?? '';
+      expect(cookie).toMatch(/^tierflow_session=[\w-]{40,}; HttpOnly; SameSite=Strict; Path=\//);
+      expect(cookie).not.toContain(token);
+      expect((await fetch(`${secured.url}/`, { headers: { Cookie: cookie.split(';')[0]! } })).status).toBe(200);
       expect((await secured.get('/healthz')).status).toBe(200);
     } finally {
       await secured.close();

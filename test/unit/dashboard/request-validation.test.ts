@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCustomerId, parseLimit, parseScope, RequestError } from '../../../services/dashboard/src/request-validation';
-import { presentedToken, tokenMatches } from '../../../services/dashboard/src/api-token';
+import { bearerToken, cookieValue, tokenMatches } from '../../../services/dashboard/src/api-token';
 import { trendOf } from '../../../services/dashboard/src/trend';
 
 const reasonOf = (f: () => unknown) => {
@@ -36,11 +36,13 @@ describe('request validation', () => {
 });
 
 describe('api token', () => {
-  it('takes the token from the header, the cookie or the query, in that order', () => {
-    expect(presentedToken({ authorization: 'Bearer abc', cookie: 'tierflow_token=def', queryToken: 'ghi' })).toBe('abc');
-    expect(presentedToken({ cookie: 'a=1; tierflow_token=def', queryToken: 'ghi' })).toBe('def');
-    expect(presentedToken({ queryToken: 'ghi' })).toBe('ghi');
-    expect(presentedToken({})).toBeNull();
+  it('takes the token from the Authorization header only; the cookie holds a session id', () => {
+    // a token only in the Authorization header; the cookie is a session id (never the token, never ?token=)
+    expect(bearerToken('Bearer abc')).toBe('abc');
+    expect(bearerToken('Basic abc')).toBeNull();
+    expect(bearerToken(undefined)).toBeNull();
+    expect(cookieValue('a=1; tierflow_session=def', 'tierflow_session')).toBe('def');
+    expect(cookieValue('a=1', 'tierflow_session')).toBeNull();
   });
 
   it('matches only the exact token', () => {
