@@ -34,6 +34,9 @@ export async function pipelineFixture(kafka: Kafka) {
     TOPIC_TIER_CHANGES: topics.tierChanges,
     TOPIC_CHURN_RISK: topics.churnRisk,
     TIME_MODE: 'replay',
+    // exact tiers (the oracles here sort and sum; the ranker's default hysteresis would hold some)
+    HYSTERESIS_MARGIN: '0',
+    HYSTERESIS_MIN_DWELL_MS: '0',
   };
   /** the environment for one service: its own consumer group per test, so tests never share a group */
   const envFor = (service: string, extra: Record<string, string> = {}) => ({ ...env, KAFKA_GROUP_ID: `tierflow-${service}-${suffix}`, ...extra });

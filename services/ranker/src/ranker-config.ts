@@ -22,8 +22,10 @@ export const rankerShape = {
   TIER_MODE: z.enum(['share', 'count']).default('share'),
   TIER_A_THRESHOLD: z.coerce.number().gt(0).max(1).optional(),
   TIER_B_THRESHOLD: z.coerce.number().gt(0).max(1).optional(),
-  HYSTERESIS_MARGIN: envNumber(0, 0, 0.5),
-  HYSTERESIS_MIN_DWELL_MS: envInt(0),
+  // defaults measured on the simulator and CDNOW (docs/decisions.md, "Noise control"): the margin
+  // cuts tier changes per customer-month 5x (simulator) and 2.7x (CDNOW); the dwell caps flapping
+  HYSTERESIS_MARGIN: envNumber(0.02, 0, 0.5),
+  HYSTERESIS_MIN_DWELL_MS: envInt(86_400_000),
   REGION_SCOPES: envBool(true),
   REDIS_KEY_PREFIX: z.string().default('tf:'),
   KAFKA_GROUP_ID: z.string().default('tierflow-ranker'),

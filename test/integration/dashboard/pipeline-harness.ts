@@ -41,6 +41,9 @@ export class PipelineHarness {
       LOG_LEVEL: 'info',
       // history is older than the allowed lateness of a wall clock: event time must drive the windows
       TIME_MODE: 'replay',
+      // exact tiers: the tests compute the expected ones with a plain sort
+      HYSTERESIS_MARGIN: '0',
+      HYSTERESIS_MIN_DWELL_MS: '0',
       ...extra,
     };
   }

@@ -56,6 +56,9 @@ export async function rankerFixture(kafka: Kafka) {
     TOPIC_CHURN_RISK: topics.churnRisk,
     KAFKA_GROUP_ID: `tierflow-ranker-${suffix}`,
     KAFKA_SESSION_TIMEOUT_MS: '6000',
+    // exact tiers unless a test asks for hysteresis (the oracles sort and sum)
+    HYSTERESIS_MARGIN: '0',
+    HYSTERESIS_MIN_DWELL_MS: '0',
     ...extra,
   });
   const toMessage = (a: AggregateRecord): Message => ({ key: a.customerId, value: codec.encode(aggregateSchemaId, a) });

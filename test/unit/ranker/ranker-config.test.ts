@@ -33,7 +33,7 @@ describe('ranking basis', () => {
 describe('ranker config', () => {
   it('defaults thresholds by mode and versions what decides tiers', () => {
     const share = rankerConfig({});
-    expect(share.rules).toEqual({ mode: 'share', thresholdA: 0.8, thresholdB: 0.95, margin: 0, minDwellMs: 0 });
+    expect(share.rules).toEqual({ mode: 'share', thresholdA: 0.8, thresholdB: 0.95, margin: 0.02, minDwellMs: 86_400_000 });
     expect(share.basis).toBe('window-revenue');
     const count = rankerConfig({ TIER_MODE: 'count' });
     expect(count.rules).toMatchObject({ thresholdA: 0.2, thresholdB: 0.5 });
