@@ -11,6 +11,7 @@ import { connectionConfig } from '@tierflow/shared/connection-config';
 import type { OracleCustomer, OracleEvent } from './aggregate-oracle';
 import { readAggregates } from '../../services/aggregator/src/customer-reader';
 import type { FixtureEvent } from './transaction-fixtures';
+import { readTopic, topicEnd } from './kafka-io';
 
 export const PARTITIONS = 6;
 
@@ -104,6 +105,51 @@ async function shardsBehind(admin: ReturnType<Kafka['admin']>, redis: Redis, pre
     behind += Math.max(0, Number(o.high) - 1 - Number(applied ?? -1));
   }
   return behind;
+}
+
+/**
+ * Every customer hash the aggregator wrote under the prefix: customerId -> the shards it is in.
+ * One entry per customer, in the shard murmur2 gives it, when state does not split.
+ */
+export async function customerShards(redis: Redis, prefix: string): Promise<Map<string, number[]>> {
+  const out = new Map<string, number[]>();
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}{p*}:c:*`, 'COUNT', 1000);
+    cursor = next;
+    for (const k of keys) {
+      const m = /\{p(\d+)\}:c:(.*)$/.exec(k)!;
+      out.set(m[2]!, [...(out.get(m[2]!) ?? []), Number(m[1])]);
+    }
+  } while (cursor !== '0');
+  return out;
+}
+
+/**
+ * The transactions as the apply stage received them: the by-customer topic read back, in each
+ * shard's order, copies the repartition stage sent again (same source position) dropped. Checks
+ * on the way that within a shard each source partition's records come in source-offset order.
+ * For an oracle of producers whose records interleave (the order decides which are late).
+ */
+export async function shardOrder(kafka: Kafka, f: { codec: SchemaCodec; topics: Topics }): Promise<FixtureEvent[]> {
+  const end = await topicEnd(kafka, f.topics.transactionsByCustomer);
+  const messages = end === 0 ? [] : await readTopic(kafka, f.topics.transactionsByCustomer, (m) => m.length >= end, 180_000);
+  const reader = avro.Type.forSchema(JSON.parse(await readSchemaFile('TransactionEvent.avsc')));
+  const seen = new Set<string>();
+  const last = new Map<string, number>();
+  const out: FixtureEvent[] = [];
+  for (const m of messages) {
+    const source = m.headers?.['tierflow.source']?.toString() ?? '';
+    if (seen.has(source)) continue;
+    seen.add(source);
+    const e = await f.codec.decode<FixtureEvent>(m.value, reader);
+    const [, topicPartition, offset] = /^(.*:\d+):(\d+)$/.exec(source) ?? [];
+    const lane = `${partitionOfKey(e.customerId, PARTITIONS)}|${topicPartition}`;
+    if (Number(offset) <= (last.get(lane) ?? -1)) throw new Error(`shard order: ${source} after offset ${last.get(lane)} of the same source`);
+    last.set(lane, Number(offset));
+    out.push({ ...e, product: e.product ?? null });
+  }
+  return out;
 }
 
 export const ORACLE_FIELDS: (keyof OracleCustomer)[] = [

@@ -7,7 +7,7 @@
  * exactly one state, equal to an oracle to the cent, visible through the CLI and the dashboard
  * API, and ranked once in the right order. A bill run resent 40 days later counts once.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -18,17 +18,16 @@ import { connectionConfig } from '@tierflow/shared/connection-config';
 import { headerText } from '@tierflow/shared/dead-letter';
 import { partitionOfKey } from '@tierflow/shared/key-partition';
 import { oracleAggregates, type OracleCustomer } from '../../support/aggregate-oracle';
-import { dropPrefix, PARTITIONS, pipelineFixture, readCustomers, waitApplied, withPartitions, withoutSeq } from '../../support/aggregator-harness';
+import { customerShards, dropPrefix, PARTITIONS, pipelineFixture, readCustomers, waitApplied, withPartitions, withoutSeq } from '../../support/aggregator-harness';
 import { deleteTopics, readTopic, testKafka, topicEnd } from '../../support/kafka-io';
 import { waitRanked } from '../../support/pipeline-harness';
 import { freePort } from '../../support/free-port';
+import { produceWithLibrdkafka, runPythonProducer, TRANSACTION_SCHEMA, type Routed } from '../../support/librdkafka-producer';
 import { startService, type ServiceProcess } from '../../support/service-process';
 import { generateTransactions, type FixtureEvent } from '../../support/transaction-fixtures';
 import { runCli, topicEnv } from '../cli/cli-process';
 
 const run = promisify(execFile);
-const PY = path.resolve('test/support/python/avro_produce.py');
-const SCHEMA = path.resolve('schemas/TransactionEvent.avsc');
 const WINDOWS = { currentWindowDays: 30, rankingWindowDays: 90, allowedLatenessMs: 48 * 3_600_000 };
 const DAY = 86_400_000;
 const kafka = testKafka();
@@ -43,22 +42,6 @@ afterAll(async () => {
   redis.disconnect();
 });
 
-type Routed = { event: FixtureEvent; key: string | null; partition: number | null };
-
-/** Runs the python producer with `items` on its standard input. */
-function python(args: string[], items: Routed[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('/usr/bin/python3', [PY, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`avro_produce.py ${args[0]} exited ${code}: ${err}${out}`))));
-    for (const i of items) child.stdin.write(`${JSON.stringify(i)}\n`);
-    child.stdin.end();
-  });
-}
-
 /** `kcat -P -k <customer> -z zstd`, one framed value per file, in order. */
 async function kcat(topic: string, schemaId: number, events: FixtureEvent[]): Promise<void> {
   const byCustomer = new Map<string, FixtureEvent[]>();
@@ -66,7 +49,7 @@ async function kcat(topic: string, schemaId: number, events: FixtureEvent[]): Pr
   for (const [customerId, list] of byCustomer) {
     const dir = mkdtempSync(path.join(tmpdir(), 'tf-kcat-'));
     try {
-      await python(['files', dir, SCHEMA, String(schemaId)], list.map((event) => ({ event, key: null, partition: null })));
+      await runPythonProducer(['files', dir, TRANSACTION_SCHEMA, String(schemaId)], list.map((event) => ({ event, key: null, partition: null })));
       const files = readdirSync(dir).sort().map((f) => path.join(dir, f));
       await run('kcat', ['-P', '-b', broker, '-t', topic, '-k', customerId, '-z', 'zstd', ...files]);
     } finally {
@@ -96,29 +79,8 @@ async function producePhase(topic: string, schemaId: number, events: FixtureEven
     if (lane === 2) explicit.push({ event, key: event.customerId, partition: (partitionOfKey(event.customerId, partitions) + 1) % partitions });
     if (lane === 3) gzip.push({ event, key: event.customerId, partition: null });
   });
-  const outs = await Promise.all([
-    python(['produce', broker, topic, SCHEMA, String(schemaId), 'lz4'], lz4),
-    python(['produce', broker, topic, SCHEMA, String(schemaId), 'zstd'], keyless),
-    python(['produce', broker, topic, SCHEMA, String(schemaId), 'snappy'], explicit),
-    python(['produce', broker, topic, SCHEMA, String(schemaId), 'gzip'], gzip),
-    kcat(topic, schemaId, viaKcat).then(() => '{"kcat":true}'),
-  ]);
-  for (const o of outs.slice(0, 4)) expect(JSON.parse(o.trim().split('\n').pop()!)).toMatchObject({ undelivered: 0, errors: [] });
-}
-
-/** Every customer hash the aggregator wrote, by customerId -> shards it is in. */
-async function customerKeys(prefix: string): Promise<Map<string, number[]>> {
-  const out = new Map<string, number[]>();
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}{p*}:c:*`, 'COUNT', 1000);
-    cursor = next;
-    for (const k of keys) {
-      const m = /\{p(\d+)\}:c:(.*)$/.exec(k)!;
-      out.set(m[2]!, [...(out.get(m[2]!) ?? []), Number(m[1])]);
-    }
-  } while (cursor !== '0');
-  return out;
+  const lane = (compression: string, items: Routed[]) => produceWithLibrdkafka({ brokers: broker, topic, schemaId, compression, items });
+  await Promise.all([lane('lz4', lz4), lane('zstd', keyless), lane('snappy', explicit), lane('gzip', gzip), kcat(topic, schemaId, viaKcat)]);
 }
 
 describe('real producers, any partitioning', () => {
@@ -170,7 +132,7 @@ describe('real producers, any partitioning', () => {
 
     // one state per customer, in its shard, equal to the oracle to the cent
     const oracle = oracleAggregates(withPartitions(all), WINDOWS);
-    const keys = await customerKeys(f.prefix);
+    const keys = await customerShards(redis, f.prefix);
     expect([...keys.keys()].sort()).toEqual([...oracle.keys()].sort());
     for (const [id, shards] of keys) expect(shards, id).toEqual([partitionOfKey(id, PARTITIONS)]);
     expect(withoutSeq(await readCustomers(redis, f.prefix, [...oracle.keys()]))).toEqual(oracle);
