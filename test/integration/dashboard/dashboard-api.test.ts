@@ -100,7 +100,7 @@ describe('dashboard API on the real pipeline', () => {
     expect(unknown).toEqual({ status: 404, body: { error: 'UNKNOWN_CUSTOMER', reason: 'no customer NO-SUCH-CUSTOMER: no transactions and no profile were received for it' } });
     const bad = await dash.get('/api/customers/has%20space');
     expect(bad.status).toBe(400);
-    expect(bad.body).toEqual({ error: 'BAD_CUSTOMER_ID', reason: 'customer id may not contain spaces, control characters or braces' });
+    expect(bad.body).toEqual({ error: 'BAD_CUSTOMER_ID', reason: 'customer id may only contain A-Z a-z 0-9 . _ : @ - (no spaces, control characters or braces)' });
     const badScope = await dash.get('/api/top?scope=mars');
     expect(badScope.status).toBe(400);
     expect(badScope.body.error).toBe('BAD_SCOPE');
