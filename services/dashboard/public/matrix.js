@@ -21,7 +21,7 @@ function renderMatrix(m) {
       const id = `${c.attractiveness}:${c.relationship}`;
       const button = el('button', { type: 'button', class: `cell${id === cell ? ' selected' : ''}`, 'data-cell': id, 'data-count': String(c.customers) },
         el('div', { class: 'strategy', text: c.strategy }),
-        el('div', { class: 'count', text: `${int(c.customers)} customers` }),
+        el('div', { class: 'count', text: `${int(c.customers)} ${c.customers === 1 ? 'customer' : 'customers'}` }),
         el('div', { class: 'sub', text: basisValue(c.basisMinor, m.basis, m.currency) }),
         el('div', { class: 'sub', text: `revenue ${money(c.revenueMinor, m.currency)}` }));
       button.addEventListener('click', () => { cell = id; keepUrl(); void load(); });
@@ -35,7 +35,7 @@ async function renderCell() {
   const [attractiveness, relationship] = cell.split(':');
   const r = await getJson(`/api/matrix/customers?scope=${encodeURIComponent(scope)}&attractiveness=${attractiveness}&relationship=${relationship}`);
   panel.hidden = false;
-  document.getElementById('cell-title').textContent = `${attractiveness.toLowerCase()} attractiveness × ${relationship.toLowerCase()} relationship: ${r.customers.length} customers`;
+  document.getElementById('cell-title').textContent = `${attractiveness.toLowerCase()} attractiveness × ${relationship.toLowerCase()} relationship: ${r.customers.length} ${r.customers.length === 1 ? 'customer' : 'customers'}`;
   document.getElementById('cell-basis').textContent = r.basis.label;
   document.querySelector('#cell-customers tbody').replaceChildren(...(r.customers.length === 0 ? [el('tr', {}, el('td', { colspan: '7', class: 'empty', text: 'no customers in this cell' }))] : r.customers.map((c) => el('tr', { 'data-customer': c.customerId },
     el('td', {}, customerLink(c.customerId, c.name, scope)), el('td', { text: c.accountManager || '—' }),

@@ -58,7 +58,15 @@ describe('dashboard API on the real pipeline', () => {
     expect(body.rows.map((r) => r.rank)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(body.rows.map((r) => [r.customerId, r.basisMinor])).toEqual(byRevenue.slice(0, 10));
     expect(body.rows[0]?.tier).toBe('A');
-    expect(body.rows[0]?.cumulativeShare).toBe(0);
+    // cumulative share includes the row (rank 1 holds its own share, not 0%), computed here from the revenue
+    const total = byRevenue.reduce((s, [, v]) => s + Math.max(0, v), 0);
+    let upTo = 0;
+    for (const [i, r] of body.rows.entries()) {
+      expect(r.cumulativeShareBefore).toBeCloseTo(upTo / total, 12);
+      upTo += Math.max(0, byRevenue[i]![1]);
+      expect(r.cumulativeShare).toBeCloseTo(upTo / total, 12);
+    }
+    expect(body.rows[0]?.cumulativeShare).toBeGreaterThan(0);
     expect(body.rows[0]?.name).toBe(expected.profiles.get(byRevenue[0]![0])!.name);
     for (const r of body.rows) expect(['up', 'down', 'flat', 'new']).toContain(r.trend);
   });
@@ -88,7 +96,10 @@ describe('dashboard API on the real pipeline', () => {
     expect(c.missingProfileFields).toEqual(missing);
     expect(c.trend).toHaveLength(12);
     expect(c.trend.reduce((s, m) => s + m.revenueMinor, 0)).toBe(expected.revenue.get(id));
-    expect(c.tier).toMatchObject({ tier: 'A', rank: 1, cumulativeShare: 0 });
+    const total = [...expected.revenue.values()].reduce((s, v) => s + Math.max(0, v), 0);
+    expect(c.tier).toMatchObject({ tier: 'A', rank: 1, cumulativeShareBefore: 0 });
+    expect(c.tier!.cumulativeShare).toBeCloseTo(expected.revenue.get(id)! / total, 12);
+    expect(c.tier!.explanation).toMatch(/^Tier A: rank 1 of \d+\. No customer is ranked before it \(0\.0%\), below the A threshold of 80%, so it is A\./);
     expect(c.tier!.of).toBe(expected.revenue.size);
     expect(c.lifetime.margin).toBeGreaterThan(0);
     expect(['HIGH', 'MEDIUM', 'LOW']).toContain(c.standing.attractiveness);
