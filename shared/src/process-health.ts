@@ -18,6 +18,8 @@ export type OutboxSample = () => Promise<{ depth: number; oldest: string[] }>;
  */
 class ProcessHealth {
   private readonly consumers = new Map<string, ConsumerState>();
+  /** records behind the partition's end after each batch, by consumer and topic:partition */
+  private readonly lags = new Map<string, Map<string, number>>();
   private readonly outboxes = new Map<string, { sample: OutboxSample; age: OutboxAge; failing: boolean }>();
   private timer: NodeJS.Timeout | null = null;
   private maxOutboxAgeSeconds = 120;
@@ -31,6 +33,20 @@ class ProcessHealth {
       registers: [processRegistry],
       collect: function (this: Gauge) {
         for (const [name, state] of health.consumers) this.set({ consumer: name }, state === 'up' ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'tierflow_consumer_lag_records',
+      help: 'records between the last batch a consumer processed and the partition end (kafkajs offsetLag), per topic partition',
+      labelNames: ['consumer', 'topic', 'partition'],
+      registers: [processRegistry],
+      collect: function (this: Gauge) {
+        for (const [consumer, byPartition] of health.lags) {
+          for (const [tp, lag] of byPartition) {
+            const at = tp.lastIndexOf(':');
+            this.set({ consumer, topic: tp.slice(0, at), partition: tp.slice(at + 1) }, lag);
+          }
+        }
       },
     });
     new Gauge({
@@ -70,7 +86,12 @@ class ProcessHealth {
     this.consumers.set(name, 'up'); // called once it joined (startPartitionConsumer, consumer.run)
     const up = () => this.consumers.set(name, 'up');
     consumer.on(consumer.events.GROUP_JOIN, up);
-    consumer.on(consumer.events.END_BATCH_PROCESS, up);
+    consumer.on(consumer.events.END_BATCH_PROCESS, (e) => {
+      up();
+      const lags = this.lags.get(name) ?? new Map<string, number>();
+      this.lags.set(name, lags);
+      lags.set(`${e.payload.topic}:${e.payload.partition}`, Math.max(0, Number(e.payload.offsetLag)));
+    });
     consumer.on(consumer.events.CRASH, (e) => this.consumers.set(name, e.payload.restart ? 'restarting' : 'stopped'));
     consumer.on(consumer.events.STOP, () => this.consumers.set(name, 'stopped'));
   }

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Registry, collectDefaultMetrics } from 'prom-client';
+import { aliveBody, readyBody } from './health-body';
 import type { Logger } from './logger';
 import { processHealth, processRegistry } from './process-health';
 
@@ -23,7 +24,9 @@ export async function startServiceHttp(params: {
   logger: Logger;
   ready: () => boolean;
 }): Promise<ServiceHttp> {
-  collectDefaultMetrics({ register: params.registry, prefix: `tierflow_${params.service.replace(/-/g, '_')}_` });
+  // Node's default metrics under their stock names (process_*, nodejs_*: what stock Node.js
+  // dashboards query), each series labelled with the service (tierflow_* names say it already)
+  collectDefaultMetrics({ register: params.registry, labels: { service: params.service } });
   const app = Fastify({ logger: false });
   processHealth.configure();
   app.get('/metrics', async (_req, reply) => {
@@ -31,13 +34,13 @@ export async function startServiceHttp(params: {
     // the service's metrics and the shared components' (consumers, outboxes), merged per scrape
     return Registry.merge([params.registry, processRegistry]).metrics();
   });
-  app.get('/healthz', async () => ({ status: 'ok', service: params.service }));
+  app.get('/healthz', async () => aliveBody(params.service));
   app.get('/readyz', async (_req, reply) => {
     // not ready while a consumer is crashed or restarting, or an outbox's oldest entry is too old
     const problems = processHealth.problems();
     const ready = params.ready() && problems.length === 0;
     reply.code(ready ? 200 : 503);
-    return { status: ready ? 'ready' : 'starting', service: params.service, ...(problems.length > 0 ? { problems } : {}) };
+    return readyBody(params.service, ready, problems);
   });
   await app.listen({ host: params.host, port: params.port });
   const address = app.server.address();

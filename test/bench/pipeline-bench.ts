@@ -212,7 +212,7 @@ async function latencyRun(k: Kafka): Promise<{ p50: number; p99: number; max: nu
     Promise.all(
       services.map(async (svc) => {
         const text = await (await fetch(`http://127.0.0.1:${svc.port}/metrics`)).text();
-        const read = (m: string) => Math.round(1000 * Number(new RegExp(`^\\S*_eventloop_lag_${m}_seconds (\\S+)$`, 'm').exec(text)?.[1] ?? NaN));
+        const read = (m: string) => Math.round(1000 * Number(new RegExp(`^\\S*eventloop_lag_${m}_seconds(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? NaN));
         return { name: svc.name, p99: read('p99'), max: read('max') };
       }),
     );

@@ -22,7 +22,7 @@ export function createChurnMetrics() {
       help: 'aggregates batches that went on before tier changes caught up',
       registers: [registry],
     }),
-    watermark: new Gauge({ name: 'tierflow_churn_watermark_ms', help: 'max watermark seen on customer.aggregates', registers: [registry] }),
+    watermark: new Gauge({ name: 'tierflow_churn_watermark_seconds', help: 'max watermark (event time, Unix seconds) seen on customer.aggregates', registers: [registry] }),
   };
 }
 

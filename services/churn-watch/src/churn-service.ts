@@ -113,7 +113,7 @@ export function createChurnService(params: {
         metrics.skipped.inc();
         return;
       }
-      metrics.watermark.set(plan.watermark);
+      metrics.watermark.set(plan.watermark / 1000); // seconds, as every time metric
       metrics.timers.inc(plan.timersFired);
       for (const e of plan.events) metrics.events.inc({ signal: e.signal, status: e.status });
       if (plan.events.length > 0) log.info({ events: plan.events.length, watermark: plan.watermark }, 'churn events written');

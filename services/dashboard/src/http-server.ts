@@ -3,7 +3,9 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { aliveBody, readyBody } from '@tierflow/shared/health-body';
 import type { Logger } from '@tierflow/shared/logger';
+import { processRegistry } from '@tierflow/shared/process-health';
 import { Registry, collectDefaultMetrics, Counter } from 'prom-client';
 import type { DashboardData } from './dashboard-data';
 import type { FeedHub, FeedItem } from './feed-hub';
@@ -68,7 +70,8 @@ function buildApp(params: Parameters<typeof createHttpServer>[0]) {
     ...(security.tls ? { https: { cert: security.tls.cert, key: security.tls.key } } : {}),
   });
   const metrics = new Registry();
-  collectDefaultMetrics({ register: metrics, prefix: 'tierflow_dashboard_' });
+  // Node's default metrics under their stock names, each series labelled with the service
+  collectDefaultMetrics({ register: metrics, labels: { service: 'dashboard' } });
   const requests = new Counter({ name: 'dashboard_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['route', 'status'], registers: [metrics] });
 
   // headers, Host/Origin allow-lists, the token (header or session cookie), the bad-token rate limit
@@ -86,12 +89,13 @@ function buildApp(params: Parameters<typeof createHttpServer>[0]) {
   });
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'NOT_FOUND', reason: `no route ${req.method} ${req.url.split('?')[0]}` }));
 
-  app.get('/healthz', async () => ({ ok: true }));
+  app.get('/healthz', async () => aliveBody('dashboard'));
   app.get('/readyz', async (_req, reply) => {
     const ready = await data.ready().catch(() => false);
-    return reply.code(ready ? 200 : 503).send({ ready });
+    return reply.code(ready ? 200 : 503).send(readyBody('dashboard', ready));
   });
-  app.get('/metrics', async (_req, reply) => reply.type(metrics.contentType).send(await metrics.metrics()));
+  // its own metrics and the shared components' (the live feed's consumer: up, lag), merged per scrape
+  app.get('/metrics', async (_req, reply) => reply.type(metrics.contentType).send(await Registry.merge([metrics, processRegistry]).metrics()));
 
   type Q = { Querystring: Record<string, string | undefined> };
   app.get<Q>('/api/scopes', async () => ({ scopes: await data.scopes() }));

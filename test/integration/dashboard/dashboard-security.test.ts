@@ -158,7 +158,10 @@ describe('the dashboard\'s security layer (real service processes)', () => {
     const right = await request('/api/scopes', auth);
     expect(right.status).toBe(429);
     expect(Number(right.headers['retry-after'])).toBeGreaterThan(0);
-    // the probes stay open
-    expect((await request('/healthz')).status).toBe(200);
+    // the probes stay open, with the body shape every service has
+    const health = await request('/healthz');
+    expect([health.status, JSON.parse(health.body)]).toEqual([200, { status: 'ok', service: 'dashboard' }]);
+    const ready = await request('/readyz');
+    expect([ready.status, JSON.parse(ready.body)]).toEqual([200, { status: 'ready', service: 'dashboard' }]);
   });
 });
