@@ -148,8 +148,10 @@ describe('webhook delivery against real receivers', () => {
     cleanups.push(receiver.close);
     const s = await alerter(f.env(receiver.url, { WEBHOOK_QUEUE_MAX: '3', WEBHOOK_CONCURRENCY: '1', WEBHOOK_TIMEOUT_MS: '10000' }));
     const ids = Array.from({ length: 10 }, (_, i) => `Q${i}`);
-    // one record per send: batches of one, so the bound is exact
-    for (const id of ids) await produce(kafka, f.topics.churnRisk, [f.risk(id)]);
+    // the first one queued before the rest (a batch that finds the queue empty enters whole)
+    await produce(kafka, f.topics.churnRisk, [f.risk(ids[0]!)]);
+    await until('the first alert queued', async () => (await redis.llen(f.keys.queue)) === 1);
+    for (const id of ids.slice(1)) await produce(kafka, f.topics.churnRisk, [f.risk(id)]);
     await until('the queue full', async () => (await metric(s, 'tierflow_alerter_queue_full')) === 1, 30_000);
     let maxDepth = 0;
     for (let i = 0; i < 10; i++) {
