@@ -128,7 +128,7 @@ describe('CDNOW through the aggregator and the ranker on the real stack', () => 
 
     for (let tries = 0; ; tries++) {
       try {
-        await waitApplied(redis, f.prefix, f.topics.transactions, kafka, 600_000);
+        await waitApplied(redis, f, kafka, 600_000);
         break;
       } catch (err) {
         if (!/BUSY/.test((err as Error).message) || tries > 100) throw err; // a busy shared Redis: ask again
