@@ -61,7 +61,7 @@ describe('tierflow top and card', () => {
     expect(unknown.stderr).toContain('no customer NOPE-1');
     const bad = await runCli(['card', 'a{b}'], cliEnv());
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('card: customer id may not contain spaces, control characters or braces');
+    expect(bad.stderr).toContain('card: customer id may only contain A-Z a-z 0-9 . _ : @ - (no spaces, control characters or braces)');
   });
 });
 
