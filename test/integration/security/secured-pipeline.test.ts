@@ -7,7 +7,8 @@ import type { AggregateFields } from '../../../services/ranker/src/ranking-basis
 import type { TierChange } from '../../../services/ranker/src/tier-change';
 import { oracleAggregates } from '../../support/aggregate-oracle';
 import { dropPrefix, pipelineFixture, readCustomers, toMessage, withoutSeq, withPartitions } from '../../support/aggregator-harness';
-import { deleteTopics, produce, testKafka } from '../../support/kafka-io';
+import { deleteTopics, produce, testKafka, topicEnd } from '../../support/kafka-io';
+import { freePort } from '../../support/free-port';
 import { decodeTopic, expectedTierChanges, waitRanked } from '../../support/pipeline-harness';
 import { registryTlsEnv, stackSecurity } from '../../support/secure-stack';
 import { startService, type ServiceProcess } from '../../support/service-process';
@@ -34,7 +35,7 @@ afterAll(async () => {
 type Aggregate = AggregateFields & { customerId: string; seq: number; eventTime: number; eventId: string };
 
 describe('the pipeline over the secured listeners', () => {
-  it('aggregator and ranker on SASL_SSL (SCRAM-SHA-512), Redis TLS and the registry over TLS give the oracle\'s state and every expected tier change', async () => {
+  it('the whole pipeline on SASL_SSL (SCRAM-SHA-512), Redis TLS and the registry over TLS: the oracle\'s state, every expected tier change, churn-watch and the alerter caught up, the dashboard answering', async () => {
     expect(secured.kafkaBrokers).toEqual([`127.0.0.1:${sec.ports.kafkaSaslSsl}`]);
     expect(secured.redisUrl.startsWith('rediss://')).toBe(true);
     expect(secured.registryUrl.startsWith('https://')).toBe(true);
@@ -42,10 +43,12 @@ describe('the pipeline over the secured listeners', () => {
     cleanups.push(() => deleteTopics(plain, Object.values(f.topics)), () => dropPrefix(redis, f.prefix));
     const events = generateTransactions({ count: 6_000, customers: 300, startMs: Date.UTC(2025, 0, 1), days: 120, seed: 17, resendEvery: 89, lateEvery: 401 });
     await produce(kafka, f.topics.transactions, events.map((e) => toMessage(f.codec, f.txSchemaId, e)));
-    for (const name of ['aggregator', 'ranker'] as const) {
-      const s = await startService(name, { ...f.envFor(name), ...securedEnv });
+    const dashboardPort = await freePort();
+    for (const name of ['aggregator', 'ranker', 'churn-watch', 'alerter', 'dashboard'] as const) {
+      const extra: Record<string, string> = name === 'dashboard' ? { DASHBOARD_PORT: String(dashboardPort) } : {};
+      const s = await startService(name, { ...f.envFor(name), ...securedEnv, ...extra });
       running.push(s);
-      await s.ready();
+      if (name !== 'dashboard') await s.ready(); // the dashboard answers on DASHBOARD_PORT
     }
     // Redis reaches the oracle's state (polled, bounded), then the ranker catches up with the aggregates
     const oracle = oracleAggregates(withPartitions(events), WINDOWS);
@@ -61,10 +64,28 @@ describe('the pipeline over the secured listeners', () => {
     expect(expected.length).toBeGreaterThan(0);
     for (const e of expected) expect(published.get(e.eventId)).toEqual(e);
     expect(published.size).toBe(expected.length);
+    // churn-watch and the alerter read everything over the same endpoints
+    const at = async (hash: string, topic: string) => Number((await redis.hget(`${f.prefix}${hash}`, `${topic}:0`)) ?? -1);
+    const ends = { aggregates: await topicEnd(kafka, f.topics.aggregates), tierChanges: await topicEnd(kafka, f.topics.tierChanges) };
+    const until = Date.now() + 180_000;
+    while (Date.now() < until && ((await at('{cw}:offsets', f.topics.aggregates)) < ends.aggregates - 1 || (await at('{al}:offsets', f.topics.tierChanges)) < ends.tierChanges - 1)) {
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(await at('{cw}:offsets', f.topics.aggregates)).toBe(ends.aggregates - 1);
+    expect(await at('{al}:offsets', f.topics.tierChanges)).toBe(ends.tierChanges - 1);
+    // the dashboard reads the secured Redis: a card with the oracle's revenue
+    const [someone, want] = [...oracle][0]!;
+    let card: Response | null = null;
+    for (let i = 0; i < 150 && card?.status !== 200; i++) {
+      card = await fetch(`http://127.0.0.1:${dashboardPort}/api/customers/${someone}`).catch(() => null);
+      if (card?.status !== 200) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(card?.status).toBe(200);
+    expect(JSON.stringify(await card!.json())).toContain(`"revenueMinor":${want.revenueMinor}`);
     // the services really were on the secured endpoints: their own Kafka clients are connected
     // to the SASL_SSL port (the broker's view) and their Redis clients are the ACL user's
     const clients = await redis.client('LIST');
-    const users = String(clients).split('\n').filter((l) => / name=(aggregator|ranker)/.test(l)).map((l) => /user=(\S+)/.exec(l)?.[1]);
+    const users = String(clients).split('\n').filter((l) => / name=(aggregator|ranker|churn-watch|alerter|dashboard)/.test(l)).map((l) => /user=(\S+)/.exec(l)?.[1]);
     expect(users.length).toBeGreaterThan(0);
     expect(new Set(users)).toEqual(new Set([sec.user]));
   });
