@@ -132,9 +132,15 @@ async function applyWithCache(params: Parameters<typeof applyBatch>[0], cache: P
     let m = cache.meta;
     let token = cache.token;
     let known: Map<string, string> | null = null;
+    // copies resent by the repartition stage are skipped before anything else looks at them
+    const fenced = (meta: PartitionMeta) => {
+      const fence = fenceBySource(params.events, meta.sources ?? new Map());
+      return { fence, prepared: fence.fresh.map((e) => prepareEvent(e.offset, e.event)) };
+    };
+    let step: ReturnType<typeof fenced> | null = null;
     if (m !== null && token !== null) {
-      const fresh = fenceBySource(params.events, m.sources ?? new Map()).fresh;
-      const got = await readKnown(redis, base, m, fresh.map((e) => prepareEvent(e.offset, e.event)), w.genDays, w.horizonDays, meta);
+      step = fenced(m);
+      const got = await readKnown(redis, base, m, step.prepared, w.genDays, w.horizonDays, meta);
       if (got.token === token) known = got.known;
       else {
         cache.clear();
@@ -147,12 +153,10 @@ async function applyWithCache(params: Parameters<typeof applyBatch>[0], cache: P
       const num = (f: string) => Number(raw[f] ?? '-1');
       m = { applied: num(field), maxEvent: num('maxEventTime'), endDay: num('endDay'), txGen: num('txGen'), txLow: num('txLow'), sources: sourcesFromMeta(raw) };
       token = raw.ver ?? '';
-      known = null;
+      step = fenced(m);
+      known = (await readKnown(redis, base, m, step.prepared, w.genDays, w.horizonDays, null)).known;
     }
-    // copies resent by the repartition stage are skipped before anything else looks at them
-    const fence = fenceBySource(params.events, m.sources ?? new Map());
-    const prepared = fence.fresh.map((e) => prepareEvent(e.offset, e.event));
-    if (known === null) known = (await readKnown(redis, base, m, prepared, w.genDays, w.horizonDays, null)).known;
+    const { fence, prepared } = step!;
     const c = classifyBatch(m, prepared, known, w);
 
     const members = new Map<number, string[]>();
