@@ -89,11 +89,14 @@ export async function startRepartitionStage(p: {
   await consumer.connect();
   await consumer.subscribe({ topic: p.source, fromBeginning: true });
   await consumer.run({
+    // every batch's offsets are committed as soon as its records are acknowledged, so a
+    // rebalance (a partition added, an instance joining) sends as little as possible again
     autoCommit: true,
     autoCommitInterval: 1_000,
+    autoCommitThreshold: 1,
     eachBatchAutoResolve: false,
     partitionsConsumedConcurrently: p.partitionsConcurrently,
-    eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+    eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
       if (batch.messages.length === 0 || !isRunning() || isStale()) return;
       const { topic, partition } = batch;
       const forward: Message[] = [];
@@ -125,6 +128,7 @@ export async function startRepartitionStage(p: {
       if (dead.length > 0) log.warn({ topic, partition, count: dead.length, first: deadCodes[0] }, 'records dead-lettered');
       const last = batch.messages[batch.messages.length - 1]!.offset;
       resolveOffset(last);
+      await commitOffsetsIfNecessary();
       p.metrics.sourceLag.set({ partition: String(partition) }, Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(last) - 1n)));
       await heartbeat();
     },
