@@ -1,5 +1,6 @@
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from './logger';
+import { exitOnFatalCrash } from './consumer-crash';
 import { processHealth } from './process-health';
 
 export interface PartitionBatch {
@@ -112,16 +113,7 @@ export async function startPartitionConsumer(params: PartitionConsumerParams): P
       })
       .catch((err: Error) => log.error({ err: err.message }, 'could not seek to the applied offsets'));
   });
-  consumer.on(consumer.events.CRASH, (event) => {
-    const { error, restart } = event.payload;
-    log.error({ err: error?.message, restart }, 'consumer crashed');
-    if (restart) return;
-    const fatal = params.onFatal ?? ((err: Error) => {
-      log.fatal({ err: err.message }, 'consumer stopped for good: exiting so the service is restarted');
-      process.exit(70);
-    });
-    fatal(error ?? new Error('consumer crashed'));
-  });
+  exitOnFatalCrash(consumer, log, params.onFatal);
 
   processHealth.watchConsumer(params.groupId, consumer); // /readyz: crashed or restarting is not ready
   await consumer.connect();

@@ -2,6 +2,7 @@ import type avro from 'avsc';
 import type { Kafka, Message } from 'kafkajs';
 import { CachingPartitioner } from '@tierflow/shared/caching-partitioner';
 import { DecodeError } from '@tierflow/shared/codec-errors';
+import { exitOnFatalCrash } from '@tierflow/shared/consumer-crash';
 import { deadLetterMessage, type DeadLetterReason } from '@tierflow/shared/dead-letter';
 import type { TransactionEvent } from '@tierflow/shared/event-types';
 import type { Logger } from '@tierflow/shared/logger';
@@ -76,16 +77,7 @@ export async function startRepartitionStage(p: {
     assignment = (event.payload.memberAssignment[p.source] ?? []).slice().sort((a, b) => a - b);
     log.info({ assignment }, 'source partitions assigned');
   });
-  consumer.on(consumer.events.CRASH, (event) => {
-    const { error, restart } = event.payload;
-    log.error({ err: error?.message, restart }, 'consumer crashed');
-    if (restart) return;
-    const fatal = p.onFatal ?? ((err: Error) => {
-      log.fatal({ err: err.message }, 'consumer stopped for good: exiting so the service is restarted');
-      process.exit(70);
-    });
-    fatal(error ?? new Error('consumer crashed'));
-  });
+  exitOnFatalCrash(consumer, log, p.onFatal);
   await consumer.connect();
   await consumer.subscribe({ topic: p.source, fromBeginning: true });
   await consumer.run({
