@@ -1,8 +1,8 @@
-import { connectionConfig } from '@tierflow/shared/connection-config';
+import { connectionConfig } from '@tierflow/runtime/config/connection-config';
 import { Kafka, logLevel } from 'kafkajs';
 import { Redis } from 'ioredis';
-import { stackStatus, stackUp } from '../../services/cli/src/stack/local-stack';
-import { stackLayout } from '../../services/cli/src/stack/stack-layout';
+import { stackStatus, stackUp } from '../../tools/cli/src/stack/local-stack';
+import { stackLayout } from '../../tools/cli/src/stack/stack-layout';
 
 /**
  * Integration tests need the real servers. On the embedded local stack (no server addresses

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FixtureEvent } from './transaction-fixtures';
+import type { FixtureEvent } from '../../tools/testkit/src/transaction-fixtures';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const SCRIPT = path.join(repoRoot, 'test/support/python/avro_produce.py');

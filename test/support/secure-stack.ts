@@ -1,9 +1,9 @@
-import { readStackSecret, stackFiles, STACK_USER } from '@tierflow/shared/stack-files';
-import { stackPorts } from '@tierflow/shared/stack-ports';
+import { readStackSecret, stackFiles, STACK_USER } from '@tierflow/runtime/config/stack-files';
+import { stackPorts } from '@tierflow/runtime/config/stack-ports';
 
 /**
  * The local stack's secured endpoints and the throwaway credentials it generated at its first
- * start (services/cli/src/stack/stack-tls.ts, stack-secrets.ts), as the environment a service
+ * start (tools/cli/src/stack/stack-tls.ts, stack-secrets.ts), as the environment a service
  * would be given in production: file paths and variables, never copies of the secrets.
  */
 export const stackSecurity = () => {

@@ -1,13 +1,13 @@
 import type { Redis } from 'ioredis';
 import type { Message, Producer } from 'kafkajs';
-import { headerText, outputDeadLetter, reasonOf } from '@tierflow/shared/dead-letter';
-import type { Logger } from '@tierflow/shared/logger';
-import { processHealth } from '@tierflow/shared/process-health';
-import { topicsFromEnv } from '@tierflow/shared/topics';
-import type { SchemaCodec } from '@tierflow/shared/schema-codec';
-import { SendCoalescer } from '@tierflow/shared/send-coalescer';
-import { aggregateFromPacked } from './aggregate-row';
-import { outboxKey, partitionBase } from './aggregator-keys';
+import { headerText, outputDeadLetter, reasonOf } from '@tierflow/runtime/exactly-once/dead-letter';
+import type { Logger } from '@tierflow/runtime/service/logger';
+import { processHealth } from '@tierflow/runtime/service/process-health';
+import { topicsFromEnv } from '@tierflow/contracts/topics';
+import type { SchemaCodec } from '@tierflow/runtime/codec/schema-codec';
+import { SendCoalescer } from '@tierflow/runtime/kafka/send-coalescer';
+import { aggregateFromPacked } from '@tierflow/contracts/keyspace/aggregator/aggregate-row';
+import { outboxKey, partitionBase } from '@tierflow/contracts/keyspace/aggregator/aggregator-keys';
 
 export interface AggregateEmitterParams {
   redis: Redis;

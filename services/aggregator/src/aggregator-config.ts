@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { envInt, parseEnv, ConfigError } from '@tierflow/shared/config-env';
-import { connectionConfig } from '@tierflow/shared/connection-config';
-import { topicsFromEnv } from '@tierflow/shared/topics';
+import { envInt, parseEnv, ConfigError } from '@tierflow/runtime/config/config-env';
+import { connectionConfig } from '@tierflow/runtime/config/connection-config';
+import { topicsFromEnv } from '@tierflow/contracts/topics';
 
 const shape = {
   REDIS_KEY_PREFIX: z.string().min(1).default('tf:'),

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
-import { metaKey, offsetField, partitionBase } from './aggregator-keys';
-import type { TransactionEvent } from '@tierflow/shared/event-types';
-import { parseTally } from './aggregate-state';
-import { applyClassified, classifyBatch, dedupeGenerations, fieldsToRead, loadedFrom, type Loaded, type PartitionMeta, type PreparedEvent, type WindowParams } from './batch-plan';
+import { metaKey, offsetField, partitionBase } from '@tierflow/contracts/keyspace/aggregator/aggregator-keys';
+import type { TransactionEvent } from '@tierflow/contracts/events/event-types';
+import { parseTally } from '@tierflow/contracts/keyspace/aggregator/aggregate-state';
+import { applyClassified, classifyBatch, dedupeGenerations, fieldsToRead, loadedFrom, type Loaded, type PartitionMeta, type PreparedEvent, type WindowParams } from '@tierflow/domain/windows/batch-plan';
 import { PartitionCache } from './partition-cache';
-import { dayNumber, monthKey, transactionEffect, transactionFingerprint } from './transaction-effect';
+import { dayNumber, monthKey, transactionEffect, transactionFingerprint } from '@tierflow/domain/windows/transaction-effect';
 import { encodeWrites } from './write-commands';
 import { fenceBySource, sourceField, sourcesFromMeta, type SourcePosition } from './repartition/source-fence';
 

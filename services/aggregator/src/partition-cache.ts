@@ -1,4 +1,4 @@
-import type { Loaded, PartitionMeta } from './batch-plan';
+import type { Loaded, PartitionMeta } from '@tierflow/domain/windows/batch-plan';
 
 /**
  * What this process knows of one source partition's state in Redis: the meta hash and the

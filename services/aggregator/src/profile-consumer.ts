@@ -1,17 +1,17 @@
 import type { Redis } from 'ioredis';
 import type { Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { Counter } from 'prom-client';
-import { DecodeError } from '@tierflow/shared/codec-errors';
-import { deadLetterMessage, type DeadLetterReason } from '@tierflow/shared/dead-letter';
-import type { Logger } from '@tierflow/shared/logger';
-import { processHealth, processRegistry } from '@tierflow/shared/process-health';
-import { regionPolicyFromEnv } from '@tierflow/shared/region-policy-config';
-import type { SchemaCodec } from '@tierflow/shared/schema-codec';
-import type { CustomerProfile } from '@tierflow/shared/event-types';
-import { topicsFromEnv } from '@tierflow/shared/topics';
-import { idProblem } from '@tierflow/shared/validation/ids';
-import { validateProfile } from '@tierflow/shared/validation/profile';
-import type { RegionPolicy } from '@tierflow/shared/validation/region';
+import { DecodeError } from '@tierflow/runtime/codec/codec-errors';
+import { deadLetterMessage, type DeadLetterReason } from '@tierflow/runtime/exactly-once/dead-letter';
+import type { Logger } from '@tierflow/runtime/service/logger';
+import { processHealth, processRegistry } from '@tierflow/runtime/service/process-health';
+import { regionPolicyFromEnv } from '@tierflow/runtime/config/region-policy-config';
+import type { SchemaCodec } from '@tierflow/runtime/codec/schema-codec';
+import type { CustomerProfile } from '@tierflow/contracts/events/event-types';
+import { topicsFromEnv } from '@tierflow/contracts/topics';
+import { idProblem } from '@tierflow/contracts/validation/ids';
+import { validateProfile } from '@tierflow/contracts/validation/profile';
+import type { RegionPolicy } from '@tierflow/contracts/validation/region';
 import { regionToStore, removeProfile, storeProfile } from './profile-store';
 
 const counter = (name: string, help: string, labelNames: string[] = []) =>
@@ -20,7 +20,7 @@ const counter = (name: string, help: string, labelNames: string[] = []) =>
 /**
  * Keeps the latest CRM profile per customer in Redis. Upserts are idempotent (latest wins, the
  * topic is compacted), so at-least-once delivery with Kafka-committed offsets is enough here.
- * Every record is validated by the one profile rule (shared/src/validation/profile.ts: key =
+ * Every record is validated by the one profile rule (shared/contracts/src/validation/profile.ts: key =
  * customerId, the id rule, bounded texts and numbers, a valid region name); records that cannot
  * be decoded or fail it go to customer.profiles.dlq (TOPIC_PROFILES_DLQ) with code and reason.
  * Region names beyond the policy (REGIONS or MAX_REGIONS) are stored as `unassigned`, counted.

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
-import type { CustomerProfile } from '@tierflow/shared/event-types';
-import { regionUnderPolicy, UNASSIGNED_REGION, type RegionPolicy } from '@tierflow/shared/validation/region';
-import { profileKey } from './aggregator-keys';
+import type { CustomerProfile } from '@tierflow/contracts/events/event-types';
+import { regionUnderPolicy, UNASSIGNED_REGION, type RegionPolicy } from '@tierflow/contracts/validation/region';
+import { profileKey } from '@tierflow/contracts/keyspace/aggregator/aggregator-keys';
 
 const claimLua = readFileSync(new URL('./lua/claim-region.lua', import.meta.url), 'utf8');
 type ClaimRedis = Redis & { tfClaimRegion(key: string, region: string, max: number): Promise<number> };

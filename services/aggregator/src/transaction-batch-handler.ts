@@ -1,19 +1,19 @@
 import type { Redis } from 'ioredis';
 import type { KafkaMessage, Producer } from 'kafkajs';
 import type avro from 'avsc';
-import { DecodeError } from '@tierflow/shared/codec-errors';
-import { deadLetterMessage, type DeadLetterReason } from '@tierflow/shared/dead-letter';
-import { partitionOfKey } from '@tierflow/shared/key-partition';
-import type { Logger } from '@tierflow/shared/logger';
-import type { PartitionBatch } from '@tierflow/shared/partition-consumer';
-import type { SchemaCodec } from '@tierflow/shared/schema-codec';
+import { DecodeError } from '@tierflow/runtime/codec/codec-errors';
+import { deadLetterMessage, type DeadLetterReason } from '@tierflow/runtime/exactly-once/dead-letter';
+import { partitionOfKey } from '@tierflow/runtime/kafka/key-partition';
+import type { Logger } from '@tierflow/runtime/service/logger';
+import type { PartitionBatch } from '@tierflow/runtime/kafka/partition-consumer';
+import type { SchemaCodec } from '@tierflow/runtime/codec/schema-codec';
 import type { AggregateEmitter } from './aggregate-emitter';
 import type { AggregatorMetrics } from './aggregator-metrics';
 import { SOURCE_HEADER, sourceOf } from './repartition/route-transaction';
 import { applyBatch, readAppliedOffset, type OffsetEvent, type WindowConfig } from './apply-script';
 import type { StateCache } from './partition-cache';
-import type { TransactionEvent } from '@tierflow/shared/event-types';
-import { validateTransaction, type ValidationRules } from './transaction-validation';
+import type { TransactionEvent } from '@tierflow/contracts/events/event-types';
+import { validateTransaction, type ValidationRules } from '@tierflow/contracts/validation/transaction';
 
 
 export interface TransactionHandlerDeps {

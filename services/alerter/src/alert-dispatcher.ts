@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Logger } from '@tierflow/shared/logger';
+import type { Logger } from '@tierflow/runtime/service/logger';
 import type { AlertStore } from './alert-store';
 import type { Alert } from './alert-types';
 import { CircuitBreaker, type BreakerState } from './circuit-breaker';

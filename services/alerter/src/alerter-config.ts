@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { ConfigError, envBool, envInt, envList, envNumber, parseEnv } from '@tierflow/shared/config-env';
-import { basisInfo } from '@tierflow/shared/explain/basis-label';
+import { ConfigError, envBool, envInt, envList, envNumber, parseEnv } from '@tierflow/runtime/config/config-env';
+import { basisInfo } from '@tierflow/domain/explain/basis-label';
 import type { DispatchConfig } from './alert-dispatcher';
-import type { AlertRulesConfig } from './alert-rules';
+import type { AlertRulesConfig } from '@tierflow/domain/alerts/alert-rules';
 import { webhookUrlProblem } from './webhook-url';
 
-/** The alerter's environment (connection and topic variables are parsed by shared/src). */
+/** The alerter's environment (connection and topic variables are parsed by shared/runtime/src). */
 export const alerterShape = {
   REDIS_KEY_PREFIX: z.string().default('tf:'),
   KAFKA_GROUP_ID: z.string().default('tierflow-alerter'),

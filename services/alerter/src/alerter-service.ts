@@ -1,11 +1,11 @@
 import { Partitioners, type Kafka, type KafkaMessage, type Message, type Producer } from 'kafkajs';
-import { deadLetterMessage } from '@tierflow/shared/dead-letter';
-import type { Logger } from '@tierflow/shared/logger';
-import { processHealth } from '@tierflow/shared/process-health';
-import { startPartitionConsumer, type PartitionBatch, type RunningConsumer } from '@tierflow/shared/partition-consumer';
-import type { SchemaCodec } from '@tierflow/shared/schema-codec';
+import { deadLetterMessage } from '@tierflow/runtime/exactly-once/dead-letter';
+import type { Logger } from '@tierflow/runtime/service/logger';
+import { processHealth } from '@tierflow/runtime/service/process-health';
+import { startPartitionConsumer, type PartitionBatch, type RunningConsumer } from '@tierflow/runtime/kafka/partition-consumer';
+import type { SchemaCodec } from '@tierflow/runtime/codec/schema-codec';
 import { createAlertDispatcher } from './alert-dispatcher';
-import { alertsForChurnRisk, alertsForTierChange } from './alert-rules';
+import { alertsForChurnRisk, alertsForTierChange } from '@tierflow/domain/alerts/alert-rules';
 import type { AlertStore } from './alert-store';
 import type { Alert, ChurnRiskInput, TierChangeInput } from './alert-types';
 import type { AlerterConfig } from './alerter-config';

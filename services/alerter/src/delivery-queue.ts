@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
-import { alertKeys } from './alert-keys';
+import { alertKeys } from '@tierflow/contracts/keyspace/alerter/alert-keys';
 import type { DeadLetter } from './alert-store';
 
 const script = readFileSync(new URL('./lua/complete-any-alert.lua', import.meta.url), 'utf8');

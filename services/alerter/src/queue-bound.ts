@@ -1,4 +1,4 @@
-import type { Logger } from '@tierflow/shared/logger';
+import type { Logger } from '@tierflow/runtime/service/logger';
 import type { DeliveryQueue } from './delivery-queue';
 
 /** Thrown into a waiting batch when the service stops: retriable, the batch is consumed again after a restart. */

@@ -1,16 +1,16 @@
 import { z } from 'zod';
-import { envInt, envList, envNumber, parseEnv } from '@tierflow/shared/config-env';
-import { DAY_MS, defaultThresholds, type ChurnThresholds } from './rules/churn-types';
-import type { TimeMode } from './rules/batch-planner';
-import { defaultAttractivenessConfig } from './strategy/attractiveness';
-import type { StandingConfig } from './strategy/customer-standing';
-import { defaultRelationshipConfig } from './strategy/relationship';
-import { parseStrategyMatrix } from './strategy/strategy-matrix';
-import { asTier } from './strategy/strategy-types';
+import { envInt, envList, envNumber, parseEnv } from '@tierflow/runtime/config/config-env';
+import { DAY_MS, defaultThresholds, type ChurnThresholds } from '@tierflow/domain/churn/churn-types';
+import type { TimeMode } from '@tierflow/domain/churn/batch-planner';
+import { defaultAttractivenessConfig } from '@tierflow/domain/strategy/attractiveness';
+import type { StandingConfig } from '@tierflow/domain/strategy/customer-standing';
+import { defaultRelationshipConfig } from '@tierflow/domain/strategy/relationship';
+import { parseStrategyMatrix } from '@tierflow/domain/strategy/strategy-matrix';
+import { asTier } from '@tierflow/domain/strategy/strategy-types';
 
 const d = defaultThresholds;
 
-/** churn-watch's environment (connection and topic variables are parsed by shared/src). */
+/** churn-watch's environment (connection and topic variables are parsed by shared/runtime/src). */
 export const churnShape = {
   REDIS_KEY_PREFIX: z.string().default('tf:'),
   KAFKA_GROUP_ID: z.string().default('tierflow-churn-watch'),

@@ -1,17 +1,17 @@
 import type { Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
-import { deadLetterMessage } from '@tierflow/shared/dead-letter';
-import type { Logger } from '@tierflow/shared/logger';
-import { processHealth } from '@tierflow/shared/process-health';
-import { startPartitionConsumer, type PartitionBatch, type RunningConsumer } from '@tierflow/shared/partition-consumer';
-import type { SchemaCodec } from '@tierflow/shared/schema-codec';
-import type { Topics } from '@tierflow/shared/topics';
+import { deadLetterMessage } from '@tierflow/runtime/exactly-once/dead-letter';
+import type { Logger } from '@tierflow/runtime/service/logger';
+import { processHealth } from '@tierflow/runtime/service/process-health';
+import { startPartitionConsumer, type PartitionBatch, type RunningConsumer } from '@tierflow/runtime/kafka/partition-consumer';
+import type { SchemaCodec } from '@tierflow/runtime/codec/schema-codec';
+import type { Topics } from '@tierflow/contracts/topics';
 import type { ChurnConfig } from './churn-config';
 import type { ChurnMetrics } from './churn-metrics';
 import type { ChurnStore } from './churn-store';
 import { aggregateRecord, tierChangeRecord } from './input-records';
 import { createOutboxFlusher } from './outbox-flusher';
-import { batchHorizon, customersTouched, planBatch, type ChurnRecord } from './rules/batch-planner';
+import { batchHorizon, customersTouched, planBatch, type ChurnRecord } from '@tierflow/domain/churn/batch-planner';
 
 const MAX_PLAN_ATTEMPTS = 20;
 

@@ -1,7 +1,7 @@
 import type { KafkaMessage } from 'kafkajs';
-import type { ChurnRecord, TierRecord } from './rules/batch-planner';
-import type { AggregateFigures } from './rules/churn-types';
-import { asTier } from './strategy/strategy-types';
+import type { ChurnRecord, TierRecord } from '@tierflow/domain/churn/batch-planner';
+import type { AggregateFigures } from '@tierflow/domain/churn/churn-types';
+import { asTier } from '@tierflow/domain/strategy/strategy-types';
 
 /** A record churn-watch cannot use: goes to the dead-letter topic with this code and reason. */
 export class InputError extends Error {

@@ -1,9 +1,9 @@
 import type { Message, Producer } from 'kafkajs';
-import { headerText, outputDeadLetter, reasonOf } from '@tierflow/shared/dead-letter';
-import type { Logger } from '@tierflow/shared/logger';
-import type { SchemaCodec } from '@tierflow/shared/schema-codec';
+import { headerText, outputDeadLetter, reasonOf } from '@tierflow/runtime/exactly-once/dead-letter';
+import type { Logger } from '@tierflow/runtime/service/logger';
+import type { SchemaCodec } from '@tierflow/runtime/codec/schema-codec';
 import type { ChurnStore } from './churn-store';
-import type { ChurnRiskEvent } from './rules/churn-types';
+import type { ChurnRiskEvent } from '@tierflow/domain/churn/churn-types';
 
 /**
  * Sends the outbox to customer.churn-risk, oldest first, then trims what was sent. A crash

@@ -21,7 +21,7 @@ export function minorDigits(currency) {
 
 /**
  * Minor units -> "$1,234.56": always the currency's own minor digits, so every value of a column
- * has the same format (the server's shared/src/explain/money-format.ts does the same).
+ * has the same format (the server's shared/domain/src/explain/money-format.ts does the same).
  */
 export function money(minor, currency = 'USD') {
   if (minor === null || minor === undefined) return '—';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError, envInt, parseEnv } from '@tierflow/shared/config-env';
+import { ConfigError, envInt, parseEnv } from '@tierflow/runtime/config/config-env';
 
 /** The dashboard's own settings (connections and topics come from the shared config). */
 export const dashboardShape = {

@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { Partitioners, type Consumer, type Kafka, type Producer } from 'kafkajs';
 import { z } from 'zod';
-import { DecodeError } from '@tierflow/shared/codec-errors';
-import { parseEnv } from '@tierflow/shared/config-env';
-import { deadLetterMessage, reasonOf } from '@tierflow/shared/dead-letter';
-import type { Logger } from '@tierflow/shared/logger';
-import { processHealth } from '@tierflow/shared/process-health';
-import type { Redis } from '@tierflow/shared/redis-client';
-import type { SchemaCodec } from '@tierflow/shared/schema-codec';
-import { ensureTopics, pipelineTopicSpecs } from '@tierflow/shared/topic-setup';
-import type { Topics } from '@tierflow/shared/topics';
-import { isValidId } from '@tierflow/shared/validation/ids';
-import type { FeedExplainer } from './feed-explanation';
+import { DecodeError } from '@tierflow/runtime/codec/codec-errors';
+import { parseEnv } from '@tierflow/runtime/config/config-env';
+import { deadLetterMessage, reasonOf } from '@tierflow/runtime/exactly-once/dead-letter';
+import type { Logger } from '@tierflow/runtime/service/logger';
+import { processHealth } from '@tierflow/runtime/service/process-health';
+import type { Redis } from '@tierflow/runtime/redis/redis-client';
+import type { SchemaCodec } from '@tierflow/runtime/codec/schema-codec';
+import { ensureTopics, pipelineTopicSpecs } from '@tierflow/runtime/kafka/topic-setup';
+import type { Topics } from '@tierflow/contracts/topics';
+import { isValidId } from '@tierflow/contracts/validation/ids';
+import type { FeedExplainer } from '@tierflow/views/feed-explanation';
 import type { FeedHub, FeedItem } from './feed-hub';
 
 export interface LiveFeedParams {

@@ -1,15 +1,15 @@
-import { connectionConfig } from '@tierflow/shared/connection-config';
-import { createKafka } from '@tierflow/shared/kafka-client';
-import { createLogger } from '@tierflow/shared/logger';
-import { createRedis } from '@tierflow/shared/redis-client';
-import { SchemaCodec } from '@tierflow/shared/schema-codec';
-import { topicsFromEnv } from '@tierflow/shared/topics';
+import { connectionConfig } from '@tierflow/runtime/config/connection-config';
+import { createKafka } from '@tierflow/runtime/kafka/kafka-client';
+import { createLogger } from '@tierflow/runtime/service/logger';
+import { createRedis } from '@tierflow/runtime/redis/redis-client';
+import { SchemaCodec } from '@tierflow/runtime/codec/schema-codec';
+import { topicsFromEnv } from '@tierflow/contracts/topics';
 import { dashboardConfig } from './dashboard-config';
-import type { DashboardStore } from './dashboard-store';
+import type { DashboardStore } from '@tierflow/views/dashboard-store';
 import { FeedHub } from './feed-hub';
 import { createHttpServer } from './http-server';
 import { LiveFeed } from './live-feed';
-import { createReadModel } from './read-model';
+import { createReadModel } from '@tierflow/views/read-model';
 import { securityConfig } from './security/security-config';
 
 const connection = connectionConfig();

@@ -1,12 +1,12 @@
-import { createKafka } from '@tierflow/shared/kafka-client';
-import { createLogger } from '@tierflow/shared/logger';
-import { startPartitionConsumer, type RunningConsumer } from '@tierflow/shared/partition-consumer';
-import { processHealth } from '@tierflow/shared/process-health';
-import { createRedis } from '@tierflow/shared/redis-client';
-import { SchemaCodec } from '@tierflow/shared/schema-codec';
-import { startServiceHttp } from '@tierflow/shared/service-http';
-import { ensureTopics, pipelineTopicSpecs } from '@tierflow/shared/topic-setup';
-import { valueSubject } from '@tierflow/shared/topics';
+import { createKafka } from '@tierflow/runtime/kafka/kafka-client';
+import { createLogger } from '@tierflow/runtime/service/logger';
+import { startPartitionConsumer, type RunningConsumer } from '@tierflow/runtime/kafka/partition-consumer';
+import { processHealth } from '@tierflow/runtime/service/process-health';
+import { createRedis } from '@tierflow/runtime/redis/redis-client';
+import { SchemaCodec } from '@tierflow/runtime/codec/schema-codec';
+import { startServiceHttp } from '@tierflow/runtime/service/service-http';
+import { ensureTopics, pipelineTopicSpecs } from '@tierflow/runtime/kafka/topic-setup';
+import { valueSubject } from '@tierflow/contracts/topics';
 import { Partitioners, type Message } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { OutboxFlusher } from './outbox-flusher';
@@ -15,7 +15,7 @@ import { createRankerMetrics } from './ranker-metrics';
 import { RankerService } from './ranker-service';
 import { RankStore } from './rank-store';
 import { startSendThread } from './outbox-send-thread';
-import { readSchemaFile } from '@tierflow/shared/schema-files';
+import { readSchemaFile } from '@tierflow/contracts/events/schema-files';
 
 
 async function main(): Promise<void> {

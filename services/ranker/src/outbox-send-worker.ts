@@ -9,14 +9,14 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import avro from 'avsc';
 import type { Message } from 'kafkajs';
-import { headerText, outputDeadLetter, reasonOf } from '@tierflow/shared/dead-letter';
-import { encodeFailure } from '@tierflow/shared/encode-failure';
-import { CachingPartitioner } from '@tierflow/shared/caching-partitioner';
-import { createKafka } from '@tierflow/shared/kafka-client';
-import type { KafkaSecurity } from '@tierflow/shared/kafka-security';
-import { createLogger } from '@tierflow/shared/logger';
-import { frame } from '@tierflow/shared/wire-format';
-import { decodeStoredTierChange } from './stored-tier-change';
+import { headerText, outputDeadLetter, reasonOf } from '@tierflow/runtime/exactly-once/dead-letter';
+import { encodeFailure } from '@tierflow/runtime/codec/encode-failure';
+import { CachingPartitioner } from '@tierflow/runtime/kafka/caching-partitioner';
+import { createKafka } from '@tierflow/runtime/kafka/kafka-client';
+import type { KafkaSecurity } from '@tierflow/runtime/kafka/kafka-security';
+import { createLogger } from '@tierflow/runtime/service/logger';
+import { frame } from '@tierflow/runtime/codec/wire-format';
+import { decodeStoredTierChange } from '@tierflow/contracts/keyspace/ranker/stored-tier-change';
 
 export interface SendWorkerData {
   brokers: string[];

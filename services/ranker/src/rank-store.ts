@@ -1,11 +1,11 @@
 import type { Redis } from 'ioredis';
 import { CommitWriter, runScript } from './rank-commit-script';
-import { beginRestore, decodeSnapshot, encodeSnapshot, snapshotOf, type CustomerSnapshot } from './engine-snapshot';
-import { rankKeys, type RankKeys } from './rank-store-keys';
-import { encodeStoredTierChange } from './stored-tier-change';
-import type { TierChange } from './tier-change';
-import type { DirtyEntry, TierEngine } from './tier-engine';
-import type { TierRules } from './tier-rules';
+import { beginRestore, decodeSnapshot, encodeSnapshot, snapshotOf, type CustomerSnapshot } from '@tierflow/domain/ranking/engine-snapshot';
+import { rankKeys, type RankKeys } from '@tierflow/contracts/keyspace/ranker/rank-store-keys';
+import { encodeStoredTierChange } from '@tierflow/contracts/keyspace/ranker/stored-tier-change';
+import type { TierChange } from '@tierflow/domain/ranking/tier-change';
+import type { DirtyEntry, TierEngine } from '@tierflow/domain/ranking/tier-engine';
+import type { TierRules } from '@tierflow/domain/ranking/tier-rules';
 
 export class RankStoreError extends Error {
   constructor(

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { connectionConfig, type ConnectionConfig } from '@tierflow/shared/connection-config';
-import { ConfigError, envBool, envInt, envNumber, parseEnv } from '@tierflow/shared/config-env';
-import { topicsFromEnv, type Topics } from '@tierflow/shared/topics';
-import { RANKING_BASES, parseCompositeWeights, type CompositeWeights, type RankingBasis } from './ranking-basis';
-import { configVersion, defaultThresholds, validateRules, type TierRules } from './tier-rules';
+import { connectionConfig, type ConnectionConfig } from '@tierflow/runtime/config/connection-config';
+import { ConfigError, envBool, envInt, envNumber, parseEnv } from '@tierflow/runtime/config/config-env';
+import { topicsFromEnv, type Topics } from '@tierflow/contracts/topics';
+import { RANKING_BASES, parseCompositeWeights, type CompositeWeights, type RankingBasis } from '@tierflow/domain/ranking/ranking-basis';
+import { configVersion, defaultThresholds, validateRules, type TierRules } from '@tierflow/domain/ranking/tier-rules';
 
 /** The ranker's environment. Thresholds default by mode (share 0.80/0.95, count 0.20/0.50). */
 export const rankerShape = {

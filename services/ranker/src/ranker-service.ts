@@ -1,19 +1,19 @@
 import type { Message } from 'kafkajs';
-import { DecodeError } from '@tierflow/shared/codec-errors';
-import { deadLetterMessage, reasonOf } from '@tierflow/shared/dead-letter';
-import type { Logger } from '@tierflow/shared/logger';
-import type { PartitionBatch } from '@tierflow/shared/partition-consumer';
-import type { SchemaCodec } from '@tierflow/shared/schema-codec';
-import { idProblem } from '@tierflow/shared/validation/ids';
-import { isValidRegion } from '@tierflow/shared/validation/region';
+import { DecodeError } from '@tierflow/runtime/codec/codec-errors';
+import { deadLetterMessage, reasonOf } from '@tierflow/runtime/exactly-once/dead-letter';
+import type { Logger } from '@tierflow/runtime/service/logger';
+import type { PartitionBatch } from '@tierflow/runtime/kafka/partition-consumer';
+import type { SchemaCodec } from '@tierflow/runtime/codec/schema-codec';
+import { idProblem } from '@tierflow/contracts/validation/ids';
+import { isValidRegion } from '@tierflow/contracts/validation/region';
 import type { Redis } from 'ioredis';
 import type { OutboxFlusher } from './outbox-flusher';
 import type { RankerConfig } from './ranker-config';
 import type { RankerMetrics } from './ranker-metrics';
-import { basisOf, type AggregateFields } from './ranking-basis';
+import { basisOf, type AggregateFields } from '@tierflow/domain/ranking/ranking-basis';
 import type { RankStore } from './rank-store';
-import type { TierChange } from './tier-change';
-import { TierEngine, type RankUpdate } from './tier-engine';
+import type { TierChange } from '@tierflow/domain/ranking/tier-change';
+import { TierEngine, type RankUpdate } from '@tierflow/domain/ranking/tier-engine';
 
 interface CustomerAggregate extends AggregateFields {
   eventId: string;

@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { connectionConfig } from '@tierflow/shared/connection-config';
-import { headerText } from '@tierflow/shared/dead-letter';
-import { frame } from '@tierflow/shared/wire-format';
-import { partitionOfKey } from '@tierflow/shared/key-partition';
-import { PARTITIONS, dropPrefix, pipelineFixture, readCustomers, toMessage, waitApplied } from '../../support/aggregator-harness';
-import { deleteTopics, produce, readTopic, testKafka } from '../../support/kafka-io';
-import { startService } from '../../support/service-process';
-import type { FixtureEvent } from '../../support/transaction-fixtures';
+import { connectionConfig } from '@tierflow/runtime/config/connection-config';
+import { headerText } from '@tierflow/runtime/exactly-once/dead-letter';
+import { frame } from '@tierflow/runtime/codec/wire-format';
+import { partitionOfKey } from '@tierflow/runtime/kafka/key-partition';
+import { PARTITIONS, dropPrefix, pipelineFixture, readCustomers, toMessage, waitApplied } from '../../../tools/testkit/src/aggregator-harness';
+import { deleteTopics, produce, readTopic, testKafka } from '../../../tools/testkit/src/kafka-io';
+import { startService } from '../../../tools/testkit/src/service-process';
+import type { FixtureEvent } from '../../../tools/testkit/src/transaction-fixtures';
 
 const kafka = testKafka();
 const redis = new Redis(connectionConfig().redisUrl);

@@ -1,13 +1,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { connectionConfig } from '@tierflow/shared/connection-config';
-import { headerText } from '@tierflow/shared/dead-letter';
-import { partitionOfKey } from '@tierflow/shared/key-partition';
-import { AGGREGATE_FIELDS } from '../../../services/aggregator/src/aggregate-fields';
-import { outboxKey, partitionBase } from '../../../services/aggregator/src/aggregator-keys';
-import { PARTITIONS, aggregateType, dropPrefix, pipelineFixture, toMessage } from '../../support/aggregator-harness';
-import { deleteTopics, produce, readTopic, testKafka } from '../../support/kafka-io';
-import { startService } from '../../support/service-process';
+import { connectionConfig } from '@tierflow/runtime/config/connection-config';
+import { headerText } from '@tierflow/runtime/exactly-once/dead-letter';
+import { partitionOfKey } from '@tierflow/runtime/kafka/key-partition';
+import { AGGREGATE_FIELDS } from '../../../shared/contracts/src/keyspace/aggregator/aggregate-fields';
+import { outboxKey, partitionBase } from '../../../shared/contracts/src/keyspace/aggregator/aggregator-keys';
+import { PARTITIONS, aggregateType, dropPrefix, pipelineFixture, toMessage } from '../../../tools/testkit/src/aggregator-harness';
+import { deleteTopics, produce, readTopic, testKafka } from '../../../tools/testkit/src/kafka-io';
+import { startService } from '../../../tools/testkit/src/service-process';
 
 /**
  * Poison at encode in the aggregator's emitter (issue 14): states in a partition's outbox that

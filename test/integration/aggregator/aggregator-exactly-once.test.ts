@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { connectionConfig } from '@tierflow/shared/connection-config';
-import { oracleAggregates } from '../../support/aggregate-oracle';
+import { connectionConfig } from '@tierflow/runtime/config/connection-config';
+import { oracleAggregates } from '../../../tools/testkit/src/aggregate-oracle';
 import {
   aggregateType, dropPrefix, withoutSeq, pipelineFixture, readCustomers, toMessage, waitApplied, withPartitions,
-} from '../../support/aggregator-harness';
-import { deleteTopics, produce, readTopic, testKafka, topicEnd } from '../../support/kafka-io';
-import { startService, type ServiceProcess } from '../../support/service-process';
-import { generateTransactions } from '../../support/transaction-fixtures';
+} from '../../../tools/testkit/src/aggregator-harness';
+import { deleteTopics, produce, readTopic, testKafka, topicEnd } from '../../../tools/testkit/src/kafka-io';
+import { startService, type ServiceProcess } from '../../../tools/testkit/src/service-process';
+import { generateTransactions } from '../../../tools/testkit/src/transaction-fixtures';
 
 const WINDOWS = { currentWindowDays: 30, rankingWindowDays: 90, allowedLatenessMs: 48 * 3_600_000 };
 const kafka = testKafka();

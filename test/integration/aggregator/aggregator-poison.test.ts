@@ -1,16 +1,16 @@
 import avro from 'avsc';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { connectionConfig } from '@tierflow/shared/connection-config';
-import { headerText } from '@tierflow/shared/dead-letter';
-import { partitionOfKey } from '@tierflow/shared/key-partition';
-import { readSchemaFile } from '@tierflow/shared/schema-files';
-import { frame } from '@tierflow/shared/wire-format';
-import { PARTITIONS, dropPrefix, pipelineFixture, readCustomers, toMessage } from '../../support/aggregator-harness';
-import { deleteTopics, produce, readTopic, testKafka } from '../../support/kafka-io';
+import { connectionConfig } from '@tierflow/runtime/config/connection-config';
+import { headerText } from '@tierflow/runtime/exactly-once/dead-letter';
+import { partitionOfKey } from '@tierflow/runtime/kafka/key-partition';
+import { readSchemaFile } from '@tierflow/contracts/events/schema-files';
+import { frame } from '@tierflow/runtime/codec/wire-format';
+import { PARTITIONS, dropPrefix, pipelineFixture, readCustomers, toMessage } from '../../../tools/testkit/src/aggregator-harness';
+import { deleteTopics, produce, readTopic, testKafka } from '../../../tools/testkit/src/kafka-io';
 import { registerForeignSchema, startRegistryProxy } from '../../support/registry-proxy';
-import { startService } from '../../support/service-process';
-import type { FixtureEvent } from '../../support/transaction-fixtures';
+import { startService } from '../../../tools/testkit/src/service-process';
+import type { FixtureEvent } from '../../../tools/testkit/src/transaction-fixtures';
 
 /**
  * Poison records at decode (issue 14): a schema id that resolves to a JSON Schema or Protobuf

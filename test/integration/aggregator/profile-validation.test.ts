@@ -1,12 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { connectionConfig } from '@tierflow/shared/connection-config';
-import { headerText } from '@tierflow/shared/dead-letter';
-import type { CustomerProfile } from '@tierflow/shared/event-types';
-import { valueSubject } from '@tierflow/shared/topics';
-import { dropPrefix, pipelineFixture } from '../../support/aggregator-harness';
-import { deleteTopics, produce, readTopic, testKafka } from '../../support/kafka-io';
-import { startService } from '../../support/service-process';
+import { connectionConfig } from '@tierflow/runtime/config/connection-config';
+import { headerText } from '@tierflow/runtime/exactly-once/dead-letter';
+import type { CustomerProfile } from '@tierflow/contracts/events/event-types';
+import { valueSubject } from '@tierflow/contracts/topics';
+import { dropPrefix, pipelineFixture } from '../../../tools/testkit/src/aggregator-harness';
+import { deleteTopics, produce, readTopic, testKafka } from '../../../tools/testkit/src/kafka-io';
+import { startService } from '../../../tools/testkit/src/service-process';
 
 /**
  * customer.profiles through the aggregator's profile consumer (issue 14): bad profiles go to

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { connectionConfig } from '@tierflow/shared/connection-config';
+import { connectionConfig } from '@tierflow/runtime/config/connection-config';
 import { AlertStore } from '../../../services/alerter/src/alert-store';
 import type { Alert } from '../../../services/alerter/src/alert-types';
 

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { schemasDir } from '@tierflow/shared/schema-files';
-import type { SchemaCodec } from '@tierflow/shared/schema-codec';
+import { schemasDir } from '@tierflow/contracts/events/schema-files';
+import type { SchemaCodec } from '@tierflow/runtime/codec/schema-codec';
 import type { Message } from 'kafkajs';
 
 export const DAY = 86_400_000;

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { connectionConfig } from '@tierflow/shared/connection-config';
-import { headerText } from '@tierflow/shared/dead-letter';
-import { SchemaCodec } from '@tierflow/shared/schema-codec';
-import { topicsWithSuffix } from '@tierflow/shared/topics';
-import { churnKeys } from '../../../services/churn-watch/src/churn-keys';
-import type { ChurnRiskEvent } from '../../../services/churn-watch/src/rules/churn-types';
-import { deleteTopics, produce, readTopic, testKafka } from '../../support/kafka-io';
-import { startService } from '../../support/service-process';
+import { connectionConfig } from '@tierflow/runtime/config/connection-config';
+import { headerText } from '@tierflow/runtime/exactly-once/dead-letter';
+import { SchemaCodec } from '@tierflow/runtime/codec/schema-codec';
+import { topicsWithSuffix } from '@tierflow/contracts/topics';
+import { churnKeys } from '../../../shared/contracts/src/keyspace/churn-watch/churn-keys';
+import type { ChurnRiskEvent } from '../../../shared/domain/src/churn/churn-types';
+import { deleteTopics, produce, readTopic, testKafka } from '../../../tools/testkit/src/kafka-io';
+import { startService } from '../../../tools/testkit/src/service-process';
 import { aggregateValue, day, encodeMessage, registerInputSchemas, tierChangeValue } from './churn-fixtures';
 
 /**

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { connectionConfig } from '@tierflow/shared/connection-config';
-import { SchemaCodec } from '@tierflow/shared/schema-codec';
-import { topicsWithSuffix } from '@tierflow/shared/topics';
-import { churnKeys } from '../../../services/churn-watch/src/churn-keys';
-import { deleteTopics, produce, testKafka } from '../../support/kafka-io';
-import { startService } from '../../support/service-process';
+import { connectionConfig } from '@tierflow/runtime/config/connection-config';
+import { SchemaCodec } from '@tierflow/runtime/codec/schema-codec';
+import { topicsWithSuffix } from '@tierflow/contracts/topics';
+import { churnKeys } from '../../../shared/contracts/src/keyspace/churn-watch/churn-keys';
+import { deleteTopics, produce, testKafka } from '../../../tools/testkit/src/kafka-io';
+import { startService } from '../../../tools/testkit/src/service-process';
 import { aggregateValue, day, encodeMessage, registerInputSchemas } from './churn-fixtures';
 
 /**

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { connectionConfig } from '@tierflow/shared/connection-config';
+import { connectionConfig } from '@tierflow/runtime/config/connection-config';
 import { ChurnStore } from '../../../services/churn-watch/src/churn-store';
-import { emptyChurnState } from '../../../services/churn-watch/src/rules/churn-evaluator';
-import type { ChurnRiskEvent } from '../../../services/churn-watch/src/rules/churn-types';
+import { emptyChurnState } from '../../../shared/domain/src/churn/churn-evaluator';
+import type { ChurnRiskEvent } from '../../../shared/domain/src/churn/churn-types';
 
 const prefix = `test:cws:${randomUUID()}:`;
 let redis: Redis;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { connectionConfig } from '@tierflow/shared/connection-config';
-import { SchemaCodec } from '@tierflow/shared/schema-codec';
+import { connectionConfig } from '@tierflow/runtime/config/connection-config';
+import { SchemaCodec } from '@tierflow/runtime/codec/schema-codec';
 import { runCli } from './cli-process';
 
 describe('tierflow usage errors', () => {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PopulationSummary, TopRow } from '../../../services/dashboard/src/dashboard-data';
+import type { PopulationSummary, TopRow } from '../../../shared/views/src/dashboard-data';
 import { seedSimulation, type Expected } from '../dashboard/dashboard-fixture';
 import { PipelineHarness, repoRoot } from '../dashboard/pipeline-harness';
 import { runCli } from './cli-process';

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { connectionConfig } from '@tierflow/shared/connection-config';
-import { createKafka } from '@tierflow/shared/kafka-client';
-import { createLogger } from '@tierflow/shared/logger';
-import { SchemaCodec } from '@tierflow/shared/schema-codec';
-import { topicsWithSuffix } from '@tierflow/shared/topics';
+import { connectionConfig } from '@tierflow/runtime/config/connection-config';
+import { createKafka } from '@tierflow/runtime/kafka/kafka-client';
+import { createLogger } from '@tierflow/runtime/service/logger';
+import { SchemaCodec } from '@tierflow/runtime/codec/schema-codec';
+import { topicsWithSuffix } from '@tierflow/contracts/topics';
 import { runCli, topicEnv } from './cli-process';
 
 import { CDNOW_MASTER as CDNOW } from '../../support/shared-data';

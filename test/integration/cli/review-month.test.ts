@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CustomerProfile, TransactionEvent } from '@tierflow/shared/event-types';
-import { BillingProducer } from '../../../services/cli/src/billing-producer';
-import { readCustomerRank } from '../../../services/ranker/src/rank-store-reader';
-import { createReadModel } from '../../../services/dashboard/src/read-model';
+import type { CustomerProfile, TransactionEvent } from '@tierflow/contracts/events/event-types';
+import { BillingProducer } from '../../../tools/cli/src/billing-producer';
+import { readCustomerRank } from '../../../shared/contracts/src/keyspace/ranker/rank-store-reader';
+import { createReadModel } from '../../../shared/views/src/read-model';
 import { PipelineHarness, repoRoot } from '../dashboard/pipeline-harness';
 import { runCli } from './cli-process';
 

@@ -4,14 +4,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { connectionConfig } from '@tierflow/shared/connection-config';
-import { createKafka } from '@tierflow/shared/kafka-client';
-import { createLogger } from '@tierflow/shared/logger';
-import { createRedis } from '@tierflow/shared/redis-client';
-import { SchemaCodec } from '@tierflow/shared/schema-codec';
-import { topicsWithSuffix } from '@tierflow/shared/topics';
-import { churnKeys } from '../../../services/churn-watch/src/churn-keys';
-import { readTopic, testKafka } from '../../support/kafka-io';
+import { connectionConfig } from '@tierflow/runtime/config/connection-config';
+import { createKafka } from '@tierflow/runtime/kafka/kafka-client';
+import { createLogger } from '@tierflow/runtime/service/logger';
+import { createRedis } from '@tierflow/runtime/redis/redis-client';
+import { SchemaCodec } from '@tierflow/runtime/codec/schema-codec';
+import { topicsWithSuffix } from '@tierflow/contracts/topics';
+import { churnKeys } from '../../../shared/contracts/src/keyspace/churn-watch/churn-keys';
+import { readTopic, testKafka } from '../../../tools/testkit/src/kafka-io';
 import { repoRoot, topicEnv } from './cli-process';
 
 // The main job (`npm start`) over simulated months of billing (issue 14: churn-watch
@@ -73,7 +73,7 @@ describe('the main job over simulated days', () => {
   it('no consumer crashes; churn risks keep flowing to the topic, the dashboard feed and the alerter', async () => {
     await admin.connect();
     const port = await freePort();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'services/cli/src/main.ts', 'start', '--customers', '150', '--history-days', '130', '--rate', '30'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'tools/cli/src/main.ts', 'start', '--customers', '150', '--history-days', '130', '--rate', '30'], {
       cwd: repoRoot,
       detached: true,
       env: {

@@ -3,11 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { connectionConfig } from '@tierflow/shared/connection-config';
-import { createKafka } from '@tierflow/shared/kafka-client';
-import { createLogger } from '@tierflow/shared/logger';
-import { createRedis } from '@tierflow/shared/redis-client';
-import { topicsWithSuffix } from '@tierflow/shared/topics';
+import { connectionConfig } from '@tierflow/runtime/config/connection-config';
+import { createKafka } from '@tierflow/runtime/kafka/kafka-client';
+import { createLogger } from '@tierflow/runtime/service/logger';
+import { createRedis } from '@tierflow/runtime/redis/redis-client';
+import { topicsWithSuffix } from '@tierflow/contracts/topics';
 import { repoRoot, topicEnv } from './cli-process';
 
 // `npm start` (tierflow start) with nothing configured but its own names: it finds the running
@@ -66,7 +66,7 @@ afterAll(async () => {
 describe('tierflow start (npm start)', () => {
   it('runs the whole pipeline on the simulator, serves the dashboard, and stops everything it started on Ctrl-C', async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'services/cli/src/main.ts', 'start', '--customers', '80', '--history-days', '40', '--rate', '20'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'tools/cli/src/main.ts', 'start', '--customers', '80', '--history-days', '40', '--rate', '20'], {
       cwd: repoRoot,
       detached: true, // its own process group, like a terminal's foreground job
       env: {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CustomerCard, PopulationSummary, TopRow } from '../../../services/dashboard/src/dashboard-data';
+import type { CustomerCard, PopulationSummary, TopRow } from '../../../shared/views/src/dashboard-data';
 import { seedSimulation, startDashboard, type Expected } from './dashboard-fixture';
 import { PipelineHarness } from './pipeline-harness';
 

@@ -2,8 +2,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PopulationSummary, TopRow } from '../../../services/dashboard/src/dashboard-data';
-import type { BillingProducer } from '../../../services/cli/src/billing-producer';
+import type { PopulationSummary, TopRow } from '../../../shared/views/src/dashboard-data';
+import type { BillingProducer } from '../../../tools/cli/src/billing-producer';
 import { seedSimulation, startDashboard, type Expected } from './dashboard-fixture';
 import { PipelineHarness, repoRoot } from './pipeline-harness';
 

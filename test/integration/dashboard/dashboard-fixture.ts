@@ -1,13 +1,13 @@
 import type { AddressInfo } from 'node:net';
-import { BillingProducer } from '../../../services/cli/src/billing-producer';
-import type { CustomerProfile, TransactionEvent } from '@tierflow/shared/event-types';
-import { createPopulation } from '../../../services/cli/src/simulate/telecom-population';
-import { DAY_MS, TelecomStream } from '../../../services/cli/src/simulate/telecom-stream';
-import { SchemaCodec } from '@tierflow/shared/schema-codec';
+import { BillingProducer } from '../../../tools/cli/src/billing-producer';
+import type { CustomerProfile, TransactionEvent } from '@tierflow/contracts/events/event-types';
+import { createPopulation } from '../../../tools/cli/src/simulate/telecom-population';
+import { DAY_MS, TelecomStream } from '../../../tools/cli/src/simulate/telecom-stream';
+import { SchemaCodec } from '@tierflow/runtime/codec/schema-codec';
 import { FeedHub } from '../../../services/dashboard/src/feed-hub';
 import { createHttpServer } from '../../../services/dashboard/src/http-server';
 import { LiveFeed } from '../../../services/dashboard/src/live-feed';
-import { createReadModel } from '../../../services/dashboard/src/read-model';
+import { createReadModel } from '../../../shared/views/src/read-model';
 import type { PipelineHarness } from './pipeline-harness';
 
 export interface Expected {

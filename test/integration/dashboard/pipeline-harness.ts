@@ -3,12 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, openSync, closeSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { connectionConfig } from '@tierflow/shared/connection-config';
-import { createKafka } from '@tierflow/shared/kafka-client';
-import { createLogger } from '@tierflow/shared/logger';
-import { createRedis, type Redis } from '@tierflow/shared/redis-client';
-import { ensureTopics, pipelineTopicSpecs } from '@tierflow/shared/topic-setup';
-import { topicsWithSuffix, type Topics } from '@tierflow/shared/topics';
+import { connectionConfig } from '@tierflow/runtime/config/connection-config';
+import { createKafka } from '@tierflow/runtime/kafka/kafka-client';
+import { createLogger } from '@tierflow/runtime/service/logger';
+import { createRedis, type Redis } from '@tierflow/runtime/redis/redis-client';
+import { ensureTopics, pipelineTopicSpecs } from '@tierflow/runtime/kafka/topic-setup';
+import { topicsWithSuffix, type Topics } from '@tierflow/contracts/topics';
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 

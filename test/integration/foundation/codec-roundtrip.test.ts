@@ -2,12 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import avro from 'avsc';
-import { connectionConfig } from '@tierflow/shared/connection-config';
-import { createLogger } from '@tierflow/shared/logger';
-import { createRedis } from '@tierflow/shared/redis-client';
-import { SchemaCodec } from '@tierflow/shared/schema-codec';
-import { readSchemaFile } from '@tierflow/shared/schema-files';
-import { deleteTopics, produce, readTopic, testKafka } from '../../support/kafka-io';
+import { connectionConfig } from '@tierflow/runtime/config/connection-config';
+import { createLogger } from '@tierflow/runtime/service/logger';
+import { createRedis } from '@tierflow/runtime/redis/redis-client';
+import { SchemaCodec } from '@tierflow/runtime/codec/schema-codec';
+import { readSchemaFile } from '@tierflow/contracts/events/schema-files';
+import { deleteTopics, produce, readTopic, testKafka } from '../../../tools/testkit/src/kafka-io';
 
 const config = connectionConfig();
 const kafka = testKafka();

@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { connectionConfig } from '@tierflow/shared/connection-config';
-import { SchemaCodec } from '@tierflow/shared/schema-codec';
-import { deleteTopics, produce, readTopic, testKafka } from '../../support/kafka-io';
+import { connectionConfig } from '@tierflow/runtime/config/connection-config';
+import { SchemaCodec } from '@tierflow/runtime/codec/schema-codec';
+import { deleteTopics, produce, readTopic, testKafka } from '../../../tools/testkit/src/kafka-io';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const npm = (script: string) => execFileSync('npm', ['run', '-s', script], { cwd: repoRoot, encoding: 'utf8', timeout: 300_000 });

@@ -8,12 +8,12 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Message } from 'kafkajs';
 import { Redis } from 'ioredis';
-import { connectionConfig } from '@tierflow/shared/connection-config';
-import { SchemaCodec } from '@tierflow/shared/schema-codec';
-import { topicsWithSuffix } from '@tierflow/shared/topics';
-import { deleteTopics, produce, testKafka } from '../../support/kafka-io';
-import { freePort } from '../../support/free-port';
-import { startService, type ServiceProcess } from '../../support/service-process';
+import { connectionConfig } from '@tierflow/runtime/config/connection-config';
+import { SchemaCodec } from '@tierflow/runtime/codec/schema-codec';
+import { topicsWithSuffix } from '@tierflow/contracts/topics';
+import { deleteTopics, produce, testKafka } from '../../../tools/testkit/src/kafka-io';
+import { freePort } from '../../../tools/testkit/src/free-port';
+import { startService, type ServiceProcess } from '../../../tools/testkit/src/service-process';
 import { encodeMessage, registerInputSchemas } from '../churn/churn-fixtures';
 import { startWebhookReceiver } from '../alerter/webhook-receiver';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectionConfig } from '@tierflow/shared/connection-config';
+import { connectionConfig } from '@tierflow/runtime/config/connection-config';
 import { RankStore } from '../../../services/ranker/src/rank-store';
 import {
   readCustomerRank,
@@ -11,10 +11,10 @@ import {
   readSummary,
   readTierHistory,
   readTop,
-} from '../../../services/ranker/src/rank-store-reader';
-import type { TierChange } from '../../../services/ranker/src/tier-change';
-import { TierEngine, type RankUpdate } from '../../../services/ranker/src/tier-engine';
-import { TIERS, type TierRules } from '../../../services/ranker/src/tier-rules';
+} from '../../../shared/contracts/src/keyspace/ranker/rank-store-reader';
+import type { TierChange } from '../../../shared/domain/src/ranking/tier-change';
+import { TierEngine, type RankUpdate } from '../../../shared/domain/src/ranking/tier-engine';
+import { TIERS, type TierRules } from '../../../shared/domain/src/ranking/tier-rules';
 
 const rules: TierRules = { mode: 'share', thresholdA: 0.8, thresholdB: 0.95, margin: 0.02, minDwellMs: 0 };
 const engineOf = () => new TierEngine({ rules, configVersion: 'v-test' });

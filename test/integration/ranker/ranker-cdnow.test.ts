@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { connectionConfig } from '@tierflow/shared/connection-config';
-import { rankKeys } from '../../../services/ranker/src/rank-store-keys';
-import { readScopeTiers } from '../../../services/ranker/src/rank-store-reader';
-import { oracleAggregates } from '../../support/aggregate-oracle';
-import { dropPrefix, pipelineFixture, toMessage, waitApplied, withPartitions } from '../../support/aggregator-harness';
-import { deleteTopics, produce, topicEnd, testKafka } from '../../support/kafka-io';
-import { startService, type ServiceProcess } from '../../support/service-process';
-import type { FixtureEvent } from '../../support/transaction-fixtures';
+import { connectionConfig } from '@tierflow/runtime/config/connection-config';
+import { rankKeys } from '../../../shared/contracts/src/keyspace/ranker/rank-store-keys';
+import { readScopeTiers } from '../../../shared/contracts/src/keyspace/ranker/rank-store-reader';
+import { oracleAggregates } from '../../../tools/testkit/src/aggregate-oracle';
+import { dropPrefix, pipelineFixture, toMessage, waitApplied, withPartitions } from '../../../tools/testkit/src/aggregator-harness';
+import { deleteTopics, produce, topicEnd, testKafka } from '../../../tools/testkit/src/kafka-io';
+import { startService, type ServiceProcess } from '../../../tools/testkit/src/service-process';
+import type { FixtureEvent } from '../../../tools/testkit/src/transaction-fixtures';
 
 import { CDNOW_MASTER as CDNOW } from '../../support/shared-data';
 const WINDOWS = { currentWindowDays: 30, rankingWindowDays: 90, allowedLatenessMs: 48 * 3_600_000 };

@@ -1,17 +1,17 @@
 import { Redis } from 'ioredis';
 import { Partitioners } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { connectionConfig } from '@tierflow/shared/connection-config';
-import type { TierChange } from '../../../services/ranker/src/tier-change';
-import { TierEngine } from '../../../services/ranker/src/tier-engine';
-import type { TierRules } from '../../../services/ranker/src/tier-rules';
-import { rankKeys } from '../../../services/ranker/src/rank-store-keys';
-import { readScopeTiers } from '../../../services/ranker/src/rank-store-reader';
-import { deleteTopics, produce, readTopic, testKafka } from '../../support/kafka-io';
-import { dropPrefix } from '../../support/aggregator-harness';
-import { startService, type ServiceProcess } from '../../support/service-process';
+import { connectionConfig } from '@tierflow/runtime/config/connection-config';
+import type { TierChange } from '../../../shared/domain/src/ranking/tier-change';
+import { TierEngine } from '../../../shared/domain/src/ranking/tier-engine';
+import type { TierRules } from '../../../shared/domain/src/ranking/tier-rules';
+import { rankKeys } from '../../../shared/contracts/src/keyspace/ranker/rank-store-keys';
+import { readScopeTiers } from '../../../shared/contracts/src/keyspace/ranker/rank-store-reader';
+import { deleteTopics, produce, readTopic, testKafka } from '../../../tools/testkit/src/kafka-io';
+import { dropPrefix } from '../../../tools/testkit/src/aggregator-harness';
+import { startService, type ServiceProcess } from '../../../tools/testkit/src/service-process';
 import { TierOracle } from '../../unit/ranker/tier-oracle';
-import { aggregateStream, rankerFixture, windowUpdate } from './ranker-fixture';
+import { aggregateStream, rankerFixture, windowUpdate } from '../../../tools/testkit/src/ranker-fixture';
 
 const kafka = testKafka();
 const redis = new Redis(connectionConfig().redisUrl);

@@ -1,13 +1,13 @@
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { connectionConfig } from '@tierflow/shared/connection-config';
+import { connectionConfig } from '@tierflow/runtime/config/connection-config';
 import { RankStore } from '../../../services/ranker/src/rank-store';
-import type { TierChange } from '../../../services/ranker/src/tier-change';
-import { TierEngine } from '../../../services/ranker/src/tier-engine';
-import { dropPrefix } from '../../support/aggregator-harness';
-import { deleteTopics, produce, readTopic, testKafka } from '../../support/kafka-io';
-import { startService, type ServiceProcess } from '../../support/service-process';
-import { aggregateStream, rankerFixture, windowUpdate } from './ranker-fixture';
+import type { TierChange } from '../../../shared/domain/src/ranking/tier-change';
+import { TierEngine } from '../../../shared/domain/src/ranking/tier-engine';
+import { dropPrefix } from '../../../tools/testkit/src/aggregator-harness';
+import { deleteTopics, produce, readTopic, testKafka } from '../../../tools/testkit/src/kafka-io';
+import { startService, type ServiceProcess } from '../../../tools/testkit/src/service-process';
+import { aggregateStream, rankerFixture, windowUpdate } from '../../../tools/testkit/src/ranker-fixture';
 
 const kafka = testKafka();
 const redis = new Redis(connectionConfig().redisUrl);

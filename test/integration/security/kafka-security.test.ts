@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Kafka } from 'kafkajs';
-import { ConfigError } from '@tierflow/shared/config-env';
-import { connectionConfig } from '@tierflow/shared/connection-config';
-import { createKafka } from '@tierflow/shared/kafka-client';
-import { kafkaSecurity } from '@tierflow/shared/kafka-security';
-import { createLogger } from '@tierflow/shared/logger';
-import { deleteTopics, produce, readTopic, testKafka } from '../../support/kafka-io';
+import { ConfigError } from '@tierflow/runtime/config/config-env';
+import { connectionConfig } from '@tierflow/runtime/config/connection-config';
+import { createKafka } from '@tierflow/runtime/kafka/kafka-client';
+import { kafkaSecurity } from '@tierflow/runtime/kafka/kafka-security';
+import { createLogger } from '@tierflow/runtime/service/logger';
+import { deleteTopics, produce, readTopic, testKafka } from '../../../tools/testkit/src/kafka-io';
 import { stackSecurity } from '../../support/secure-stack';
 
 const logger = createLogger({ name: 'test', level: 'silent' });

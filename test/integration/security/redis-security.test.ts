@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis, type RedisOptions } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '@tierflow/shared/config-env';
-import { connectionConfig } from '@tierflow/shared/connection-config';
+import { ConfigError } from '@tierflow/runtime/config/config-env';
+import { connectionConfig } from '@tierflow/runtime/config/connection-config';
 import { stackSecurity } from '../../support/secure-stack';
 
 const sec = stackSecurity();

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { connectionConfig } from '@tierflow/shared/connection-config';
-import { createRegistryFetch } from '@tierflow/shared/registry-http';
-import { SchemaCodec } from '@tierflow/shared/schema-codec';
-import { readSchemaFile } from '@tierflow/shared/schema-files';
+import { connectionConfig } from '@tierflow/runtime/config/connection-config';
+import { createRegistryFetch } from '@tierflow/runtime/codec/registry-http';
+import { SchemaCodec } from '@tierflow/runtime/codec/schema-codec';
+import { readSchemaFile } from '@tierflow/contracts/events/schema-files';
 import { registryTlsEnv, stackSecurity } from '../../support/secure-stack';
 
 const sec = stackSecurity();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AGGREGATE_FIELDS, aggregateFromPacked } from '../../../services/aggregator/src/aggregate-row';
-import { emptyState, packState, parseState } from '../../../services/aggregator/src/aggregate-state';
+import { AGGREGATE_FIELDS, aggregateFromPacked } from '../../../shared/contracts/src/keyspace/aggregator/aggregate-row';
+import { emptyState, packState, parseState } from '../../../shared/contracts/src/keyspace/aggregator/aggregate-state';
 
 describe('packed aggregate state', () => {
   it('reads each value into the field of its position', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseState } from '../../../services/aggregator/src/aggregate-state';
+import { parseState } from '../../../shared/contracts/src/keyspace/aggregator/aggregate-state';
 import {
   applyClassified,
   classifyBatch,
@@ -9,7 +9,7 @@ import {
   type PartitionMeta,
   type PreparedEvent,
   type WindowParams,
-} from '../../../services/aggregator/src/batch-plan';
+} from '../../../shared/domain/src/windows/batch-plan';
 import { encodeWrites } from '../../../services/aggregator/src/write-commands';
 
 const DAY = 86_400_000;

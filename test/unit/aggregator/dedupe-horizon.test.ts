@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyBatch, dedupeGenerations, type PartitionMeta, type PreparedEvent, type Verdict, type WindowParams } from '../../../services/aggregator/src/batch-plan';
+import { classifyBatch, dedupeGenerations, type PartitionMeta, type PreparedEvent, type Verdict, type WindowParams } from '../../../shared/domain/src/windows/batch-plan';
 
 const DAY = 86_400_000;
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { TransactionEvent } from '@tierflow/shared/event-types';
-import { isValidId } from '@tierflow/shared/validation/ids';
-import { parseCustomerId } from '../../../services/dashboard/src/request-validation';
-import { validateTransaction } from '../../../services/aggregator/src/transaction-validation';
+import type { TransactionEvent } from '@tierflow/contracts/events/event-types';
+import { isValidId } from '@tierflow/contracts/validation/ids';
+import { parseCustomerId } from '../../../shared/contracts/src/scopes/request-validation';
+import { validateTransaction } from '../../../shared/contracts/src/validation/transaction';
 
 const rules = { reportingCurrency: 'USD', maxAbsAmountMinor: 1_000_000_00, futureToleranceMs: 86_400_000 };
 const now = Date.UTC(2026, 10, 27);

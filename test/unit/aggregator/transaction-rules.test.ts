@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { TransactionEvent } from '@tierflow/shared/event-types';
-import { monthKey, transactionEffect, transactionFingerprint } from '../../../services/aggregator/src/transaction-effect';
-import { validateTransaction } from '../../../services/aggregator/src/transaction-validation';
+import type { TransactionEvent } from '@tierflow/contracts/events/event-types';
+import { monthKey, transactionEffect, transactionFingerprint } from '../../../shared/domain/src/windows/transaction-effect';
+import { validateTransaction } from '../../../shared/contracts/src/validation/transaction';
 
 const rules = { reportingCurrency: 'USD', maxAbsAmountMinor: 1_000_000_00, futureToleranceMs: 86_400_000 };
 const now = Date.UTC(2026, 10, 27);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alertsForChurnRisk, alertsForTierChange, DAY_MS, dedupeKey, defaultAlertRules } from '../../../services/alerter/src/alert-rules';
+import { alertsForChurnRisk, alertsForTierChange, DAY_MS, dedupeKey, defaultAlertRules } from '../../../shared/domain/src/alerts/alert-rules';
 import type { ChurnRiskInput, TierChangeInput } from '../../../services/alerter/src/alert-types';
 import { alerterConfigFromEnv } from '../../../services/alerter/src/alerter-config';
 import { backoffMs, statusRetriable } from '../../../services/alerter/src/retry-policy';

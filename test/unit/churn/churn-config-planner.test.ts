@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { churnConfigFromEnv } from '../../../services/churn-watch/src/churn-config';
-import { planBatch, type ChurnRecord } from '../../../services/churn-watch/src/rules/batch-planner';
-import { DAY_MS, defaultThresholds, type AggregateFigures } from '../../../services/churn-watch/src/rules/churn-types';
+import { planBatch, type ChurnRecord } from '../../../shared/domain/src/churn/batch-planner';
+import { DAY_MS, defaultThresholds, type AggregateFigures } from '../../../shared/domain/src/churn/churn-types';
 
 const day = (n: number) => Date.UTC(2024, 0, 1) + n * DAY_MS;
 const figures = (at: number, o: Partial<AggregateFigures> = {}): AggregateFigures => ({

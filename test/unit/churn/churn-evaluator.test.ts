@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateCustomer, type ChurnInput } from '../../../services/churn-watch/src/rules/churn-evaluator';
+import { evaluateCustomer, type ChurnInput } from '../../../shared/domain/src/churn/churn-evaluator';
 import {
   DAY_MS,
   defaultThresholds,
   type AggregateFigures,
   type ChurnRiskEvent,
   type CustomerChurnState,
-} from '../../../services/churn-watch/src/rules/churn-types';
+} from '../../../shared/domain/src/churn/churn-types';
 
 const T0 = Date.UTC(2024, 0, 1);
 const day = (n: number) => T0 + n * DAY_MS;

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { evaluateCustomer, type ChurnInput } from '../../../services/churn-watch/src/rules/churn-evaluator';
-import { DAY_MS, defaultThresholds, type ChurnRiskEvent, type CustomerChurnState } from '../../../services/churn-watch/src/rules/churn-types';
-import { inactivityThresholdMs, nextInactivityCheck } from '../../../services/churn-watch/src/rules/signal-measures';
+import { evaluateCustomer, type ChurnInput } from '../../../shared/domain/src/churn/churn-evaluator';
+import { DAY_MS, defaultThresholds, type ChurnRiskEvent, type CustomerChurnState } from '../../../shared/domain/src/churn/churn-types';
+import { inactivityThresholdMs, nextInactivityCheck } from '../../../shared/domain/src/churn/signal-measures';
 
 const T0 = Date.UTC(2026, 0, 1);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CdnowParser, isSkip, parseCents, parseDate } from '../../../services/cli/src/replay/cdnow-parser';
+import { CdnowParser, isSkip, parseCents, parseDate } from '../../../tools/cli/src/replay/cdnow-parser';
 
 describe('CdnowParser', () => {
   it('turns a purchase line into a deterministic CHARGE in cents', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseArgs } from '../../../services/cli/src/cli-args';
-import { UsageError } from '../../../services/cli/src/usage-error';
+import { parseArgs } from '../../../tools/cli/src/cli-args';
+import { UsageError } from '../../../tools/cli/src/usage-error';
 
 const flags = { rate: { kind: 'number', min: 0 }, n: { kind: 'int', min: 1, max: 10 }, file: { kind: 'string' }, html: { kind: 'bool' } } as const;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isReadOnlyGroup, keptOnRebuild } from '../../../services/cli/src/rebuild/pipeline-reset';
-import { availableServices, PIPELINE_SERVICES, serviceEnv } from '../../../services/cli/src/start/service-runner';
+import { isReadOnlyGroup, keptOnRebuild } from '../../../tools/cli/src/rebuild/pipeline-reset';
+import { availableServices, PIPELINE_SERVICES, serviceEnv } from '../../../tools/cli/src/start/service-runner';
 
 describe('rebuild rules', () => {
   it('keeps profiles and the alerter de-dup marks, wipes everything else under the prefix', () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { basisInfo } from '@tierflow/shared/explain/basis-label';
-import type { PopulationSummary, TopRow } from '../../../services/dashboard/src/dashboard-data';
-import { analyseReview } from '../../../services/cli/src/review/review-analysis';
-import type { ReviewData } from '../../../services/cli/src/review/review-data';
-import { reviewHtml } from '../../../services/cli/src/review/review-html';
-import { reviewMarkdown } from '../../../services/cli/src/review/review-markdown';
+import { basisInfo } from '@tierflow/domain/explain/basis-label';
+import type { PopulationSummary, TopRow } from '../../../shared/views/src/dashboard-data';
+import { analyseReview } from '../../../tools/cli/src/review/review-analysis';
+import type { ReviewData } from '../../../tools/cli/src/review/review-data';
+import { reviewHtml } from '../../../tools/cli/src/review/review-html';
+import { reviewMarkdown } from '../../../tools/cli/src/review/review-markdown';
 
 const summary: PopulationSummary = {
   scope: 'global', customers: 10, totalBasisMinor: 100_000, available: true, asOf: Date.UTC(2026, 5, 1), basis: basisInfo('window-revenue', 90), currency: 'USD',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createPopulation } from '../../../services/cli/src/simulate/telecom-population';
-import { behaviourFactor, DAY_MS, TelecomStream } from '../../../services/cli/src/simulate/telecom-stream';
+import { createPopulation } from '../../../tools/cli/src/simulate/telecom-population';
+import { behaviourFactor, DAY_MS, TelecomStream } from '../../../tools/cli/src/simulate/telecom-stream';
 
 const endDay = Math.floor(Date.UTC(2026, 10, 1) / DAY_MS);
 const params = { seed: 7, customers: 2_000, startDay: endDay - 120, endDay };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gini, lorenzPoints, shareOfTop } from '../../../services/dashboard/src/concentration';
+import { gini, lorenzPoints, shareOfTop } from '../../../shared/views/src/concentration';
 
 describe('concentration', () => {
   it('is 0 for equal customers and grows with concentration', () => {

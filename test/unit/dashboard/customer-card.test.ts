@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildCardCore, lastMonths, parseMonthValue } from '../../../services/dashboard/src/customer-card';
+import { buildCardCore, lastMonths, parseMonthValue } from '../../../shared/views/src/customer-card';
 
 const aggregate = {
   customerId: 'T1', seq: '9', currency: 'USD', watermark: String(Date.UTC(2026, 2, 15)), eventTime: String(Date.UTC(2026, 2, 15)),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '@tierflow/shared/config-env';
+import { ConfigError } from '@tierflow/runtime/config/config-env';
 import { dashboardConfig, isLoopback } from '../../../services/dashboard/src/dashboard-config';
 
 describe('dashboardConfig', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseCustomerId, parseLimit, parseScope, RequestError } from '../../../services/dashboard/src/request-validation';
+import { parseCustomerId, parseLimit, parseScope, RequestError } from '../../../shared/contracts/src/scopes/request-validation';
 import { bearerToken, cookieValue, tokenMatches } from '../../../services/dashboard/src/api-token';
-import { trendOf } from '../../../services/dashboard/src/trend';
+import { trendOf } from '../../../shared/views/src/trend';
 
 const reasonOf = (f: () => unknown) => {
   try {
@@ -19,7 +19,7 @@ describe('request validation', () => {
     expect(reasonOf(() => parseCustomerId(''))).toEqual([400, 'BAD_CUSTOMER_ID', 'customer id is empty']);
     expect(reasonOf(() => parseCustomerId('a b'))).toEqual([400, 'BAD_CUSTOMER_ID', 'customer id may only contain A-Z a-z 0-9 . _ : @ - (no spaces, control characters or braces)']);
     expect(reasonOf(() => parseCustomerId('x{p1}'))[0]).toBe(400);
-    // one id rule with the aggregator (shared/src/validation/ids.ts): 100 characters at most
+    // one id rule with the aggregator (shared/contracts/src/validation/ids.ts): 100 characters at most
     expect(reasonOf(() => parseCustomerId('x'.repeat(101)))[2]).toMatch(/101 characters \(max 100\)/);
     expect(parseCustomerId('x'.repeat(100))).toBe('x'.repeat(100));
   });

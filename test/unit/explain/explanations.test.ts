@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { basisInfo } from '@tierflow/shared/explain/basis-label';
-import { formatMoney } from '@tierflow/shared/explain/money-format';
-import { explainChurnRisk, explainSignal } from '@tierflow/shared/explain/risk-explanation';
-import { explainTier, explainTierChange } from '@tierflow/shared/explain/tier-explanation';
-import { tierEventKind } from '@tierflow/shared/explain/tier-event-kind';
+import { basisInfo } from '@tierflow/domain/explain/basis-label';
+import { formatMoney } from '@tierflow/domain/explain/money-format';
+import { explainChurnRisk, explainSignal } from '@tierflow/domain/explain/risk-explanation';
+import { explainTier, explainTierChange } from '@tierflow/domain/explain/tier-explanation';
+import { tierEventKind } from '@tierflow/domain/explain/tier-event-kind';
 
 const revenue = basisInfo('window-revenue', 90);
 

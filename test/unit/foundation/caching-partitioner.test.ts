@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Partitioners, type PartitionMetadata } from 'kafkajs';
-import { CachingPartitioner } from '../../../shared/src/caching-partitioner';
+import { CachingPartitioner } from '../../../shared/runtime/src/kafka/caching-partitioner';
 
 const metadata = (n: number): PartitionMetadata[] =>
   Array.from({ length: n }, (_, i) => ({ partitionErrorCode: 0, partitionId: i, leader: 1, replicas: [1], isr: [1], offlineReplicas: [] }));

@@ -6,7 +6,7 @@ const read = (p: string) => readFileSync(new URL(`../../../${p}`, import.meta.ur
 /** docker-compose.yml cannot run here (no Docker engine); this keeps it in step with the stack scripts. */
 describe('docker-compose.yml', () => {
   const compose = read('docker-compose.yml');
-  const pom = read('services/cli/stack/pom.xml');
+  const pom = read('tools/cli/stack/pom.xml');
   const prop = (name: string) => new RegExp(`<${name}>([^<]+)</${name}>`).exec(pom)![1];
 
   it('uses the Kafka and Apicurio versions the local stack fetches', () => {
@@ -19,10 +19,10 @@ describe('docker-compose.yml', () => {
     expect(compose).toContain('APICURIO_STORAGE_KIND: kafkasql');
     expect(compose).toMatch(/--appendonly", "yes"/);
     expect(compose).toMatch(/--auto-aof-rewrite-min-size", "1gb"/);
-    expect(read('services/cli/src/stack/redis-server.ts')).toMatch(/'--auto-aof-rewrite-min-size', '1gb'/);
+    expect(read('tools/cli/src/stack/redis-server.ts')).toMatch(/'--auto-aof-rewrite-min-size', '1gb'/);
     expect(compose).toMatch(/--rdbcompression", "no"/);
-    expect(read('services/cli/src/stack/redis-server.ts')).toMatch(/'--rdbcompression', 'no'/);
-    expect(read('services/cli/src/stack/registry-server.ts')).toContain("'apicurio.storage.kind': 'kafkasql'");
+    expect(read('tools/cli/src/stack/redis-server.ts')).toMatch(/'--rdbcompression', 'no'/);
+    expect(read('tools/cli/src/stack/registry-server.ts')).toContain("'apicurio.storage.kind': 'kafkasql'");
   });
 
   it('has a healthcheck for every server and a service entry for every service folder', () => {

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ConfigError, envBool, envInt, parseEnv } from '@tierflow/shared/config-env';
-import { connectionConfig } from '@tierflow/shared/connection-config';
+import { ConfigError, envBool, envInt, parseEnv } from '@tierflow/runtime/config/config-env';
+import { connectionConfig } from '@tierflow/runtime/config/connection-config';
 
 describe('parseEnv', () => {
   const shape = { BATCH_SIZE: envInt(500, 1, 10_000), DRY_RUN: envBool(false), NAME: z.string().default('x') };

@@ -1,7 +1,7 @@
 import avro from 'avsc';
 import { describe, expect, it } from 'vitest';
-import { EncodeError } from '@tierflow/shared/codec-errors';
-import { encodeFailure } from '@tierflow/shared/encode-failure';
+import { EncodeError } from '@tierflow/runtime/codec/codec-errors';
+import { encodeFailure } from '@tierflow/runtime/codec/encode-failure';
 
 const type = avro.Type.forSchema({
   type: 'record',

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { CustomerProfile } from '@tierflow/shared/event-types';
-import { MAX_ID_LENGTH, idProblem, isValidId } from '@tierflow/shared/validation/ids';
-import { validateProfile } from '@tierflow/shared/validation/profile';
-import { UNASSIGNED_REGION, isValidRegion, regionUnderPolicy } from '@tierflow/shared/validation/region';
-import { createPopulation } from '../../../services/cli/src/simulate/telecom-population';
+import type { CustomerProfile } from '@tierflow/contracts/events/event-types';
+import { MAX_ID_LENGTH, idProblem, isValidId } from '@tierflow/contracts/validation/ids';
+import { validateProfile } from '@tierflow/contracts/validation/profile';
+import { UNASSIGNED_REGION, isValidRegion, regionUnderPolicy } from '@tierflow/contracts/validation/region';
+import { createPopulation } from '../../../tools/cli/src/simulate/telecom-population';
 
 const profile: CustomerProfile = {
   customerId: 'T000001', name: 'Atlas Foods 001', address: '12 Main St, north', phone: '+1 555 0100', legalRepresentative: 'A. Berg',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OutboxAge } from '@tierflow/shared/outbox-age';
+import { OutboxAge } from '@tierflow/runtime/exactly-once/outbox-age';
 
 describe('outbox age from samples', () => {
   it('an entry that stays at the head ages; one that leaves is forgotten; an empty outbox is 0 s old', () => {

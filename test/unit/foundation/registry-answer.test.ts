@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DecodeError } from '@tierflow/shared/codec-errors';
-import { isBadAnswer, writerFromAnswer } from '@tierflow/shared/registry-answer';
+import { DecodeError } from '@tierflow/runtime/codec/codec-errors';
+import { isBadAnswer, writerFromAnswer } from '@tierflow/runtime/codec/registry-answer';
 
 const avroSchema = JSON.stringify({ type: 'record', name: 'R', fields: [{ name: 'a', type: 'long' }] });
 const failure = (status: number, body: string) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Message, ProducerBatch } from 'kafkajs';
-import { SendCoalescer } from '../../../shared/src/send-coalescer';
+import { SendCoalescer } from '../../../shared/runtime/src/kafka/send-coalescer';
 
 /** A request log standing in for the broker's side of sendBatch: the test is about grouping. */
 function recorder(failFirst = 0) {

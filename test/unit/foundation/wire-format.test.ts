@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DecodeError } from '@tierflow/shared/codec-errors';
-import { frame, unframe } from '@tierflow/shared/wire-format';
+import { DecodeError } from '@tierflow/runtime/codec/codec-errors';
+import { frame, unframe } from '@tierflow/runtime/codec/wire-format';
 
 describe('Confluent wire format', () => {
   it('frames with magic byte 0 and a big-endian schema id', () => {

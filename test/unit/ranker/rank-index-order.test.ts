@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { IdOrder } from '../../../services/ranker/src/rank-index-order';
+import { IdOrder } from '../../../shared/domain/src/ranking/index/order';
 
 describe('IdOrder', () => {
   it('never orders two ids against string order, as ids arrive and the packing changes', () => {

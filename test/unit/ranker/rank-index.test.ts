@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { RankCursor, RankIndex } from '../../../services/ranker/src/rank-index';
+import { RankCursor, RankIndex } from '../../../shared/domain/src/ranking/index/rank-index';
 
 /** Brute force: the entries sorted by basis desc, id asc. */
 function sorted(entries: Map<number, number>, ids: string[]): Array<[number, number]> {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { rankerConfig } from '../../../services/ranker/src/ranker-config';
-import { basisOf, parseCompositeWeights, type AggregateFields } from '../../../services/ranker/src/ranking-basis';
-import { decodeSnapshot, encodeSnapshot } from '../../../services/ranker/src/engine-snapshot';
+import { basisOf, parseCompositeWeights, type AggregateFields } from '../../../shared/domain/src/ranking/ranking-basis';
+import { decodeSnapshot, encodeSnapshot } from '../../../shared/domain/src/ranking/engine-snapshot';
 
 const agg: AggregateFields = {
   eventTime: Date.UTC(2025, 0, 11),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { encodeSnapshot } from '../../../services/ranker/src/engine-snapshot';
-import { scopeTierOf } from '../../../services/ranker/src/rank-store-reader';
+import { encodeSnapshot } from '../../../shared/domain/src/ranking/engine-snapshot';
+import { scopeTierOf } from '../../../shared/contracts/src/keyspace/ranker/rank-store-reader';
 
 describe('scopeTierOf: a customer tiers per scope, read from its customers record', () => {
   const record = encodeSnapshot({

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { beginRestore, decodeSnapshot, encodeSnapshot, restoreEngine, snapshotOf } from '../../../services/ranker/src/engine-snapshot';
-import { TierEngine } from '../../../services/ranker/src/tier-engine';
-import { TIERS, type TierRules } from '../../../services/ranker/src/tier-rules';
+import { beginRestore, decodeSnapshot, encodeSnapshot, restoreEngine, snapshotOf } from '../../../shared/domain/src/ranking/engine-snapshot';
+import { TierEngine } from '../../../shared/domain/src/ranking/tier-engine';
+import { TIERS, type TierRules } from '../../../shared/domain/src/ranking/tier-rules';
 import { TierOracle, type OracleChange } from './tier-oracle';
 
 const IDS = ['c00', 'c01', 'c1', 'c10', 'c2', 'b', 'a9', 'z', 'cc', 'c3', 'd', 'e7', 'f', 'g', 'h0', 'i'];

@@ -1,4 +1,4 @@
-import type { TierRules } from '../../../services/ranker/src/tier-rules';
+import type { TierRules } from '../../../shared/domain/src/ranking/tier-rules';
 
 /**
  * The brute-force reference for the ranker: after every update it sorts each scope's members

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sortAndSumTierChanges } from '../../support/tier-sort-and-sum';
-import { prng } from '../../support/transaction-fixtures';
+import { prng } from '../../../tools/testkit/src/transaction-fixtures';
 import { TierOracle } from './tier-oracle';
 
 describe('the fault suite tier oracle (sort and sum)', () => {

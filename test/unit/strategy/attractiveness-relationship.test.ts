@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { classifyAttractiveness } from '../../../services/churn-watch/src/strategy/attractiveness';
-import { customerStanding } from '../../../services/churn-watch/src/strategy/customer-standing';
-import { classifyRelationship, type RelationshipInput } from '../../../services/churn-watch/src/strategy/relationship';
-import type { Attractiveness, Relationship, Tier } from '../../../services/churn-watch/src/strategy/strategy-types';
+import { classifyAttractiveness } from '../../../shared/domain/src/strategy/attractiveness';
+import { customerStanding } from '../../../shared/domain/src/strategy/customer-standing';
+import { classifyRelationship, type RelationshipInput } from '../../../shared/domain/src/strategy/relationship';
+import type { Attractiveness, Relationship, Tier } from '../../../shared/domain/src/strategy/strategy-types';
 
 const DAY = 86_400_000;
 

@@ -3,8 +3,8 @@ import {
   defaultStrategyMatrix,
   parseStrategyMatrix,
   strategyFor,
-} from '../../../services/churn-watch/src/strategy/strategy-matrix';
-import type { Attractiveness, Relationship } from '../../../services/churn-watch/src/strategy/strategy-types';
+} from '../../../shared/domain/src/strategy/strategy-matrix';
+import type { Attractiveness, Relationship } from '../../../shared/domain/src/strategy/strategy-types';
 
 const cells: Array<[Attractiveness, Relationship, string]> = [
   ['HIGH', 'POOR', 'maintain-and-develop'],

@@ -1,15 +1,15 @@
 import type avro from 'avsc';
 import type { Kafka, Message } from 'kafkajs';
-import { CachingPartitioner } from '@tierflow/shared/caching-partitioner';
-import { DecodeError } from '@tierflow/shared/codec-errors';
-import { exitOnFatalCrash } from '@tierflow/shared/consumer-crash';
-import { deadLetterMessage, type DeadLetterReason } from '@tierflow/shared/dead-letter';
-import type { TransactionEvent } from '@tierflow/shared/event-types';
-import type { Logger } from '@tierflow/shared/logger';
-import { processHealth } from '@tierflow/shared/process-health';
-import type { SchemaCodec } from '@tierflow/shared/schema-codec';
-import { SendCoalescer } from '@tierflow/shared/send-coalescer';
-import type { ValidationRules } from '../transaction-validation';
+import { CachingPartitioner } from '@tierflow/runtime/kafka/caching-partitioner';
+import { DecodeError } from '@tierflow/runtime/codec/codec-errors';
+import { exitOnFatalCrash } from '@tierflow/runtime/kafka/consumer-crash';
+import { deadLetterMessage, type DeadLetterReason } from '@tierflow/runtime/exactly-once/dead-letter';
+import type { TransactionEvent } from '@tierflow/contracts/events/event-types';
+import type { Logger } from '@tierflow/runtime/service/logger';
+import { processHealth } from '@tierflow/runtime/service/process-health';
+import type { SchemaCodec } from '@tierflow/runtime/codec/schema-codec';
+import { SendCoalescer } from '@tierflow/runtime/kafka/send-coalescer';
+import type { ValidationRules } from '@tierflow/contracts/validation/transaction';
 import { routeTransaction } from './route-transaction';
 
 export interface RepartitionMetrics {

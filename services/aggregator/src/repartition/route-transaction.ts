@@ -1,7 +1,7 @@
 import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
-import type { DeadLetterReason } from '@tierflow/shared/dead-letter';
-import type { TransactionEvent } from '@tierflow/shared/event-types';
-import { validateTransaction, type ValidationRules } from '../transaction-validation';
+import type { DeadLetterReason } from '@tierflow/runtime/exactly-once/dead-letter';
+import type { TransactionEvent } from '@tierflow/contracts/events/event-types';
+import { validateTransaction, type ValidationRules } from '@tierflow/contracts/validation/transaction';
 
 /** Header of a re-keyed record naming where it came from: `<topic>:<partition>:<offset>`. */
 export const SOURCE_HEADER = 'tierflow.source';

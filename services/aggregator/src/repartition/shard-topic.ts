@@ -1,5 +1,5 @@
 import type { Admin } from 'kafkajs';
-import { ConfigError } from '@tierflow/shared/config-env';
+import { ConfigError } from '@tierflow/runtime/config/config-env';
 
 /**
  * The by-customer topic's partitions are the customer shards: every reader finds a customer's

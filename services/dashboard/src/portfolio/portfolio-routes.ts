@@ -2,10 +2,10 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { ATTRACTIVENESS_LEVELS, RELATIONSHIP_LEVELS, type Attractiveness, type Relationship } from '@tierflow/churn-watch/strategy/strategy-types';
-import { parseLimit, parseScope, RequestError, scopeName } from '../request-validation';
-import type { PortfolioReader } from './portfolio-reader';
-import { incompleteProfiles, managers, matrixCell, overLimit, strategyMatrixView, worklist } from './portfolio-views';
+import { ATTRACTIVENESS_LEVELS, RELATIONSHIP_LEVELS, type Attractiveness, type Relationship } from '@tierflow/domain/strategy/strategy-types';
+import { parseLimit, parseScope, RequestError, scopeName } from '@tierflow/contracts/scopes/request-validation';
+import type { PortfolioReader } from '@tierflow/views/portfolio/portfolio-reader';
+import { incompleteProfiles, managers, matrixCell, overLimit, strategyMatrixView, worklist } from '@tierflow/views/portfolio/portfolio-views';
 
 const publicDir = fileURLToPath(new URL('../../public/', import.meta.url));
 const PAGES: Record<string, [string, string]> = {

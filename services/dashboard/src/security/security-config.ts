@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ConfigError, envBool, envInt, parseEnv } from '@tierflow/shared/config-env';
-import { envFile } from '@tierflow/shared/secret-file';
+import { ConfigError, envBool, envInt, parseEnv } from '@tierflow/runtime/config/config-env';
+import { envFile } from '@tierflow/runtime/config/secret-file';
 
 const list = () =>
   z

@@ -1,0 +1,146 @@
+import type { Redis } from 'ioredis';
+import { decodeSnapshot } from '@tierflow/domain/ranking/engine-snapshot';
+import { rankKeys } from './rank-store-keys';
+import { GLOBAL_SCOPE, regionScopeName, UNASSIGNED_REGION, type ScopeSummary } from '@tierflow/domain/ranking/scope-ranking';
+import { decodeStoredTierChange } from './stored-tier-change';
+import type { TierChange } from '@tierflow/domain/ranking/tier-change';
+import { TIERS, type Tier } from '@tierflow/domain/ranking/tier-rules';
+
+/**
+ * Small readers of the ranker's Redis keys, for the API and dashboard. `scope` is `global` or
+ * `region:<name>`. Ranks are 1-based. Read-only; no state of their own.
+ */
+
+export interface CustomerRank {
+  customerId: string;
+  scope: string;
+  rank: number;
+  population: number;
+  basisMinor: number;
+  raw: Tier;
+  published: Tier;
+  publishedSince: number | null;
+}
+
+/** The stored summary of a scope: the engine's ScopeSummary plus the rules and position it was written under. */
+export interface SummaryView extends ScopeSummary {
+  tierMode: string;
+  thresholdA: number;
+  thresholdB: number;
+  hysteresisMargin: number;
+  minDwellMs: number;
+  configVersion: string;
+  offset: number;
+  eventTime: number;
+}
+
+const TEXT_FIELDS = new Set(['scope', 'tierMode', 'configVersion']);
+
+/** A customer's tiers in one scope, as the ranker stored them. */
+export interface ScopeTier {
+  raw: Tier;
+  published: Tier;
+  publishedSince: number | null;
+  basisMinor: number;
+}
+
+/**
+ * The customer's tiers in `scope` from its record in the customers hash (engine-snapshot.ts),
+ * or null when the record is missing or the customer is not in that scope (another region).
+ */
+export function scopeTierOf(scope: string, customerId: string, record: string | null | undefined): ScopeTier | null {
+  if (record === null || record === undefined) return null;
+  const s = decodeSnapshot(customerId, record);
+  let slot: 0 | 1 = 0;
+  if (scope !== GLOBAL_SCOPE) {
+    if (scope !== regionScopeName(s.region ?? UNASSIGNED_REGION)) return null;
+    slot = 1;
+  }
+  const [raw, published, since] = s.tiers[slot];
+  return { raw: TIERS[raw], published: TIERS[published], publishedSince: Number.isFinite(since) ? since : null, basisMinor: s.basis };
+}
+
+/** Every member's tiers in a scope (customerId -> tiers), read with HSCAN: for tests and exports. */
+export async function readScopeTiers(redis: Redis, prefix: string, scope: string): Promise<Map<string, ScopeTier>> {
+  const out = new Map<string, ScopeTier>();
+  let cursor = '0';
+  do {
+    const [next, flat] = await redis.hscan(rankKeys(prefix).customers, cursor, 'COUNT', 10_000);
+    cursor = next;
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      const t = scopeTierOf(scope, flat[i] as string, flat[i + 1]);
+      if (t) out.set(flat[i] as string, t);
+    }
+  } while (cursor !== '0');
+  return out;
+}
+
+export async function readScopes(redis: Redis, prefix: string): Promise<string[]> {
+  return (await redis.smembers(rankKeys(prefix).scopes)).sort();
+}
+
+export async function readSummary(redis: Redis, prefix: string, scope: string): Promise<SummaryView | null> {
+  const h = await redis.hgetall(rankKeys(prefix).summary(scope));
+  if (Object.keys(h).length === 0) return null;
+  const out: Record<string, string | number | null> = {};
+  for (const [k, v] of Object.entries(h)) out[k] = TEXT_FIELDS.has(k) ? v : v === '' ? null : Number(v);
+  return out as unknown as SummaryView;
+}
+
+export async function readCustomerRank(
+  redis: Redis,
+  prefix: string,
+  scope: string,
+  customerId: string,
+): Promise<CustomerRank | null> {
+  const k = rankKeys(prefix);
+  const [[, rank], [, population], [, record]] = (await redis
+    .multi()
+    .zrank(k.rank(scope), customerId)
+    .zcard(k.rank(scope))
+    .hget(k.customers, customerId)
+    .exec()) as [[unknown, number | null], [unknown, number], [unknown, string | null]];
+  const t = scopeTierOf(scope, customerId, record);
+  if (rank === null || t === null) return null;
+  return { customerId, scope, rank: rank + 1, population, ...t };
+}
+
+/** The first n customers of a scope by rank, with their tiers. */
+export async function readTop(redis: Redis, prefix: string, scope: string, n: number): Promise<CustomerRank[]> {
+  const k = rankKeys(prefix);
+  if (n <= 0) return [];
+  const ids = await redis.zrange(k.rank(scope), 0, n - 1);
+  if (ids.length === 0) return [];
+  const [records, population] = await Promise.all([redis.hmget(k.customers, ...ids), redis.zcard(k.rank(scope))]);
+  return ids.map((customerId, i) => {
+    const t = scopeTierOf(scope, customerId, records[i]);
+    return {
+      customerId,
+      scope,
+      rank: i + 1,
+      population,
+      basisMinor: t?.basisMinor ?? 0,
+      raw: t?.raw ?? 'C',
+      published: t?.published ?? 'C',
+      publishedSince: t?.publishedSince ?? null,
+    };
+  });
+}
+
+/** A customer's tier changes in a scope, newest first. */
+export async function readTierHistory(
+  redis: Redis,
+  prefix: string,
+  scope: string,
+  customerId: string,
+  limit = 50,
+): Promise<TierChange[]> {
+  const items = await redis.lrange(rankKeys(prefix).history(scope, customerId), 0, limit - 1);
+  return items.map(decodeStoredTierChange);
+}
+
+/** The latest tier changes of a scope, newest first. */
+export async function readRecentChanges(redis: Redis, prefix: string, scope: string, limit = 100): Promise<TierChange[]> {
+  const items = await redis.lrange(rankKeys(prefix).recent(scope), 0, limit - 1);
+  return items.map(decodeStoredTierChange);
+}

@@ -1,0 +1,379 @@
+/**
+ * The aggregator's exactly-once step, as pure functions over what one batch reads from Redis.
+ * Node computes; Redis only stores (see batch-store.ts and lua/commit-batch.lua, which writes the
+ * result atomically if the partition's version is still the one read). Steps, in order:
+ *
+ * 1. classifyBatch: fencing (offset <= applied offset is skipped), de-dup generations, then per
+ *    event in offset order: duplicate (transactionId known with the same fingerprint), conflict
+ *    (known with another), or applied; late if occurredAt < running max event time - lateness
+ *    (lifetime totals and the month only). Also the end day E the batch is applied at, the new
+ *    end day, the days whose window membership changes (shift) and the days dropped.
+ * 2. the caller reads the customers' fields (fieldsToRead) and the shift / drop days' members.
+ * 3. applyClassified: applies the events, moves the windows on (touching only customers active
+ *    on the days that cross a window edge), drops old buckets, and lists the writes.
+ *
+ * Windows are lower-bounded only (nothing lies beyond the end day E):
+ *   current  d >= E-c+1;  previous  E-2c+1 <= d <= E-c;  ranking  d >= E-r+1.
+ * De-dup generations: an event belongs to generation floor(E/genDays), E being the partition's
+ * end day when it arrives; it is checked against its generation and the one before (and the late
+ * hash), so a resend is caught for at least genDays of partition time after the original.
+ */
+import { emptyState, packState, packTally, parseState, parseTally, type CustomerState, type Tally } from '@tierflow/contracts/keyspace/aggregator/aggregate-state';
+import type { WriteCommand } from '@tierflow/aggregator/write-commands';
+
+const DAY = 86_400_000;
+
+export interface PreparedEvent {
+  off: number;
+  tx: string;
+  fp: string;
+  id: string;
+  at: number;
+  day: number;
+  month: string;
+  rev: number;
+  cost: number;
+  bal: number;
+  kind: 'C' | 'R' | 'A' | 'P';
+}
+
+/** The partition's meta hash: applied offset of this topic-partition, clock, de-dup generations. */
+export interface PartitionMeta {
+  applied: number;
+  maxEvent: number;
+  endDay: number;
+  txGen: number;
+  txLow: number;
+  /** per source partition, the highest source offset applied (repartition/source-fence.ts) */
+  sources?: Map<string, number>;
+}
+
+export interface WindowParams {
+  currentDays: number;
+  rankingDays: number;
+  latenessMs: number;
+  genDays: number;
+  /**
+   * the de-dup horizon: a resend is recognised for at least this many days of partition time
+   * after its original (default genDays: the generation and the one before it)
+   */
+  horizonDays?: number;
+  /** wall clock in live mode, 0 in replay mode */
+  clockMs: number;
+}
+
+/** What an event does: 0 duplicate, 1 conflict, 2 applied, 3 applied late. */
+export type Verdict = 0 | 1 | 2 | 3;
+
+export interface Classified {
+  events: PreparedEvent[];
+  verdicts: Verdict[];
+  fenced: number;
+  maxEvent: number;
+  batchEnd: number;
+  newEnd: number;
+  shiftDays: number[];
+  dropDays: number[];
+  txGen: number;
+  txLow: number;
+  /** generations no event can be checked against any more */
+  dropGens: number[];
+  /** new de-dup entries: generation -> [tx, fp, tx, fp, ...]; 'late' for late events */
+  newTx: Map<number | 'late', string[]>;
+  /** events whose day is older than the de-dup horizon behind the partition's end day */
+  beyondHorizon: number;
+}
+
+/** Generations before the current one that are looked up: ceil(horizon / generation length). */
+export const lookbackGenerations = (genDays: number, horizonDays = genDays) => Math.max(1, Math.ceil(horizonDays / genDays));
+
+/**
+ * Step 1a: the unfenced events, each one's de-dup generation, and the generations to look up
+ * (the first event's generation and `lookback` before it, up to the last event's). An original
+ * recorded in generation g is found by a resend in generation g + lookback at the latest, so
+ * one that arrives at most lookback x genDays days of partition time later.
+ */
+export function dedupeGenerations(meta: PartitionMeta, events: PreparedEvent[], genDays: number, horizonDays = genDays) {
+  const lookback = lookbackGenerations(genDays, horizonDays);
+  const live = events.filter((e) => e.off > meta.applied);
+  const genOf: number[] = [];
+  let running = meta.endDay;
+  for (const e of live) {
+    if (e.day > running) running = e.day;
+    genOf.push(Math.floor(running / genDays));
+  }
+  const lookup: number[] = [];
+  if (live.length > 0) for (let g = genOf[0]! - lookback; g <= genOf[genOf.length - 1]!; g++) lookup.push(g);
+  return { live, fenced: events.length - live.length, genOf, lookup };
+}
+
+function inWindows(d: number, E: number, c: number, r: number): [boolean, boolean, boolean] {
+  return [d >= E - c + 1, d >= E - 2 * c + 1 && d <= E - c, d >= E - r + 1];
+}
+
+/** Step 1b: verdicts, end days and the expiry ranges. `known` maps transactionId -> fingerprint. */
+export function classifyBatch(meta: PartitionMeta, events: PreparedEvent[], known: Map<string, string>, w: WindowParams): Classified {
+  const { live, fenced, genOf } = dedupeGenerations(meta, events, w.genDays, w.horizonDays);
+  const lookback = lookbackGenerations(w.genDays, w.horizonDays);
+  const horizonDays = lookback * w.genDays;
+  const seen = new Map(known);
+  const verdicts: Verdict[] = [];
+  const newTx = new Map<number | 'late', string[]>();
+  let maxEvent = meta.maxEvent;
+  let batchEnd = meta.endDay;
+  let txLow = meta.txLow;
+  let txGen = meta.txGen;
+  const dropGens: number[] = [];
+  if (live.length > 0) {
+    const firstGen = genOf[0]!;
+    const lastGen = genOf[genOf.length - 1]!;
+    if (txLow < 0) txLow = firstGen;
+    for (let g = txLow; g <= lastGen - lookback - 1; g++) dropGens.push(g);
+    txLow = Math.max(txLow, lastGen - lookback);
+    txGen = Math.max(txGen, lastGen);
+  }
+  let beyondHorizon = 0;
+  live.forEach((e, i) => {
+    const fp = seen.get(e.tx);
+    if (fp !== undefined) {
+      verdicts.push(fp === e.fp ? 0 : 1);
+      return;
+    }
+    // older than the horizon and not known: an original of it may have been forgotten already
+    // (it is applied, as a late event, and counted)
+    if (meta.endDay >= 0 && e.day < meta.endDay - horizonDays) beyondHorizon++;
+    const clock = Math.max(maxEvent, w.clockMs);
+    const late = clock >= 0 && e.at < clock - w.latenessMs;
+    seen.set(e.tx, e.fp);
+    const gen: number | 'late' = late ? 'late' : genOf[i]!;
+    // entries of generations dropped in this very call would never be read again
+    if (gen === 'late' || gen >= txLow) {
+      let list = newTx.get(gen);
+      if (!list) newTx.set(gen, (list = []));
+      list.push(e.tx, e.fp);
+    }
+    if (e.at > maxEvent) maxEvent = e.at;
+    const counted = e.kind === 'P' ? 0 : 1;
+    if (!late && counted + e.rev + e.cost !== 0 && batchEnd < 0) batchEnd = e.day;
+    verdicts.push(late ? 3 : 2);
+  });
+  let newEnd = batchEnd;
+  if (maxEvent >= 0) newEnd = Math.max(newEnd, Math.floor(maxEvent / DAY));
+  if (w.clockMs > 0) newEnd = Math.max(newEnd, Math.floor(w.clockMs / DAY));
+  const shiftDays: number[] = [];
+  const dropDays: number[] = [];
+  const retain = Math.max(2 * w.currentDays, w.rankingDays);
+  if (batchEnd >= 0 && newEnd > batchEnd) {
+    for (let d = batchEnd - retain + 1; d <= newEnd - w.currentDays; d++) {
+      const a = inWindows(d, batchEnd, w.currentDays, w.rankingDays);
+      const b = inWindows(d, newEnd, w.currentDays, w.rankingDays);
+      if (a[0] !== b[0] || a[1] !== b[1] || a[2] !== b[2]) shiftDays.push(d);
+    }
+    for (let d = batchEnd - retain + 1; d <= newEnd - retain; d++) dropDays.push(d);
+  }
+  return { events: live, verdicts, fenced, maxEvent, batchEnd, newEnd, shiftDays, dropDays, txGen, txLow, dropGens, newTx, beyondHorizon };
+}
+
+function addTally(t: Tally, rev: number, profit: number, count: number): void {
+  t.rev += rev;
+  t.profit += profit;
+  t.count += count;
+  t.dirty = true;
+}
+
+const counts = (e: PreparedEvent) => (e.kind === 'P' ? 0 : 1);
+const inBucket = (e: PreparedEvent, v: Verdict) => v === 2 && counts(e) + e.rev + e.cost !== 0;
+
+/** Step 2: the hash fields each customer's state needs ('s', days, months). */
+export function fieldsToRead(c: Classified, members: Map<number, string[]>): Map<string, Set<string>> {
+  const need = new Map<string, Set<string>>();
+  const add = (id: string, field: string) => {
+    let s = need.get(id);
+    if (!s) need.set(id, (s = new Set(['s'])));
+    s.add(field);
+  };
+  c.events.forEach((e, i) => {
+    const v = c.verdicts[i]!;
+    if (v < 2) return;
+    add(e.id, `m:${e.month}`);
+    if (inBucket(e, v)) add(e.id, `d:${e.day}`);
+  });
+  for (const d of c.shiftDays) for (const id of members.get(d) ?? []) add(id, `d:${d}`);
+  return need;
+}
+
+/** A customer's state and the tallies (days, months) known of it, read from Redis or cached. */
+export interface Loaded {
+  state: CustomerState;
+  tallies: Map<string, Tally>;
+}
+
+/** A customer from the values of its hash fields ('s' and tallies; null = absent). */
+export function loadedFrom(fields: Map<string, string | null>): Loaded {
+  const packed = fields.get('s');
+  const l: Loaded = { state: packed ? parseState(packed) : emptyState(), tallies: new Map() };
+  for (const [f, raw] of fields) if (f !== 's') l.tallies.set(f, parseTally(raw));
+  return l;
+}
+
+export interface Applied {
+  /** the partition's meta after the step */
+  meta: PartitionMeta;
+  applied: number;
+  duplicates: number;
+  late: number;
+  conflicts: number;
+  conflictOffsets: number[];
+  /** changed customers: customerId, packed state, ... */
+  rows: string[];
+  writes: WriteCommand[];
+}
+
+/**
+ * Step 3. `customers` holds every customer of fieldsToRead with those fields (it may hold
+ * more: it can be the partition's cache); it is CHANGED IN PLACE to the state after the step,
+ * so the caller drops it when the step is not committed. `members` holds the stored members of
+ * the shift and drop days' activity sets.
+ */
+export function applyClassified(
+  meta: PartitionMeta,
+  c: Classified,
+  customers: Map<string, Loaded>,
+  members: Map<number, string[]>,
+  w: WindowParams,
+  offset: { field: string; last: number },
+): Applied {
+  const cache = customers;
+  const load = (id: string): Loaded => {
+    const l = cache.get(id);
+    if (!l) throw new Error(`customer ${id} was not loaded before the apply step`);
+    return l;
+  };
+  const tally = (l: Loaded, field: string) => {
+    let t = l.tallies.get(field);
+    if (!t) l.tallies.set(field, (t = parseTally(null)));
+    return t;
+  };
+  const order: string[] = [];
+  const touched = new Set<string>();
+  const touch = (id: string) => {
+    if (touched.has(id)) return;
+    touched.add(id);
+    order.push(id);
+  };
+  const addWindows = (s: CustomerState, d: number, E: number, rev: number, prof: number, cnt: number, sign: number) => {
+    const [cur, prev, rank] = inWindows(d, E, w.currentDays, w.rankingDays);
+    if (cur) {
+      s.currentRevenueMinor += sign * rev;
+      s.currentProfitMinor += sign * prof;
+      s.currentCount += sign * cnt;
+    }
+    if (prev) {
+      s.previousRevenueMinor += sign * rev;
+      s.previousProfitMinor += sign * prof;
+      s.previousCount += sign * cnt;
+    }
+    if (rank) {
+      s.rankingRevenueMinor += sign * rev;
+      s.rankingProfitMinor += sign * prof;
+      s.rankingCount += sign * cnt;
+    }
+  };
+
+  const after: PartitionMeta = { applied: Math.max(meta.applied, offset.last), maxEvent: c.maxEvent, endDay: c.newEnd, txGen: c.txGen, txLow: c.txLow };
+  const out: Applied = { meta: after, applied: 0, duplicates: 0, late: 0, conflicts: 0, conflictOffsets: [], rows: [], writes: [] };
+  const newInDay = new Map<number, string[]>();
+  c.events.forEach((e, i) => {
+    const v = c.verdicts[i]!;
+    if (v === 0) {
+      out.duplicates++;
+      return;
+    }
+    if (v === 1) {
+      out.conflicts++;
+      out.conflictOffsets.push(e.off);
+      return;
+    }
+    if (v === 3) out.late++;
+    out.applied++;
+    const l = load(e.id);
+    const s = l.state;
+    touch(e.id);
+    const prof = e.rev - e.cost;
+    const cnt = counts(e);
+    if (e.kind === 'P') s.paymentCount += 1;
+    s.revenueMinor += e.rev;
+    s.costMinor += e.cost;
+    s.profitMinor += prof;
+    s.txCount += cnt;
+    s.balanceMinor += e.bal;
+    if (s.firstActivityAt < 0 || e.at < s.firstActivityAt) s.firstActivityAt = e.at;
+    if (e.at > s.lastActivityAt) s.lastActivityAt = e.at;
+    // the month trend is lifetime data: late events count there too
+    const m = tally(l, `m:${e.month}`);
+    addTally(m, e.rev, prof, cnt);
+    if (!inBucket(e, v)) return;
+    const b = tally(l, `d:${e.day}`);
+    addTally(b, e.rev, prof, cnt);
+    if (!b.stored) {
+      let list = newInDay.get(e.day);
+      if (!list) newInDay.set(e.day, (list = []));
+      list.push(e.id);
+      b.stored = true;
+    }
+    addWindows(s, e.day, c.batchEnd, e.rev, prof, cnt, 1);
+  });
+
+  const w1 = out.writes;
+  for (const g of c.dropGens) w1.push({ cmd: 'DEL', key: `tx:${g}`, args: [] });
+  for (const [gen, list] of c.newTx) w1.push({ cmd: 'HSET', key: `tx:${gen}`, args: list });
+  for (const [day, ids] of newInDay) w1.push({ cmd: 'SADD', key: `x:${day}`, args: ids });
+
+  // move the end day on: the days crossing a window edge, for the customers active on them
+  const dayMembers = (d: number) => [...new Set([...(members.get(d) ?? []), ...(newInDay.get(d) ?? [])])];
+  for (const d of c.shiftDays) {
+    for (const id of dayMembers(d)) {
+      const l = load(id);
+      touch(id);
+      const b = tally(l, `d:${d}`);
+      addWindows(l.state, d, c.batchEnd, b.rev, b.profit, b.count, -1);
+      addWindows(l.state, d, c.newEnd, b.rev, b.profit, b.count, 1);
+    }
+  }
+  // drop buckets older than every window
+  for (const d of c.dropDays) {
+    for (const id of dayMembers(d)) {
+      w1.push({ cmd: 'HDEL', key: `c:${id}`, args: [`d:${d}`] });
+      cache.get(id)?.tallies.delete(`d:${d}`);
+    }
+    w1.push({ cmd: 'DEL', key: `x:${d}`, args: [] });
+  }
+
+  // write back every touched customer and queue it in the outbox
+  const watermark = c.maxEvent >= 0 ? c.maxEvent - w.latenessMs : -1;
+  const eventTime = Math.max(c.maxEvent, w.clockMs);
+  for (const id of order) {
+    const l = cache.get(id)!;
+    const s = l.state;
+    s.seq += 1;
+    s.eventTime = eventTime;
+    s.watermark = watermark;
+    const packed = packState(s);
+    const args = ['s', packed];
+    for (const [f, t] of l.tallies) {
+      if (!t.dirty) continue;
+      args.push(f, packTally(t));
+      t.dirty = false;
+    }
+    w1.push({ cmd: 'HSET', key: `c:${id}`, args });
+    out.rows.push(id, packed);
+  }
+  if (order.length > 0) w1.push({ cmd: 'SADD', key: 'outbox', args: order });
+  w1.push({
+    cmd: 'HSET',
+    key: 'meta',
+    args: [offset.field, String(after.applied), 'maxEventTime', String(after.maxEvent), 'endDay', String(after.endDay),
+      'txGen', String(after.txGen), 'txLow', String(after.txLow)],
+  });
+  return out;
+}

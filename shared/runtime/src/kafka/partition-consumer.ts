@@ -1,0 +1,160 @@
+import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import type { Logger } from '../service/logger';
+import { exitOnFatalCrash } from './consumer-crash';
+import { processHealth } from '../service/process-health';
+
+export interface PartitionBatch {
+  topic: string;
+  partition: number;
+  /** messages after the last offset recorded as applied (earlier ones are already dropped) */
+  messages: KafkaMessage[];
+  highWatermark: string;
+  /** keeps the group membership alive during a long batch (call it between slices) */
+  heartbeat?: () => Promise<void>;
+}
+
+export interface PartitionConsumerParams {
+  kafka: Kafka;
+  groupId: string;
+  topics: string[];
+  logger: Logger;
+  /**
+   * The last offset applied for a topic-partition, as recorded in Redis in the same atomic
+   * step as the state change; null when nothing was applied yet. Redis, not Kafka's committed
+   * offset, decides where consumption resumes.
+   */
+  appliedOffset: (topic: string, partition: number) => Promise<bigint | null>;
+  /**
+   * Applies a batch. Must record the batch's last offset atomically with its effects and must
+   * skip offsets at or below the recorded one (fencing against a second instance).
+   */
+  handleBatch: (batch: PartitionBatch) => Promise<void>;
+  /** Called once per partition after each assignment, before its first batch (e.g. flush an outbox). */
+  onPartitionStart?: (topic: string, partition: number) => Promise<void>;
+  /**
+   * Called once per partition right after each assignment, whether or not a batch follows (an
+   * outbox left by a crashed owner must go out even when no record comes for that partition).
+   */
+  onAssigned?: (topic: string, partition: number) => Promise<void>;
+  partitionsConsumedConcurrently?: number;
+  maxBytesPerPartition?: number;
+  sessionTimeoutMs?: number;
+  fromBeginning?: boolean;
+  /**
+   * Called when the consumer stopped for good (kafkajs does not restart it after a
+   * non-retriable error). Default: log and exit the process with status 70, so that whatever
+   * supervises the service starts it again, from Redis's position, instead of it idling forever.
+   */
+  onFatal?: (err: Error) => void;
+}
+
+export interface RunningConsumer {
+  consumer: Consumer;
+  stop: () => Promise<void>;
+  /** partitions currently assigned, as topic:partition */
+  assigned: () => string[];
+}
+
+/**
+ * A kafkajs consumer for exactly-once effects on Redis: at-least-once delivery, an idempotent
+ * handler, and Redis as the source of truth for the position. After every (re)assignment each
+ * partition is sought to the offset after the one Redis holds; the first batch is checked once
+ * more (a fetch may race the seek): if Kafka would resume past Redis's position (Redis came back
+ * from its AOF slightly behind), the consumer seeks back, so lost effects are re-applied, never skipped.
+ */
+export async function startPartitionConsumer(params: PartitionConsumerParams): Promise<RunningConsumer> {
+  const log = params.logger.child({ component: 'consumer', groupId: params.groupId });
+  const consumer = params.kafka.consumer({
+    groupId: params.groupId,
+    sessionTimeout: params.sessionTimeoutMs ?? 10_000,
+    heartbeatInterval: 1_000,
+    rebalanceTimeout: 20_000,
+    maxBytesPerPartition: params.maxBytesPerPartition ?? 2 * 1024 * 1024,
+    maxWaitTimeInMs: 100,
+    retry: { retries: 10 },
+  });
+  const verified = new Map<string, bigint | null>();
+  let assignment: string[] = [];
+  const admin = params.kafka.admin();
+  await admin.connect();
+  /**
+   * Puts every assigned partition at the offset after the one Redis holds, or at the earliest
+   * offset when Redis holds none: Redis, not Kafka's committed offset, is the position.
+   */
+  async function seekToApplied(assigned: Record<string, number[]>): Promise<void> {
+    for (const [topic, partitions] of Object.entries(assigned)) {
+      const low = new Map((await admin.fetchTopicOffsets(topic)).map((o) => [o.partition, o.low]));
+      for (const partition of partitions) {
+        const applied = await params.appliedOffset(topic, partition);
+        const offset = applied === null ? (low.get(partition) ?? '0') : String(applied + 1n);
+        // right after a join the consumer may not have the topic's metadata yet: retry briefly
+        for (let attempt = 0; ; attempt++) {
+          try {
+            consumer.seek({ topic, partition, offset });
+            break;
+          } catch (err) {
+            if (attempt >= 20) throw err;
+            await new Promise((r) => setTimeout(r, 100));
+          }
+        }
+      }
+    }
+  }
+  consumer.on(consumer.events.GROUP_JOIN, (event) => {
+    verified.clear();
+    const assigned = event.payload.memberAssignment as Record<string, number[]>;
+    assignment = Object.entries(assigned).flatMap(([topic, partitions]) => partitions.map((p) => `${topic}:${p}`));
+    log.info({ assignment }, 'partitions assigned');
+    seekToApplied(assigned)
+      .then(async () => {
+        for (const [topic, partitions] of Object.entries(assigned)) {
+          for (const partition of partitions) await params.onAssigned?.(topic, partition);
+        }
+      })
+      .catch((err: Error) => log.error({ err: err.message }, 'could not seek to the applied offsets'));
+  });
+  exitOnFatalCrash(consumer, log, params.onFatal);
+
+  processHealth.watchConsumer(params.groupId, consumer); // /readyz: crashed or restarting is not ready
+  await consumer.connect();
+  for (const topic of params.topics) await consumer.subscribe({ topic, fromBeginning: params.fromBeginning ?? true });
+  await consumer.run({
+    autoCommit: true,
+    autoCommitInterval: 1_000,
+    eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently: params.partitionsConsumedConcurrently ?? 1,
+    eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+      const key = `${batch.topic}:${batch.partition}`;
+      if (!verified.has(key)) {
+        const applied = await params.appliedOffset(batch.topic, batch.partition);
+        const first = batch.messages[0] ? BigInt(batch.messages[0].offset) : null;
+        if (applied !== null && first !== null && first > applied + 1n) {
+          log.warn({ topic: batch.topic, partition: batch.partition, applied: String(applied), first: String(first) },
+            'Redis holds an older position than Kafka: seeking back to re-apply');
+          consumer.seek({ topic: batch.topic, partition: batch.partition, offset: String(applied + 1n) });
+          return;
+        }
+        await params.onPartitionStart?.(batch.topic, batch.partition);
+        verified.set(key, applied);
+      }
+      if (!isRunning() || isStale()) return;
+      const applied = verified.get(key) ?? null;
+      const messages = applied === null ? batch.messages : batch.messages.filter((m) => BigInt(m.offset) > applied);
+      if (messages.length > 0) {
+        await params.handleBatch({ topic: batch.topic, partition: batch.partition, messages, highWatermark: batch.highWatermark, heartbeat });
+        verified.set(key, BigInt(messages[messages.length - 1]!.offset));
+      }
+      const last = batch.messages[batch.messages.length - 1];
+      if (last) resolveOffset(last.offset);
+      await heartbeat();
+    },
+  });
+  return {
+    consumer,
+    assigned: () => assignment,
+    stop: async () => {
+      await consumer.disconnect();
+      await admin.disconnect();
+    },
+  };
+}

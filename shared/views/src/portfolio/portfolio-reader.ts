@@ -1,0 +1,158 @@
+import type { Redis } from '@tierflow/runtime/redis/redis-client';
+import { basisInfo } from '@tierflow/domain/explain/basis-label';
+import type { AggregateContext } from '@tierflow/contracts/keyspace/aggregator/aggregate-row';
+import { readChurnRecords } from '@tierflow/contracts/keyspace/churn-watch/churn-state-reader';
+import { defaultThresholds, type ChurnThresholds } from '@tierflow/domain/churn/churn-types';
+import { asTier } from '@tierflow/domain/strategy/strategy-types';
+import { defaultStrategyMatrix, type StrategyMatrix } from '@tierflow/domain/strategy/strategy-matrix';
+import { rankKeys } from '@tierflow/contracts/keyspace/ranker/rank-store-keys';
+import { scopeTierOf } from '@tierflow/contracts/keyspace/ranker/rank-store-reader';
+import { readAggregates } from '../aggregator-reader';
+import { CARD_PROFILE_FIELDS } from '../customer-card';
+import type { RankView } from '../rank-view';
+import { activeRisks } from '../risk-sentences';
+import { standingOf } from '../standing-of';
+import { nextAction, openAlerts } from '@tierflow/domain/care/care-programme';
+import type { PortfolioEntry, PortfolioSnapshot } from './portfolio-types';
+
+/** Refused above this many customers in one snapshot: these lists are for a region's or a team's portfolio. */
+export const MAX_PORTFOLIO = 200_000;
+const CHUNK = 1_000;
+const PROFILE_FIELDS = [...CARD_PROFILE_FIELDS, 'satisfactionScore'] as const;
+
+const globEscape = (s: string) => s.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
+const num = (v: string | number | null | undefined): number | null => {
+  if (v === null || v === undefined || v === '') return null;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : null;
+};
+
+export interface PortfolioReaderParams {
+  redis: Redis;
+  keyPrefix: string;
+  transactionsPartitions: number;
+  aggregateContext: AggregateContext;
+  rank: Pick<RankView, 'basis'>;
+  churnThresholds?: ChurnThresholds;
+  /** the strategy names of the matrix cells (churn-watch's STRATEGY_MATRIX) */
+  matrix?: StrategyMatrix;
+  /** how long a scope's snapshot is reused (the pages refresh every few seconds) */
+  cacheMs?: number;
+  now?: () => number;
+}
+
+/**
+ * Every customer of a scope with what the worklist, the lists and the matrix need: profile,
+ * published tier and rank, aggregate, churn state (with its sentences), standing, credit, the
+ * care programme's next action and the open alert conditions. Reads the same keys as the card
+ * (through the services' own readers); one snapshot per scope is cached for cacheMs.
+ */
+export function createPortfolioReader(p: PortfolioReaderParams) {
+  const cache = new Map<string, { at: number; value: Promise<PortfolioSnapshot> }>();
+  const now = p.now ?? Date.now;
+
+  async function customerIds(): Promise<Map<string, string | null>> {
+    const ids = new Map<string, string | null>();
+    let cursor = '0';
+    let rounds = 0;
+    do {
+      const [next, flat] = await p.redis.hscan(rankKeys(p.keyPrefix).customers, cursor, 'COUNT', 5_000);
+      cursor = next;
+      for (let i = 0; i + 1 < flat.length; i += 2) ids.set(flat[i] as string, flat[i + 1] as string);
+      if (++rounds > 10_000 || ids.size > MAX_PORTFOLIO) break;
+    } while (cursor !== '0');
+    const profilePrefix = `${p.keyPrefix}profile:`;
+    cursor = '0';
+    rounds = 0;
+    do {
+      const [next, keys] = await p.redis.scan(cursor, 'MATCH', `${globEscape(profilePrefix)}*`, 'COUNT', 5_000);
+      cursor = next;
+      for (const k of keys) {
+        const id = k.slice(profilePrefix.length);
+        if (!ids.has(id)) ids.set(id, null);
+      }
+      if (++rounds > 10_000 || ids.size > MAX_PORTFOLIO) break;
+    } while (cursor !== '0');
+    if (ids.size > MAX_PORTFOLIO) throw Object.assign(new Error(`more than ${MAX_PORTFOLIO} customers: the portfolio lists are not built for this many`), { retriable: false });
+    return ids;
+  }
+
+  async function build(scope: string): Promise<PortfolioSnapshot> {
+    const [records, basisName] = await Promise.all([customerIds(), p.rank.basis()]);
+    const basis = basisInfo(basisName, p.aggregateContext.rankingWindowDays);
+    const currency = p.aggregateContext.currency;
+    const order = await p.redis.zrange(rankKeys(p.keyPrefix).rank(scope), 0, -1);
+    const rankOf = new Map(order.map((id, i) => [id, i + 1]));
+    const all = [...records.keys()];
+    const profiles = new Map<string, Record<string, string | null>>();
+    for (let i = 0; i < all.length; i += CHUNK) {
+      const part = all.slice(i, i + CHUNK);
+      const pipe = p.redis.pipeline();
+      for (const id of part) pipe.hmget(`${p.keyPrefix}profile:${id}`, ...PROFILE_FIELDS);
+      const res = (await pipe.exec()) ?? [];
+      part.forEach((id, j) => {
+        const row = (res[j]?.[1] as Array<string | null> | undefined) ?? [];
+        if (row.every((v) => v === null)) return;
+        profiles.set(id, Object.fromEntries(PROFILE_FIELDS.map((f, k) => [f, row[k] === '' ? null : (row[k] ?? null)])));
+      });
+    }
+    const entries: PortfolioEntry[] = [];
+    const at = now();
+    for (let i = 0; i < all.length; i += CHUNK) {
+      const part = all.slice(i, i + CHUNK);
+      const [aggregates, churn] = await Promise.all([
+        readAggregates({ redis: p.redis, prefix: p.keyPrefix, partitions: p.transactionsPartitions, ctx: p.aggregateContext, customerIds: part }),
+        readChurnRecords(p.redis, p.keyPrefix, part),
+      ]);
+      for (const id of part) {
+        const record = records.get(id) ?? null;
+        const profile = profiles.get(id) ?? null;
+        const inScope = scope === 'global' ? scopeTierOf('global', id, record) : scopeTierOf(scope, id, record);
+        const region = profile?.region ?? null;
+        if (scope !== 'global' && !inScope && !(record === null && `region:${region ?? 'unassigned'}` === scope)) continue;
+        const global = scope === 'global' ? inScope : scopeTierOf('global', id, record);
+        const a = aggregates.get(id) ?? null;
+        const aggregate = a ? ({ ...a } as unknown as Record<string, string | number>) : null;
+        const state = churn.get(id) ?? null;
+        const risks = state ? activeRisks(state, p.churnThresholds ?? defaultThresholds, currency) : [];
+        const tier = inScope?.published ?? null;
+        const limitMinor = num(profile?.creditLimitMinor);
+        const balanceMinor = a ? Number(a.balanceMinor) : null;
+        const credit = { limitMinor, balanceMinor, overLimitMinor: limitMinor !== null && balanceMinor !== null ? Math.max(0, balanceMinor - limitMinor) : null };
+        const accountManager = profile?.accountManager ?? null;
+        entries.push({
+          customerId: id,
+          name: profile?.name ?? null,
+          accountManager,
+          region,
+          tier,
+          rank: rankOf.get(id) ?? null,
+          basisMinor: inScope?.basisMinor ?? null,
+          revenueMinor: a ? Number(a.rankingRevenueMinor) : 0,
+          churnScore: state?.score ?? null,
+          risks,
+          standing: standingOf({ churn: state, tier: asTier(tier), aggregate, satisfactionScore: num(profile?.satisfactionScore), now: at }),
+          missingProfileFields: CARD_PROFILE_FIELDS.filter((f) => !profile || profile[f] === null || profile[f] === undefined),
+          credit,
+          nextAction: nextAction(tier, risks),
+          openAlerts: openAlerts({ globalTier: global?.published ?? null, accountManager, risks, credit, currency }),
+        });
+      }
+    }
+    return { scope, basis, currency, entries, asOf: at };
+  }
+
+  return {
+    matrix: p.matrix ?? defaultStrategyMatrix,
+    snapshot(scope: string): Promise<PortfolioSnapshot> {
+      const hit = cache.get(scope);
+      if (hit && now() - hit.at < (p.cacheMs ?? 5_000)) return hit.value;
+      const value = build(scope);
+      cache.set(scope, { at: now(), value });
+      value.catch(() => cache.delete(scope));
+      return value;
+    },
+  };
+}
+
+export type PortfolioReader = ReturnType<typeof createPortfolioReader>;
