@@ -16,7 +16,9 @@ export function registryProxyProcess(layout: StackLayout): ManagedProcess {
     name: 'registry-tls',
     pidFile: path.join(layout.runDir, 'registry-tls.pid'),
     logFile: path.join(layout.logDir, 'registry-tls.log'),
-    marker: `${entry} ${layout.root} ${layout.ports.registryTls}`,
+    // the entry's file name, not its path: a checkout that moved (or a second worktree on the
+    // same STACK_DIR) still recognises the proxy it started
+    marker: `${path.basename(entry)} ${layout.root} ${layout.ports.registryTls}`,
   };
 }
 
