@@ -12,7 +12,7 @@ import { Redis } from 'ioredis';
 import type { Message } from 'kafkajs';
 import { connectionConfig } from '@tierflow/runtime/config/connection-config';
 import { headerText } from '@tierflow/runtime/exactly-once/dead-letter';
-import { partitionOfKey } from '@tierflow/runtime/kafka/key-partition';
+import { partitionOfKey } from '@tierflow/contracts/keyspace/key-partition';
 import { frame } from '@tierflow/runtime/codec/wire-format';
 import { kafkaProcess, startKafka, waitForKafka } from '../../tools/cli/src/stack/kafka-server';
 import { runningPid, stopProcess } from '../../tools/cli/src/stack/process-control';

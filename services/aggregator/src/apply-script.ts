@@ -6,7 +6,8 @@ import type { TransactionEvent } from '@tierflow/contracts/events/event-types';
 import { parseTally } from '@tierflow/contracts/keyspace/aggregator/aggregate-state';
 import { applyClassified, classifyBatch, dedupeGenerations, fieldsToRead, loadedFrom, type Loaded, type PartitionMeta, type PreparedEvent, type WindowParams } from '@tierflow/domain/windows/batch-plan';
 import { PartitionCache } from './partition-cache';
-import { dayNumber, monthKey, transactionEffect, transactionFingerprint } from '@tierflow/domain/windows/transaction-effect';
+import { dayNumber, monthKey, transactionEffect } from '@tierflow/domain/windows/transaction-effect';
+import { transactionFingerprint } from '@tierflow/contracts/keyspace/aggregator/transaction-fingerprint';
 import { encodeWrites } from './write-commands';
 import { fenceBySource, sourceField, sourcesFromMeta, type SourcePosition } from './repartition/source-fence';
 

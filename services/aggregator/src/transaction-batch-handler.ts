@@ -3,7 +3,7 @@ import type { KafkaMessage, Producer } from 'kafkajs';
 import type avro from 'avsc';
 import { DecodeError } from '@tierflow/runtime/codec/codec-errors';
 import { deadLetterMessage, type DeadLetterReason } from '@tierflow/runtime/exactly-once/dead-letter';
-import { partitionOfKey } from '@tierflow/runtime/kafka/key-partition';
+import { partitionOfKey } from '@tierflow/contracts/keyspace/key-partition';
 import type { Logger } from '@tierflow/runtime/service/logger';
 import type { PartitionBatch } from '@tierflow/runtime/kafka/partition-consumer';
 import type { SchemaCodec } from '@tierflow/runtime/codec/schema-codec';

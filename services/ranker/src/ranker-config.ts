@@ -3,7 +3,8 @@ import { connectionConfig, type ConnectionConfig } from '@tierflow/runtime/confi
 import { ConfigError, envBool, envInt, envNumber, parseEnv } from '@tierflow/runtime/config/config-env';
 import { topicsFromEnv, type Topics } from '@tierflow/contracts/topics';
 import { RANKING_BASES, parseCompositeWeights, type CompositeWeights, type RankingBasis } from '@tierflow/domain/ranking/ranking-basis';
-import { configVersion, defaultThresholds, validateRules, type TierRules } from '@tierflow/domain/ranking/tier-rules';
+import { defaultThresholds, validateRules, type TierRules } from '@tierflow/domain/ranking/tier-rules';
+import { configVersion } from './config-version';
 
 /** The ranker's environment. Thresholds default by mode (share 0.80/0.95, count 0.20/0.50). */
 export const rankerShape = {

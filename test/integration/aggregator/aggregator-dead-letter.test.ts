@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { connectionConfig } from '@tierflow/runtime/config/connection-config';
 import { headerText } from '@tierflow/runtime/exactly-once/dead-letter';
 import { frame } from '@tierflow/runtime/codec/wire-format';
-import { partitionOfKey } from '@tierflow/runtime/kafka/key-partition';
+import { partitionOfKey } from '@tierflow/contracts/keyspace/key-partition';
 import { PARTITIONS, dropPrefix, pipelineFixture, readCustomers, toMessage, waitApplied } from '../../../tools/testkit/src/aggregator-harness';
 import { deleteTopics, produce, readTopic, testKafka } from '../../../tools/testkit/src/kafka-io';
 import { startService } from '../../../tools/testkit/src/service-process';

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { connectionConfig } from '@tierflow/runtime/config/connection-config';
 import { headerText } from '@tierflow/runtime/exactly-once/dead-letter';
-import { partitionOfKey } from '@tierflow/runtime/kafka/key-partition';
+import { partitionOfKey } from '@tierflow/contracts/keyspace/key-partition';
 import { AGGREGATE_FIELDS } from '../../../shared/contracts/src/keyspace/aggregator/aggregate-fields';
 import { outboxKey, partitionBase } from '../../../shared/contracts/src/keyspace/aggregator/aggregator-keys';
 import { PARTITIONS, aggregateType, dropPrefix, pipelineFixture, toMessage } from '../../../tools/testkit/src/aggregator-harness';

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { connectionConfig } from '@tierflow/runtime/config/connection-config';
 import { headerText } from '@tierflow/runtime/exactly-once/dead-letter';
-import { partitionOfKey } from '@tierflow/runtime/kafka/key-partition';
+import { partitionOfKey } from '@tierflow/contracts/keyspace/key-partition';
 import { readSchemaFile } from '@tierflow/contracts/events/schema-files';
 import { frame } from '@tierflow/runtime/codec/wire-format';
 import { PARTITIONS, dropPrefix, pipelineFixture, readCustomers, toMessage } from '../../../tools/testkit/src/aggregator-harness';

@@ -16,7 +16,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { connectionConfig } from '@tierflow/runtime/config/connection-config';
 import { headerText } from '@tierflow/runtime/exactly-once/dead-letter';
-import { partitionOfKey } from '@tierflow/runtime/kafka/key-partition';
+import { partitionOfKey } from '@tierflow/contracts/keyspace/key-partition';
 import { oracleAggregates, type OracleCustomer } from '../../../tools/testkit/src/aggregate-oracle';
 import { customerShards, dropPrefix, PARTITIONS, pipelineFixture, readCustomers, waitApplied, withPartitions, withoutSeq } from '../../../tools/testkit/src/aggregator-harness';
 import { deleteTopics, readTopic, testKafka, topicEnd } from '../../../tools/testkit/src/kafka-io';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TransactionEvent } from '@tierflow/contracts/events/event-types';
-import { monthKey, transactionEffect, transactionFingerprint } from '../../../shared/domain/src/windows/transaction-effect';
+import { monthKey, transactionEffect } from '../../../shared/domain/src/windows/transaction-effect';
+import { transactionFingerprint } from '../../../shared/contracts/src/keyspace/aggregator/transaction-fingerprint';
 import { validateTransaction } from '../../../shared/contracts/src/validation/transaction';
 
 const rules = { reportingCurrency: 'USD', maxAbsAmountMinor: 1_000_000_00, futureToleranceMs: 86_400_000 };

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Kafka, Message } from 'kafkajs';
 import avro from 'avsc';
-import { partitionOfKey } from '@tierflow/runtime/kafka/key-partition';
+import { partitionOfKey } from '@tierflow/contracts/keyspace/key-partition';
 import { SchemaCodec } from '@tierflow/runtime/codec/schema-codec';
 import { readSchemaFile } from '@tierflow/contracts/events/schema-files';
 import { ensureTopics, pipelineTopicSpecs } from '@tierflow/runtime/kafka/topic-setup';

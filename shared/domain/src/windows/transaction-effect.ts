@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { TransactionEvent } from '@tierflow/contracts/events/event-types';
 
 export const DAY_MS = 86_400_000;
@@ -27,14 +26,6 @@ export function transactionEffect(e: TransactionEvent): TransactionEffect {
     case 'PAYMENT':
       return { revenueDelta: 0, costDelta: 0, balanceDelta: -e.amountMinor, kindCode: 'P' };
   }
-}
-
-/** Content fingerprint: a resend with the same id and this fingerprint is a duplicate; another one a conflict. */
-export function transactionFingerprint(e: TransactionEvent): string {
-  return createHash('sha1')
-    .update(`${e.customerId}|${e.occurredAt}|${e.kind}|${e.amountMinor}|${e.costMinor}|${e.currency}|${e.product ?? ''}`)
-    .digest('base64')
-    .slice(0, 12);
 }
 
 export const dayNumber = (ms: number) => Math.floor(ms / DAY_MS);

@@ -1,4 +1,4 @@
-import { partitionOfKey } from '@tierflow/runtime/kafka/key-partition';
+import { partitionOfKey } from '@tierflow/contracts/keyspace/key-partition';
 
 /** The hash-tagged key base of one source partition: every key one apply call touches starts with it. */
 export const partitionBase = (prefix: string, partition: number) => `${prefix}{p${partition}}:`;

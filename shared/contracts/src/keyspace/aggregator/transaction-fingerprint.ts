@@ -1,0 +1,15 @@
+import { createHash } from 'node:crypto';
+import type { TransactionEvent } from '../../events/event-types';
+
+/**
+ * The de-dup fingerprint the aggregator stores per transactionId (keys `tx:<generation>` and
+ * `tx:late` of a shard): part of the keyspace, so it never changes shape. A resend with the same id
+ * and this fingerprint is a duplicate; another one a conflict.
+ */
+export function transactionFingerprint(e: TransactionEvent): string {
+  return createHash('sha1')
+    .update(`${e.customerId}|${e.occurredAt}|${e.kind}|${e.amountMinor}|${e.costMinor}|${e.currency}|${e.product ?? ''}`)
+    .digest('base64')
+    .slice(0, 12);
+}
+
