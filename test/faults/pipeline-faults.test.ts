@@ -19,7 +19,7 @@ import { runningPid, stopProcess } from '../../tools/cli/src/stack/process-contr
 import { redisProcess, startRedis, waitForRedis } from '../../tools/cli/src/stack/redis-server';
 import { registryProcess, startRegistry, waitForRegistry } from '../../tools/cli/src/stack/registry-server';
 import { stackLayout } from '../../tools/cli/src/stack/stack-layout';
-import type { TierChange } from '../../shared/domain/src/ranking/tier-change';
+import type { TierChange } from '../../shared/contracts/src/events/event-types';
 import type { AggregateFields } from '../../shared/domain/src/ranking/ranking-basis';
 import { oracleAggregates } from '../../tools/testkit/src/aggregate-oracle';
 import {

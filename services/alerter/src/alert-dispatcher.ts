@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@tierflow/runtime/service/logger';
 import type { AlertStore } from './alert-store';
-import type { Alert } from './alert-types';
+import type { Alert } from '@tierflow/domain/alerts/alert-types';
 import { CircuitBreaker, type BreakerState } from './circuit-breaker';
 import type { DeliveryQueue } from './delivery-queue';
 import { backoffMs, DeliveryError } from './retry-policy';

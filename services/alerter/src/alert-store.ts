@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import { alertKeys, profileKey, type AlertKeys } from '@tierflow/contracts/keyspace/alerter/alert-keys';
-import type { Alert, RoutingProfile } from './alert-types';
+import type { Alert, RoutingProfile } from '@tierflow/domain/alerts/alert-types';
 
 const lua = (name: string) => readFileSync(new URL(`./lua/${name}`, import.meta.url), 'utf8');
 

@@ -7,7 +7,7 @@ import type { SchemaCodec } from '@tierflow/runtime/codec/schema-codec';
 import { createAlertDispatcher } from './alert-dispatcher';
 import { alertsForChurnRisk, alertsForTierChange } from '@tierflow/domain/alerts/alert-rules';
 import type { AlertStore } from './alert-store';
-import type { Alert, ChurnRiskInput, TierChangeInput } from './alert-types';
+import type { Alert, ChurnRiskInput, TierChangeInput } from '@tierflow/domain/alerts/alert-types';
 import type { AlerterConfig } from './alerter-config';
 import type { AlerterMetrics } from './alerter-metrics';
 import type { DeliveryQueue } from './delivery-queue';

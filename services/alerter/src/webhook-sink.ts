@@ -1,5 +1,5 @@
 import { DeliveryError, statusRetriable } from './retry-policy';
-import type { Alert } from './alert-types';
+import type { Alert } from '@tierflow/domain/alerts/alert-types';
 import { ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signWebhook } from './webhook-signature';
 
 /**

@@ -6,7 +6,7 @@ import { defaultAttractivenessConfig } from '@tierflow/domain/strategy/attractiv
 import type { StandingConfig } from '@tierflow/domain/strategy/customer-standing';
 import { defaultRelationshipConfig } from '@tierflow/domain/strategy/relationship';
 import { parseStrategyMatrix } from '@tierflow/domain/strategy/strategy-matrix';
-import { asTier } from '@tierflow/domain/strategy/strategy-types';
+import { asTier } from '@tierflow/contracts/tier';
 
 const d = defaultThresholds;
 

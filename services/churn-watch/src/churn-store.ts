@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import { churnKeys, offsetField, profileKey, type ChurnKeys } from '@tierflow/contracts/keyspace/churn-watch/churn-keys';
 import type { TierRecord } from '@tierflow/domain/churn/batch-planner';
-import type { ChurnRiskEvent, CustomerChurnState } from '@tierflow/domain/churn/churn-types';
+import type { ChurnRiskEvent } from '@tierflow/contracts/events/event-types';
+import type { CustomerChurnState } from '@tierflow/contracts/keyspace/churn-watch/churn-state';
 
 const applyLua = readFileSync(new URL('./lua/apply-batch.lua', import.meta.url), 'utf8');
 const trimLua = readFileSync(new URL('./lua/trim-outbox.lua', import.meta.url), 'utf8');

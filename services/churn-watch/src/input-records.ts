@@ -1,7 +1,7 @@
 import type { KafkaMessage } from 'kafkajs';
 import type { ChurnRecord, TierRecord } from '@tierflow/domain/churn/batch-planner';
-import type { AggregateFigures } from '@tierflow/domain/churn/churn-types';
-import { asTier } from '@tierflow/domain/strategy/strategy-types';
+import type { AggregateFigures } from '@tierflow/contracts/keyspace/churn-watch/churn-state';
+import { asTier } from '@tierflow/contracts/tier';
 
 /** A record churn-watch cannot use: goes to the dead-letter topic with this code and reason. */
 export class InputError extends Error {

@@ -3,7 +3,7 @@ import { headerText, outputDeadLetter, reasonOf } from '@tierflow/runtime/exactl
 import type { Logger } from '@tierflow/runtime/service/logger';
 import type { SchemaCodec } from '@tierflow/runtime/codec/schema-codec';
 import type { ChurnStore } from './churn-store';
-import type { ChurnRiskEvent } from '@tierflow/domain/churn/churn-types';
+import type { ChurnRiskEvent } from '@tierflow/contracts/events/event-types';
 
 /**
  * Sends the outbox to customer.churn-risk, oldest first, then trims what was sent. A crash

@@ -14,7 +14,8 @@ import { registerPortfolioRoutes } from './portfolio/portfolio-routes';
 import { registerSecurity } from './security/register-security';
 import { defaultSecurity, type DashboardSecurity } from './security/security-config';
 import { createSseGate } from './security/sse-gate';
-import { MAX_CUSTOMER_ID_LENGTH, parseCustomerId, parseLimit, parseScope, RequestError, scopeName, type Scope } from '@tierflow/contracts/scopes/request-validation';
+import { MAX_CUSTOMER_ID_LENGTH, parseCustomerId, parseLimit, RequestError } from '@tierflow/contracts/scopes/request-validation';
+import { parseScope, scopeName, type Scope } from '@tierflow/contracts/scopes/scope';
 
 const publicDir = fileURLToPath(new URL('../public/', import.meta.url));
 const chartJsFile = path.join(path.dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.js');

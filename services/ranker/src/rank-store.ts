@@ -1,9 +1,10 @@
 import type { Redis } from 'ioredis';
 import { CommitWriter, runScript } from './rank-commit-script';
-import { beginRestore, decodeSnapshot, encodeSnapshot, snapshotOf, type CustomerSnapshot } from '@tierflow/domain/ranking/engine-snapshot';
+import { beginRestore, snapshotOf } from '@tierflow/domain/ranking/engine-snapshot';
+import { decodeSnapshot, encodeSnapshot, type CustomerSnapshot } from '@tierflow/contracts/keyspace/ranker/customer-record';
 import { rankKeys, type RankKeys } from '@tierflow/contracts/keyspace/ranker/rank-store-keys';
 import { encodeStoredTierChange } from '@tierflow/contracts/keyspace/ranker/stored-tier-change';
-import type { TierChange } from '@tierflow/domain/ranking/tier-change';
+import type { TierChange } from '@tierflow/contracts/events/event-types';
 import type { DirtyEntry, TierEngine } from '@tierflow/domain/ranking/tier-engine';
 import type { TierRules } from '@tierflow/domain/ranking/tier-rules';
 

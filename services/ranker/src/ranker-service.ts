@@ -12,7 +12,7 @@ import type { RankerConfig } from './ranker-config';
 import type { RankerMetrics } from './ranker-metrics';
 import { basisOf, type AggregateFields } from '@tierflow/domain/ranking/ranking-basis';
 import type { RankStore } from './rank-store';
-import type { TierChange } from '@tierflow/domain/ranking/tier-change';
+import type { TierChange } from '@tierflow/contracts/events/event-types';
 import { TierEngine, type RankUpdate } from '@tierflow/domain/ranking/tier-engine';
 
 interface CustomerAggregate extends AggregateFields {

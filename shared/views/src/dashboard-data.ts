@@ -1,11 +1,10 @@
 import type { BasisInfo } from '@tierflow/domain/explain/basis-label';
 import type { CardCore } from './customer-card';
-import type { Scope } from '@tierflow/contracts/scopes/request-validation';
-
-export type TierName = 'A' | 'B' | 'C';
+import type { Scope } from '@tierflow/contracts/scopes/scope';
+import type { Tier } from '@tierflow/contracts/tier';
 
 export interface TierStats {
-  tier: TierName;
+  tier: Tier;
   customers: number;
   basisMinor: number;
   /** share of the scope's total basis */
@@ -40,7 +39,7 @@ export interface TopRow {
   customerId: string;
   name: string | null;
   region: string | null;
-  tier: TierName | null;
+  tier: Tier | null;
   basisMinor: number;
   /** share of the scope's basis held by the customers up to and including this row */
   cumulativeShare: number | null;
@@ -66,8 +65,8 @@ export interface TierHistoryEntry {
 export interface CustomerCard extends CardCore {
   scope: string;
   tier: {
-    tier: TierName | null;
-    rawTier: TierName | null;
+    tier: Tier | null;
+    rawTier: Tier | null;
     rank: number | null;
     of: number | null;
     basisMinor: number | null;

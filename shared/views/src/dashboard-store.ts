@@ -6,14 +6,13 @@ import { basisInfo, type BasisInfo } from '@tierflow/domain/explain/basis-label'
 import { explainTier } from '@tierflow/domain/explain/tier-explanation';
 import { readAggregates, readAggregatorRecord } from './aggregator-reader';
 import { buildCardCore } from './customer-card';
-import type { CustomerCard, DashboardData, PopulationSummary, TierName, TopRow } from './dashboard-data';
+import type { CustomerCard, DashboardData, PopulationSummary, TopRow } from './dashboard-data';
+import { TIERS } from '@tierflow/contracts/tier';
 import type { RankView } from './rank-view';
-import { scopeName, type Scope } from '@tierflow/contracts/scopes/request-validation';
+import { scopeName, type Scope } from '@tierflow/contracts/scopes/scope';
 import { activeRisks } from './risk-sentences';
 import { standingOf } from './standing-of';
 import { trendOf } from './trend';
-
-const TIERS: TierName[] = ['A', 'B', 'C'];
 
 /** The dashboard's reads: the aggregator's hashes, the ranker's view and churn-watch's state. */
 export class DashboardStore implements DashboardData {

@@ -1,13 +1,14 @@
-import type { TierHistoryEntry, TierName } from './dashboard-data';
+import type { TierHistoryEntry } from './dashboard-data';
+import type { Tier } from '@tierflow/contracts/tier';
 
 /** One customer's place in a scope, as the ranker keeps it. */
 export interface RankPosition {
   customerId: string;
   /** 1-based */
   rank: number;
-  tier: TierName;
+  tier: Tier;
   /** the exact tier without hysteresis */
-  rawTier: TierName;
+  rawTier: Tier;
   basisMinor: number;
   /** cumulative basis of the customers ranked before it over the scope total */
   cumulativeShareBefore: number | null;
@@ -19,8 +20,8 @@ export interface ScopeFigures {
   scope: string;
   population: number;
   totalBasisMinor: number;
-  counts: Record<TierName, number>;
-  basis: Record<TierName, number>;
+  counts: Record<Tier, number>;
+  basis: Record<Tier, number>;
   boundaryBasisA: number | null;
   boundaryBasisB: number | null;
   thresholdA: number | null;

@@ -1,14 +1,9 @@
-import type { CustomerChurnState, ChurnThresholds, SignalMeasure } from '@tierflow/domain/churn/churn-types';
+import type { ActiveRisk } from '@tierflow/domain/care/care-types';
+import type { ChurnThresholds } from '@tierflow/domain/churn/churn-types';
+import type { SignalMeasure } from '@tierflow/contracts/events/event-types';
+import type { CustomerChurnState } from '@tierflow/contracts/keyspace/churn-watch/churn-state';
 import { measureDecline, measureDowngrade, measureFrequency, measureInactivity } from '@tierflow/domain/churn/signal-measures';
 import { explainSignal } from '@tierflow/domain/explain/risk-explanation';
-
-export interface ActiveRisk {
-  signal: string;
-  severity: string;
-  strength: number;
-  /** the measured values against their thresholds, in words */
-  sentence: string;
-}
 
 /**
  * The active churn signals of a customer as churn-watch stored them, each with the sentence

@@ -1,6 +1,7 @@
 import type { ChurnStateView } from '@tierflow/contracts/keyspace/churn-watch/churn-state-reader';
 import { customerStanding } from '@tierflow/domain/strategy/customer-standing';
-import type { Attractiveness, Relationship, Tier } from '@tierflow/domain/strategy/strategy-types';
+import type { Attractiveness, Relationship } from '@tierflow/contracts/events/event-types';
+import type { Tier } from '@tierflow/contracts/tier';
 
 export interface StandingView {
   attractiveness: Attractiveness;

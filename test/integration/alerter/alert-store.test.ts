@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { connectionConfig } from '@tierflow/runtime/config/connection-config';
 import { AlertStore } from '../../../services/alerter/src/alert-store';
-import type { Alert } from '../../../services/alerter/src/alert-types';
+import type { Alert } from '../../../shared/domain/src/alerts/alert-types';
 
 const prefix = `test:als:${randomUUID()}:`;
 let redis: Redis;

@@ -6,7 +6,7 @@ import { connectionConfig } from '@tierflow/runtime/config/connection-config';
 import { SchemaCodec } from '@tierflow/runtime/codec/schema-codec';
 import { topicsWithSuffix } from '@tierflow/contracts/topics';
 import { churnKeys } from '../../../shared/contracts/src/keyspace/churn-watch/churn-keys';
-import type { ChurnRiskEvent } from '../../../shared/domain/src/churn/churn-types';
+import type { ChurnRiskEvent } from '../../../shared/contracts/src/events/event-types';
 import { deleteTopics, produce, readTopic, testKafka } from '../../../tools/testkit/src/kafka-io';
 import { startService, type ServiceProcess } from '../../../tools/testkit/src/service-process';
 import { aggregateValue, day, encodeMessage, registerInputSchemas, tierChangeValue } from './churn-fixtures';

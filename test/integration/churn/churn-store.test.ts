@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { connectionConfig } from '@tierflow/runtime/config/connection-config';
 import { ChurnStore } from '../../../services/churn-watch/src/churn-store';
 import { emptyChurnState } from '../../../shared/domain/src/churn/churn-evaluator';
-import type { ChurnRiskEvent } from '../../../shared/domain/src/churn/churn-types';
+import type { ChurnRiskEvent } from '../../../shared/contracts/src/events/event-types';
 
 const prefix = `test:cws:${randomUUID()}:`;
 let redis: Redis;

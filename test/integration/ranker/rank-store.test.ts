@@ -12,9 +12,10 @@ import {
   readTierHistory,
   readTop,
 } from '../../../shared/contracts/src/keyspace/ranker/rank-store-reader';
-import type { TierChange } from '../../../shared/domain/src/ranking/tier-change';
+import type { TierChange } from '../../../shared/contracts/src/events/event-types';
 import { TierEngine, type RankUpdate } from '../../../shared/domain/src/ranking/tier-engine';
-import { TIERS, type TierRules } from '../../../shared/domain/src/ranking/tier-rules';
+import type { TierRules } from '../../../shared/domain/src/ranking/tier-rules';
+import { TIERS } from '../../../shared/contracts/src/tier';
 
 const rules: TierRules = { mode: 'share', thresholdA: 0.8, thresholdB: 0.95, margin: 0.02, minDwellMs: 0 };
 const engineOf = () => new TierEngine({ rules, configVersion: 'v-test' });

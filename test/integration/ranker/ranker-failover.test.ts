@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { Partitioners } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectionConfig } from '@tierflow/runtime/config/connection-config';
-import type { TierChange } from '../../../shared/domain/src/ranking/tier-change';
+import type { TierChange } from '../../../shared/contracts/src/events/event-types';
 import { TierEngine } from '../../../shared/domain/src/ranking/tier-engine';
 import type { TierRules } from '../../../shared/domain/src/ranking/tier-rules';
 import { rankKeys } from '../../../shared/contracts/src/keyspace/ranker/rank-store-keys';

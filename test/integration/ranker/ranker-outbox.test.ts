@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectionConfig } from '@tierflow/runtime/config/connection-config';
 import { RankStore } from '../../../services/ranker/src/rank-store';
-import type { TierChange } from '../../../shared/domain/src/ranking/tier-change';
+import type { TierChange } from '../../../shared/contracts/src/events/event-types';
 import { TierEngine } from '../../../shared/domain/src/ranking/tier-engine';
 import { dropPrefix } from '../../../tools/testkit/src/aggregator-harness';
 import { deleteTopics, produce, readTopic, testKafka } from '../../../tools/testkit/src/kafka-io';

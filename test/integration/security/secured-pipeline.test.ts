@@ -4,7 +4,7 @@ import { createKafka } from '@tierflow/runtime/kafka/kafka-client';
 import { createLogger } from '@tierflow/runtime/service/logger';
 import { createRedis } from '@tierflow/runtime/redis/redis-client';
 import type { AggregateFields } from '../../../shared/domain/src/ranking/ranking-basis';
-import type { TierChange } from '../../../shared/domain/src/ranking/tier-change';
+import type { TierChange } from '../../../shared/contracts/src/events/event-types';
 import { oracleAggregates } from '../../../tools/testkit/src/aggregate-oracle';
 import { dropPrefix, pipelineFixture, readCustomers, toMessage, withoutSeq, withPartitions } from '../../../tools/testkit/src/aggregator-harness';
 import { deleteTopics, produce, testKafka, topicEnd } from '../../../tools/testkit/src/kafka-io';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { alertsForChurnRisk, alertsForTierChange, DAY_MS, dedupeKey, defaultAlertRules } from '../../../shared/domain/src/alerts/alert-rules';
-import type { ChurnRiskInput, TierChangeInput } from '../../../services/alerter/src/alert-types';
+import type { ChurnRiskInput, TierChangeInput } from '../../../shared/domain/src/alerts/alert-types';
 import { alerterConfigFromEnv } from '../../../services/alerter/src/alerter-config';
 import { backoffMs, statusRetriable } from '../../../services/alerter/src/retry-policy';
 

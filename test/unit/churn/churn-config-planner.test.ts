@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { churnConfigFromEnv } from '../../../services/churn-watch/src/churn-config';
 import { planBatch, type ChurnRecord } from '../../../shared/domain/src/churn/batch-planner';
-import { DAY_MS, defaultThresholds, type AggregateFigures } from '../../../shared/domain/src/churn/churn-types';
+import { DAY_MS, defaultThresholds } from '../../../shared/domain/src/churn/churn-types';
+import type { AggregateFigures } from '../../../shared/contracts/src/keyspace/churn-watch/churn-state';
 
 const day = (n: number) => Date.UTC(2024, 0, 1) + n * DAY_MS;
 const figures = (at: number, o: Partial<AggregateFigures> = {}): AggregateFigures => ({

@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateCustomer, type ChurnInput } from '../../../shared/domain/src/churn/churn-evaluator';
-import {
-  DAY_MS,
-  defaultThresholds,
-  type AggregateFigures,
-  type ChurnRiskEvent,
-  type CustomerChurnState,
-} from '../../../shared/domain/src/churn/churn-types';
+import { DAY_MS, defaultThresholds } from '../../../shared/domain/src/churn/churn-types';
+import type { ChurnRiskEvent } from '../../../shared/contracts/src/events/event-types';
+import type { AggregateFigures, CustomerChurnState } from '../../../shared/contracts/src/keyspace/churn-watch/churn-state';
 
 const T0 = Date.UTC(2024, 0, 1);
 const day = (n: number) => T0 + n * DAY_MS;

@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { evaluateCustomer, type ChurnInput } from '../../../shared/domain/src/churn/churn-evaluator';
-import { DAY_MS, defaultThresholds, type ChurnRiskEvent, type CustomerChurnState } from '../../../shared/domain/src/churn/churn-types';
+import { DAY_MS, defaultThresholds } from '../../../shared/domain/src/churn/churn-types';
+import type { ChurnRiskEvent } from '../../../shared/contracts/src/events/event-types';
+import type { CustomerChurnState } from '../../../shared/contracts/src/keyspace/churn-watch/churn-state';
 import { inactivityThresholdMs, nextInactivityCheck } from '../../../shared/domain/src/churn/signal-measures';
 
 const T0 = Date.UTC(2026, 0, 1);

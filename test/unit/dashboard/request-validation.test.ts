@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseCustomerId, parseLimit, parseScope, RequestError } from '../../../shared/contracts/src/scopes/request-validation';
+import { parseCustomerId, parseLimit, RequestError } from '../../../shared/contracts/src/scopes/request-validation';
+import { parseScope } from '../../../shared/contracts/src/scopes/scope';
 import { bearerToken, cookieValue, tokenMatches } from '../../../services/dashboard/src/api-token';
 import { trendOf } from '../../../shared/views/src/trend';
 

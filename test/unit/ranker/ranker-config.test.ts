@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { rankerConfig } from '../../../services/ranker/src/ranker-config';
 import { basisOf, parseCompositeWeights, type AggregateFields } from '../../../shared/domain/src/ranking/ranking-basis';
-import { decodeSnapshot, encodeSnapshot } from '../../../shared/domain/src/ranking/engine-snapshot';
+import { decodeSnapshot, encodeSnapshot } from '../../../shared/contracts/src/keyspace/ranker/customer-record';
 
 const agg: AggregateFields = {
   eventTime: Date.UTC(2025, 0, 11),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeSnapshot } from '../../../shared/domain/src/ranking/engine-snapshot';
+import { encodeSnapshot } from '../../../shared/contracts/src/keyspace/ranker/customer-record';
 import { scopeTierOf } from '../../../shared/contracts/src/keyspace/ranker/rank-store-reader';
 
 describe('scopeTierOf: a customer tiers per scope, read from its customers record', () => {

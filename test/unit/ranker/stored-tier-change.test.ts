@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeStoredTierChange, encodeStoredTierChange, StoredTierChangeError } from '../../../shared/contracts/src/keyspace/ranker/stored-tier-change';
-import { tierChangeEventId, type TierChange } from '../../../shared/domain/src/ranking/tier-change';
+import { tierChangeEventId, type TierChange } from '../../../shared/contracts/src/events/event-types';
 
 function change(i: number): TierChange {
   const scope = i % 3 === 0 ? 'global' : `region:r${i % 5}`;

@@ -1,8 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { beginRestore, decodeSnapshot, encodeSnapshot, restoreEngine, snapshotOf } from '../../../shared/domain/src/ranking/engine-snapshot';
+import { beginRestore, restoreEngine, snapshotOf } from '../../../shared/domain/src/ranking/engine-snapshot';
+import { decodeSnapshot, encodeSnapshot } from '../../../shared/contracts/src/keyspace/ranker/customer-record';
 import { TierEngine } from '../../../shared/domain/src/ranking/tier-engine';
-import { TIERS, type TierRules } from '../../../shared/domain/src/ranking/tier-rules';
+import type { TierRules } from '../../../shared/domain/src/ranking/tier-rules';
+import { TIERS } from '../../../shared/contracts/src/tier';
 import { TierOracle, type OracleChange } from './tier-oracle';
 
 const IDS = ['c00', 'c01', 'c1', 'c10', 'c2', 'b', 'a9', 'z', 'cc', 'c3', 'd', 'e7', 'f', 'g', 'h0', 'i'];

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { classifyAttractiveness } from '../../../shared/domain/src/strategy/attractiveness';
 import { customerStanding } from '../../../shared/domain/src/strategy/customer-standing';
 import { classifyRelationship, type RelationshipInput } from '../../../shared/domain/src/strategy/relationship';
-import type { Attractiveness, Relationship, Tier } from '../../../shared/domain/src/strategy/strategy-types';
+import type { Attractiveness, Relationship } from '../../../shared/contracts/src/events/event-types';
+import type { Tier } from '../../../shared/contracts/src/tier';
 
 const DAY = 86_400_000;
 

@@ -4,7 +4,7 @@ import {
   parseStrategyMatrix,
   strategyFor,
 } from '../../../shared/domain/src/strategy/strategy-matrix';
-import type { Attractiveness, Relationship } from '../../../shared/domain/src/strategy/strategy-types';
+import type { Attractiveness, Relationship } from '../../../shared/contracts/src/events/event-types';
 
 const cells: Array<[Attractiveness, Relationship, string]> = [
   ['HIGH', 'POOR', 'maintain-and-develop'],

@@ -1,5 +1,6 @@
 import type { CustomerCard } from '@tierflow/views/dashboard-data';
-import { parseCustomerId, parseScope, RequestError } from '@tierflow/contracts/scopes/request-validation';
+import { parseCustomerId, RequestError } from '@tierflow/contracts/scopes/request-validation';
+import { parseScope } from '@tierflow/contracts/scopes/scope';
 import { flagBool, flagString, parseArgs } from './cli-args';
 import { money, pct, stamp } from './review/review-format';
 import { resolveScope } from './scope-resolve';

@@ -1,5 +1,5 @@
 import { incompleteProfiles, overLimit } from '@tierflow/views/portfolio/portfolio-views';
-import { scopeName } from '@tierflow/contracts/scopes/request-validation';
+import { scopeName } from '@tierflow/contracts/scopes/scope';
 import { formatMoney } from '@tierflow/domain/explain/money-format';
 import { flagBool, flagString, parseArgs } from './cli-args';
 import { EXIT } from './cli-error';

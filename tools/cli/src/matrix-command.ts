@@ -1,6 +1,7 @@
-import { ATTRACTIVENESS_LEVELS, RELATIONSHIP_LEVELS, type Attractiveness, type Relationship } from '@tierflow/domain/strategy/strategy-types';
+import { ATTRACTIVENESS_LEVELS, RELATIONSHIP_LEVELS } from '@tierflow/domain/strategy/strategy-types';
+import type { Attractiveness, Relationship } from '@tierflow/contracts/events/event-types';
 import { matrixCell, strategyMatrixView } from '@tierflow/views/portfolio/portfolio-views';
-import { scopeName } from '@tierflow/contracts/scopes/request-validation';
+import { scopeName } from '@tierflow/contracts/scopes/scope';
 import { formatBasis } from '@tierflow/domain/explain/basis-label';
 import { formatMoney } from '@tierflow/domain/explain/money-format';
 import { flagBool, flagString, parseArgs } from './cli-args';

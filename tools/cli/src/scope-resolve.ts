@@ -1,4 +1,5 @@
-import { parseScope, RequestError, scopeName, type Scope } from '@tierflow/contracts/scopes/request-validation';
+import { RequestError } from '@tierflow/contracts/scopes/request-validation';
+import { parseScope, scopeName, type Scope } from '@tierflow/contracts/scopes/scope';
 import { CliError, EXIT } from './cli-error';
 import { UsageError } from './usage-error';
 

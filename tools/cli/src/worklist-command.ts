@@ -1,5 +1,5 @@
 import { managers, NO_MANAGER, worklist } from '@tierflow/views/portfolio/portfolio-views';
-import { scopeName } from '@tierflow/contracts/scopes/request-validation';
+import { scopeName } from '@tierflow/contracts/scopes/scope';
 import { formatBasis } from '@tierflow/domain/explain/basis-label';
 import { flagBool, flagString, parseArgs } from './cli-args';
 import { CliError, EXIT } from './cli-error';

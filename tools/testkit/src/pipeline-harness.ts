@@ -7,7 +7,7 @@ import { connectionConfig } from '@tierflow/runtime/config/connection-config';
 import { rankerConfig } from '@tierflow/ranker/ranker-config';
 import { basisOf, type AggregateFields } from '@tierflow/domain/ranking/ranking-basis';
 import { TierEngine } from '@tierflow/domain/ranking/tier-engine';
-import type { TierChange } from '@tierflow/domain/ranking/tier-change';
+import type { TierChange } from '@tierflow/contracts/events/event-types';
 import { readTopic, topicEnd } from './kafka-io';
 
 /** Waits until the ranker has applied every record on customer.aggregates (its offset in Redis). */

@@ -2,8 +2,10 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { ATTRACTIVENESS_LEVELS, RELATIONSHIP_LEVELS, type Attractiveness, type Relationship } from '@tierflow/domain/strategy/strategy-types';
-import { parseLimit, parseScope, RequestError, scopeName } from '@tierflow/contracts/scopes/request-validation';
+import { ATTRACTIVENESS_LEVELS, RELATIONSHIP_LEVELS } from '@tierflow/domain/strategy/strategy-types';
+import type { Attractiveness, Relationship } from '@tierflow/contracts/events/event-types';
+import { parseLimit, RequestError } from '@tierflow/contracts/scopes/request-validation';
+import { parseScope, scopeName } from '@tierflow/contracts/scopes/scope';
 import type { PortfolioReader } from '@tierflow/views/portfolio/portfolio-reader';
 import { incompleteProfiles, managers, matrixCell, overLimit, strategyMatrixView, worklist } from '@tierflow/views/portfolio/portfolio-views';
 

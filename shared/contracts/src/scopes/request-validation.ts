@@ -1,5 +1,4 @@
 import { ID_CHARACTERS, MAX_ID_LENGTH, idProblem } from '../validation/ids';
-import { isValidRegion } from '../validation/region';
 
 /** Why a request was refused: the HTTP status and a reason the client can read. */
 export class RequestError extends Error {
@@ -29,20 +28,6 @@ export function parseCustomerId(raw: string | undefined): string {
   }
   throw new RequestError(400, 'BAD_CUSTOMER_ID', bad.reason);
 }
-
-/** A scope: "global" or "region:<name>". */
-export type Scope = { kind: 'global' } | { kind: 'region'; region: string };
-
-export function parseScope(raw: string | undefined): Scope {
-  if (raw === undefined || raw === '' || raw === 'global') return { kind: 'global' };
-  const region = raw.startsWith('region:') ? raw.slice('region:'.length) : '';
-  if (region === '' || !isValidRegion(region)) {
-    throw new RequestError(400, 'BAD_SCOPE', `scope must be "global" or "region:<name>", got ${JSON.stringify(raw.slice(0, 80))}`);
-  }
-  return { kind: 'region', region };
-}
-
-export const scopeName = (scope: Scope): string => (scope.kind === 'global' ? 'global' : `region:${scope.region}`);
 
 /** A positive integer query parameter with a default and a ceiling. */
 export function parseLimit(raw: string | undefined, fallback: number, max: number): number {

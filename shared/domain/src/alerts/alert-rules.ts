@@ -2,7 +2,7 @@ import { basisInfo, type BasisInfo } from '../explain/basis-label';
 import { explainChurnRisk, explainSignal } from '../explain/risk-explanation';
 import { explainTierChange, type TierChangeFacts } from '../explain/tier-explanation';
 import { tierEventKind } from '../explain/tier-event-kind';
-import type { Alert, AlertKind, ChurnRiskInput, RoutingProfile, TierChangeInput } from '@tierflow/alerter/alert-types';
+import type { Alert, AlertKind, ChurnRiskInput, RoutingProfile, TierChangeInput } from './alert-types';
 
 export interface AlertRulesConfig {
   /** tiers whose accounts have a named account manager (default A) */

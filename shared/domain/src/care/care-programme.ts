@@ -1,6 +1,5 @@
 import { formatMoney } from '../explain/money-format';
-import type { ActiveRisk } from '@tierflow/views/risk-sentences';
-import type { CareAction, OpenAlert } from '@tierflow/views/portfolio/portfolio-types';
+import type { ActiveRisk, CareAction, OpenAlert } from './care-types';
 
 /**
  * The care programme of the CRM text per tier: A one-to-one care with regular business

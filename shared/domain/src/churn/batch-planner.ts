@@ -1,7 +1,9 @@
 import type { StandingConfig } from '../strategy/customer-standing';
-import type { Tier } from '../strategy/strategy-types';
+import type { Tier } from '@tierflow/contracts/tier';
 import { evaluateCustomer, type ChurnInput } from './churn-evaluator';
-import type { AggregateFigures, ChurnRiskEvent, ChurnThresholds, CustomerChurnState } from './churn-types';
+import type { ChurnThresholds } from './churn-types';
+import type { ChurnRiskEvent } from '@tierflow/contracts/events/event-types';
+import type { AggregateFigures, CustomerChurnState } from '@tierflow/contracts/keyspace/churn-watch/churn-state';
 
 export type TimeMode = 'replay' | 'live';
 

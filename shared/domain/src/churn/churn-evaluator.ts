@@ -1,19 +1,8 @@
 import { customerStanding, defaultStandingConfig, type StandingConfig } from '../strategy/customer-standing';
-import type { Tier } from '../strategy/strategy-types';
-import {
-  SEVERITY_RANK,
-  SIGNALS,
-  severityOf,
-  type AggregateFigures,
-  type ChurnRiskEvent,
-  type ChurnSignal,
-  type ChurnStatus,
-  type ChurnThresholds,
-  type CustomerChurnState,
-  type Severity,
-  type SignalMeasure,
-  type SignalState,
-} from './churn-types';
+import type { Tier } from '@tierflow/contracts/tier';
+import { SEVERITY_RANK, severityOf, type ChurnThresholds } from './churn-types';
+import { SIGNALS, type ChurnRiskEvent, type ChurnSignal, type ChurnStatus, type Severity, type SignalMeasure } from '@tierflow/contracts/events/event-types';
+import type { AggregateFigures, CustomerChurnState, SignalState } from '@tierflow/contracts/keyspace/churn-watch/churn-state';
 import {
   measureDecline,
   measureDowngrade,

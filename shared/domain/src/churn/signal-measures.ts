@@ -1,6 +1,8 @@
 import { usualGapMs } from '../strategy/customer-standing';
-import type { Tier } from '../strategy/strategy-types';
-import { DAY_MS, type ChurnThresholds, type CustomerChurnState, type SignalMeasure } from './churn-types';
+import type { Tier } from '@tierflow/contracts/tier';
+import { DAY_MS, type ChurnThresholds } from './churn-types';
+import type { SignalMeasure } from '@tierflow/contracts/events/event-types';
+import type { CustomerChurnState } from '@tierflow/contracts/keyspace/churn-watch/churn-state';
 
 const pct = (ratio: number) => `${Math.round(ratio * 1000) / 10}%`;
 const days = (ms: number) => `${Math.round((ms / DAY_MS) * 10) / 10} d`;

@@ -1,4 +1,4 @@
-import type { TierCode } from './tier-rules';
+import type { TierCode } from '@tierflow/contracts/tier';
 
 /** Slot 0 is a customer's place in the global scope, slot 1 its place in its region's scope. */
 export type Slot = 0 | 1;

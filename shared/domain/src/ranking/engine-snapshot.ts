@@ -1,52 +1,14 @@
 import type { Slot } from './customer-table';
-import { regionScopeName, type ScopeRanking } from './scope-ranking';
+import type { ScopeRanking } from './scope-ranking';
 import type { TierEngine } from './tier-engine';
-import { TIERS, nextPublished, tierFromRank, type TierCode } from './tier-rules';
+import { nextPublished, tierFromRank } from './tier-rules';
+import { tierCodeOf as code, parseRecordTime as parseTime, type CustomerSnapshot } from '@tierflow/contracts/keyspace/ranker/customer-record';
+import { regionScopeName, UNASSIGNED_REGION } from '@tierflow/contracts/scopes/scope';
 
 /**
- * A customer's durable ranker state as one compact string, and the rebuild of an engine from
- * such strings: `seq|basis|gRaw|gPub|gPubAt|rRaw|rPub|rPubAt|region` (tiers as letters, an
- * empty time for "never"; region last, and empty when regions are off). Pure.
+ * The rebuild of an engine from the ranker's stored customer records (their format is the
+ * keyspace's: contracts/keyspace/ranker/customer-record.ts). Pure.
  */
-export interface CustomerSnapshot {
-  customerId: string;
-  seq: number;
-  basis: number;
-  region: string | null;
-  /** per slot (0 global, 1 region): raw, published, published-since */
-  tiers: [[TierCode, TierCode, number], [TierCode, TierCode, number]];
-}
-
-const code = (letter: string | undefined): TierCode => {
-  const i = TIERS.indexOf((letter ?? 'C') as 'A');
-  if (i < 0) throw Object.assign(new Error(`bad tier letter ${letter}`), { code: 'BAD_SNAPSHOT', retriable: false });
-  return i as TierCode;
-};
-const time = (t: number) => (Number.isFinite(t) ? String(t) : '');
-const parseTime = (s: string | undefined) => (s === undefined || s === '' ? -Infinity : Number(s));
-
-export function encodeSnapshot(s: CustomerSnapshot): string {
-  const [g, r] = s.tiers;
-  return [s.seq, s.basis, TIERS[g[0]], TIERS[g[1]], time(g[2]), TIERS[r[0]], TIERS[r[1]], time(r[2]), s.region ?? ''].join('|');
-}
-
-export function decodeSnapshot(customerId: string, text: string): CustomerSnapshot {
-  const parts = text.split('|');
-  if (parts.length < 9) {
-    throw Object.assign(new Error(`bad ranker record for ${customerId}: ${text}`), { code: 'BAD_SNAPSHOT', retriable: false });
-  }
-  const region = parts.slice(8).join('|');
-  return {
-    customerId,
-    seq: Number(parts[0]),
-    basis: Number(parts[1]),
-    region: region === '' ? null : region,
-    tiers: [
-      [code(parts[2]), code(parts[3]), parseTime(parts[4])],
-      [code(parts[5]), code(parts[6]), parseTime(parts[7])],
-    ],
-  };
-}
 
 /** The snapshot of one customer (by handle). */
 export function snapshotOf(engine: TierEngine, h: number): CustomerSnapshot {
@@ -94,7 +56,7 @@ export function beginRestore(engine: TierEngine): {
     for (const slot of [0, 1] as const) t.setTiers(h, slot, s.tiers[slot][0], s.tiers[slot][1], s.tiers[slot][2]);
     join(engine.global, h);
     if (regions) {
-      const scope = engine.scope(regionScopeName(s.region ?? 'unassigned'));
+      const scope = engine.scope(regionScopeName(s.region ?? UNASSIGNED_REGION));
       t.setRegion(h, scope.ordinal);
       join(scope, h);
     }
@@ -123,7 +85,7 @@ export function beginRestore(engine: TierEngine): {
     join(engine.global, h);
     if (regions) {
       const region = text.slice((cut[7] as number) + 1);
-      const scope = engine.scope(regionScopeName(region === '' ? 'unassigned' : region));
+      const scope = engine.scope(regionScopeName(region === '' ? UNASSIGNED_REGION : region));
       t.setRegion(h, scope.ordinal);
       join(scope, h);
     }

@@ -1,30 +1,7 @@
 import { BoundaryTracker, RankCursor, RankIndex } from './index/rank-index';
 import type { Slot } from './customer-table';
 import { thresholdSet, type TierRules } from './tier-rules';
-
-export const GLOBAL_SCOPE = 'global';
-export const UNASSIGNED_REGION = 'unassigned';
-export const regionScopeName = (region: string) => `region:${region}`;
-
-/** Population figures of one scope, as the store writes them for the API. */
-export interface ScopeSummary {
-  scope: string;
-  population: number;
-  positive: number;
-  totalBasisMinor: number;
-  countA: number;
-  countB: number;
-  countC: number;
-  basisA: number;
-  basisB: number;
-  basisC: number;
-  publishedCountA: number;
-  publishedCountB: number;
-  boundaryBasisA: number | null;
-  boundaryBasisB: number | null;
-  top20Count: number;
-  top20Share: number;
-}
+import type { ScopeSummary } from '@tierflow/contracts/keyspace/ranker/scope-summary';
 
 /**
  * One ranking scope (global, or one region): its rank index, the number of customers with a

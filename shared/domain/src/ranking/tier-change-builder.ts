@@ -1,8 +1,9 @@
 import type { CustomerTable } from './customer-table';
 import type { ScopeRanking } from './scope-ranking';
-import { tierChangeEventId, type TierChange, type TierChangeReason } from './tier-change';
+import { tierChangeEventId, type TierChange, type TierChangeReason } from '@tierflow/contracts/events/event-types';
 import type { RankUpdate } from './tier-engine';
-import { TIERS, type TierCode, type TierRules } from './tier-rules';
+import type { TierRules } from './tier-rules';
+import { TIERS, type TierCode } from '@tierflow/contracts/tier';
 
 /**
  * The TierChange event of one published-tier change of customer h in a scope, with everything

@@ -1,21 +1,11 @@
 import { CustomerTable } from './customer-table';
 import { DirtyLog } from './dirty-log';
-import {
-  GLOBAL_SCOPE,
-  ScopeRanking,
-  UNASSIGNED_REGION,
-  regionScopeName,
-} from './scope-ranking';
-import type { TierChange, TierChangeReason } from './tier-change';
+import { ScopeRanking } from './scope-ranking';
+import { GLOBAL_SCOPE, UNASSIGNED_REGION, regionScopeName } from '@tierflow/contracts/scopes/scope';
+import type { TierChange, TierChangeReason } from '@tierflow/contracts/events/event-types';
 import { buildTierChange } from './tier-change-builder';
-import {
-  dwellAllows,
-  nextPublished,
-  tierFromRank,
-  validateRules,
-  type TierCode,
-  type TierRules,
-} from './tier-rules';
+import { dwellAllows, nextPublished, tierFromRank, validateRules, type TierRules } from './tier-rules';
+import type { TierCode } from '@tierflow/contracts/tier';
 
 /** One customer's new basis, as derived from a CustomerAggregate. */
 export interface RankUpdate {

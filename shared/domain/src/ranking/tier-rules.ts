@@ -1,3 +1,5 @@
+import type { TierMode } from '@tierflow/contracts/events/event-types';
+import type { TierCode } from '@tierflow/contracts/tier';
 
 /**
  * The tier rules, as pure functions of a customer's 0-based rank and the boundary counts.
@@ -10,13 +12,7 @@
  * A = inside A, B = inside B but not A, C = otherwise.
  */
 
-export const TIERS = ['A', 'B', 'C'] as const;
-export type Tier = (typeof TIERS)[number];
-/** Tiers as small integers in hot paths: 0 = A, 1 = B, 2 = C (a larger number is worse). */
-export type TierCode = 0 | 1 | 2;
 export const TIER_C: TierCode = 2;
-
-export type TierMode = 'share' | 'count';
 
 export interface TierRules {
   mode: TierMode;

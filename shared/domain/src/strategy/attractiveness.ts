@@ -1,4 +1,6 @@
-import { asTier, type Attractiveness, type ScorePart, type Tier } from './strategy-types';
+import type { ScorePart } from './strategy-types';
+import type { Attractiveness } from '@tierflow/contracts/events/event-types';
+import { asTier, type Tier } from '@tierflow/contracts/tier';
 
 /** Thresholds for attractiveness (value, margin, growth). Ratios, not percents. */
 export interface AttractivenessConfig {

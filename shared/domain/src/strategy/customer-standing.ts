@@ -1,7 +1,8 @@
 import { classifyAttractiveness, defaultAttractivenessConfig, windowGrowth, type AttractivenessConfig } from './attractiveness';
 import { classifyRelationship, defaultRelationshipConfig, type RelationshipConfig } from './relationship';
 import { defaultStrategyMatrix, strategyFor, type StrategyMatrix } from './strategy-matrix';
-import type { Attractiveness, Relationship, Tier } from './strategy-types';
+import type { Attractiveness, Relationship } from '@tierflow/contracts/events/event-types';
+import type { Tier } from '@tierflow/contracts/tier';
 
 export interface StandingConfig {
   attractiveness: AttractivenessConfig;

@@ -1,4 +1,5 @@
-import type { Relationship, ScorePart } from './strategy-types';
+import type { ScorePart } from './strategy-types';
+import type { Relationship } from '@tierflow/contracts/events/event-types';
 
 const DAY_MS = 86_400_000;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Attractiveness, Relationship } from './strategy-types';
+import type { Attractiveness, Relationship } from '@tierflow/contracts/events/event-types';
 
 /** Rows attractiveness, columns relationship: the strategy name of each cell. */
 export type StrategyMatrix = Record<Attractiveness, Record<Relationship, string>>;

@@ -3,7 +3,7 @@ import { basisInfo } from '@tierflow/domain/explain/basis-label';
 import type { AggregateContext } from '@tierflow/contracts/keyspace/aggregator/aggregate-row';
 import { readChurnRecords } from '@tierflow/contracts/keyspace/churn-watch/churn-state-reader';
 import { defaultThresholds, type ChurnThresholds } from '@tierflow/domain/churn/churn-types';
-import { asTier } from '@tierflow/domain/strategy/strategy-types';
+import { asTier } from '@tierflow/contracts/tier';
 import { defaultStrategyMatrix, type StrategyMatrix } from '@tierflow/domain/strategy/strategy-matrix';
 import { rankKeys } from '@tierflow/contracts/keyspace/ranker/rank-store-keys';
 import { scopeTierOf } from '@tierflow/contracts/keyspace/ranker/rank-store-reader';

@@ -1,16 +1,7 @@
-import type { Attractiveness, Relationship } from '@tierflow/domain/strategy/strategy-types';
+import type { Attractiveness, Relationship } from '@tierflow/contracts/events/event-types';
 import type { BasisInfo } from '@tierflow/domain/explain/basis-label';
-import type { ActiveRisk } from '../risk-sentences';
+import type { ActiveRisk, CareAction, OpenAlert } from '@tierflow/domain/care/care-types';
 import type { StandingView } from '../standing-of';
-
-export type CareAction = 'one-to-one-review' | 'membership-programme' | 'periodic-information';
-
-/** An alert condition that still holds, read from the state (not from the alerter's queue). */
-export interface OpenAlert {
-  kind: 'churn-risk' | 'review' | 'assign-account-manager' | 'over-limit';
-  severity: string | null;
-  text: string;
-}
 
 /** One customer as the worklist, the lists and the matrix show it. */
 export interface PortfolioEntry {

@@ -1,4 +1,5 @@
-import { ATTRACTIVENESS_LEVELS, RELATIONSHIP_LEVELS, type Attractiveness, type Relationship } from '@tierflow/domain/strategy/strategy-types';
+import { ATTRACTIVENESS_LEVELS, RELATIONSHIP_LEVELS } from '@tierflow/domain/strategy/strategy-types';
+import type { Attractiveness, Relationship } from '@tierflow/contracts/events/event-types';
 import { defaultStrategyMatrix, type StrategyMatrix } from '@tierflow/domain/strategy/strategy-matrix';
 import type { MatrixAnswer, PortfolioEntry, PortfolioSnapshot } from './portfolio-types';
 

@@ -2,8 +2,8 @@ import type { Kafka } from 'kafkajs';
 import type { SchemaCodec } from '@tierflow/runtime/codec/schema-codec';
 import type { DashboardStore } from '@tierflow/views/dashboard-store';
 import type { PortfolioReader } from '@tierflow/views/portfolio/portfolio-reader';
-import type { Scope } from '@tierflow/contracts/scopes/request-validation';
-import { scopeName } from '@tierflow/contracts/scopes/request-validation';
+import type { Scope } from '@tierflow/contracts/scopes/scope';
+import { scopeName } from '@tierflow/contracts/scopes/scope';
 import type { ReviewAccount, ReviewChurnRisk, ReviewData, ReviewTierChange } from './review-data';
 import { readTopicSince } from './topic-reader';
 

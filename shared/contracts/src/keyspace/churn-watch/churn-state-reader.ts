@@ -1,7 +1,9 @@
 import type { Redis } from 'ioredis';
 import { churnKeys } from './churn-keys';
-import { SIGNALS, type ChurnRiskEvent, type ChurnSignal, type CustomerChurnState, type Severity } from '@tierflow/domain/churn/churn-types';
-import type { Attractiveness, Relationship, Tier } from '@tierflow/domain/strategy/strategy-types';
+import { SIGNALS, type ChurnRiskEvent, type ChurnSignal, type Severity } from '../../events/event-types';
+import type { CustomerChurnState } from './churn-state';
+import type { Attractiveness, Relationship } from '../../events/event-types';
+import type { Tier } from '../../tier';
 
 export interface ChurnStateView {
   customerId: string;

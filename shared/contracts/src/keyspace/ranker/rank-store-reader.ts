@@ -1,10 +1,11 @@
 import type { Redis } from 'ioredis';
-import { decodeSnapshot } from '@tierflow/domain/ranking/engine-snapshot';
+import { decodeSnapshot } from './customer-record';
 import { rankKeys } from './rank-store-keys';
-import { GLOBAL_SCOPE, regionScopeName, UNASSIGNED_REGION, type ScopeSummary } from '@tierflow/domain/ranking/scope-ranking';
+import type { ScopeSummary } from './scope-summary';
+import { GLOBAL_SCOPE, regionScopeName, UNASSIGNED_REGION } from '../../scopes/scope';
 import { decodeStoredTierChange } from './stored-tier-change';
-import type { TierChange } from '@tierflow/domain/ranking/tier-change';
-import { TIERS, type Tier } from '@tierflow/domain/ranking/tier-rules';
+import type { TierChange } from '../../events/event-types';
+import { TIERS, type Tier } from '../../tier';
 
 /**
  * Small readers of the ranker's Redis keys, for the API and dashboard. `scope` is `global` or

@@ -8,7 +8,7 @@
  * with redis-cli. Entries written in the object form (before this format) are read as they are.
  * Pure.
  */
-import { tierChangeEventId, type TierChange } from '@tierflow/domain/ranking/tier-change';
+import { tierChangeEventId, type TierChange } from '../../events/event-types';
 
 const TAG = 't1';
 
