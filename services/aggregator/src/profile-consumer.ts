@@ -1,7 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { Counter } from 'prom-client';
-import { DecodeError } from '@tierflow/runtime/codec/codec-errors';
+import type { TierflowError } from '@tierflow/contracts/errors/tierflow-error';
+import { dispositionOf } from '@tierflow/runtime/errors/disposition';
 import { deadLetterMessage, type DeadLetterReason } from '@tierflow/runtime/exactly-once/dead-letter';
 import type { Logger } from '@tierflow/runtime/service/logger';
 import { processHealth, processRegistry } from '@tierflow/runtime/service/process-health';
@@ -67,8 +68,8 @@ export async function startProfileConsumer(p: {
       try {
         profile = await p.codec.decode<CustomerProfile>(message.value);
       } catch (err) {
-        if (!(err instanceof DecodeError) || err.retriable) throw err; // registry down: retried, never dead-lettered
-        return deadLetter(topic, partition, message, { code: err.code, reason: err.message });
+        if (dispositionOf(err) !== 'dead-letter') throw err; // registry down: retried, never dead-lettered
+        return deadLetter(topic, partition, message, { code: (err as TierflowError).code, reason: (err as TierflowError).message });
       }
       const verdict = validateProfile(key, profile);
       if (!verdict.ok) return deadLetter(topic, partition, message, { code: verdict.code, reason: verdict.reason });

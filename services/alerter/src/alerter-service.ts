@@ -1,3 +1,4 @@
+import { inputDispositionOf } from '@tierflow/runtime/errors/disposition';
 import { Partitioners, type Kafka, type KafkaMessage, type Message, type Producer } from 'kafkajs';
 import { deadLetterMessage } from '@tierflow/runtime/exactly-once/dead-letter';
 import type { Logger } from '@tierflow/runtime/service/logger';
@@ -51,8 +52,8 @@ export function createAlerterService(params: {
     try {
       return await params.codec.decode<Record<string, unknown>>(m.value);
     } catch (err) {
-      const e = err as Error & { code?: string; retriable?: boolean };
-      if (e.retriable) throw err;
+      if (inputDispositionOf(err) === 'retry') throw err;
+      const e = err as Error & { code?: string };
       dlq.push(deadLetterMessage({ service: 'alerter', topic, partition, message: m, why: { code: e.code ?? 'BAD_INPUT', reason: e.message } }));
       return null;
     }

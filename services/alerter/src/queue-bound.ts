@@ -1,12 +1,11 @@
+import { TransientError } from '@tierflow/contracts/errors/tierflow-error';
 import type { Logger } from '@tierflow/runtime/service/logger';
 import type { DeliveryQueue } from './delivery-queue';
 
 /** Thrown into a waiting batch when the service stops: retriable, the batch is consumed again after a restart. */
-export class QueueStoppingError extends Error {
-  readonly code = 'STOPPING';
-  readonly retriable = true;
+export class QueueStoppingError extends TransientError<'STOPPING'> {
   constructor() {
-    super('alerter stopping while the alert queue was full');
+    super('STOPPING', 'alerter stopping while the alert queue was full');
     this.name = 'QueueStoppingError';
   }
 }

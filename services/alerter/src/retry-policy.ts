@@ -1,17 +1,20 @@
+import { TierflowError } from '@tierflow/contracts/errors/tierflow-error';
+
 /** Exponential backoff: base x 2^(attempt-1), capped. attempt counts from 1 (the first retry). */
 export function backoffMs(attempt: number, baseMs: number, maxMs: number): number {
   return Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
 }
 
 /** Why a delivery failed, and whether trying again can help. */
-export class DeliveryError extends Error {
+export class DeliveryError extends TierflowError<'HTTP_STATUS' | 'NETWORK' | 'TIMEOUT' | 'REDIRECT'> {
   constructor(
-    readonly code: 'HTTP_STATUS' | 'NETWORK' | 'TIMEOUT' | 'REDIRECT',
+    code: 'HTTP_STATUS' | 'NETWORK' | 'TIMEOUT' | 'REDIRECT',
     message: string,
-    readonly retriable: boolean,
+    retriable: boolean,
     readonly status: number | null = null,
   ) {
-    super(message);
+    // a retriable failure is the receiver's outage; a non-retriable one is the request's fault
+    super(retriable ? 'transient' : 'bad-input', code, message, retriable);
     this.name = 'DeliveryError';
   }
 }

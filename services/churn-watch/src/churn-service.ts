@@ -1,3 +1,4 @@
+import { inputDispositionOf } from '@tierflow/runtime/errors/disposition';
 import type { Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
 import { deadLetterMessage } from '@tierflow/runtime/exactly-once/dead-letter';
@@ -64,8 +65,8 @@ export function createChurnService(params: {
       const value = await params.codec.decode<Record<string, unknown>>(m.value);
       return topic === topics.aggregates ? aggregateRecord(value) : tierChangeRecord(value);
     } catch (err) {
-      const e = err as Error & { code?: string; retriable?: boolean };
-      if (e.retriable) throw err; // registry down: the batch is retried, nothing is skipped
+      if (inputDispositionOf(err) === 'retry') throw err; // registry down: the batch is retried, nothing is skipped
+      const e = err as Error & { code?: string };
       dlq.push(deadLetterMessage({ service: 'churn-watch', topic, partition, message: m, why: { code: e.code ?? 'BAD_INPUT', reason: e.message } }));
       return null;
     }

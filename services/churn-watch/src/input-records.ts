@@ -1,16 +1,13 @@
+import { BadInputError } from '@tierflow/contracts/errors/tierflow-error';
 import type { KafkaMessage } from 'kafkajs';
 import type { ChurnRecord, TierRecord } from '@tierflow/domain/churn/batch-planner';
 import type { AggregateFigures } from '@tierflow/contracts/keyspace/churn-watch/churn-state';
 import { asTier } from '@tierflow/contracts/tier';
 
 /** A record churn-watch cannot use: goes to the dead-letter topic with this code and reason. */
-export class InputError extends Error {
-  readonly retriable = false;
-  constructor(
-    readonly code: 'BAD_AGGREGATE' | 'BAD_TIER_CHANGE',
-    message: string,
-  ) {
-    super(message);
+export class InputError extends BadInputError<'BAD_AGGREGATE' | 'BAD_TIER_CHANGE'> {
+  constructor(code: 'BAD_AGGREGATE' | 'BAD_TIER_CHANGE', message: string) {
+    super(code, message);
     this.name = 'InputError';
   }
 }

@@ -1,7 +1,7 @@
+import { inputDispositionOf } from '@tierflow/runtime/errors/disposition';
 import { randomUUID } from 'node:crypto';
 import { Partitioners, type Consumer, type Kafka, type Producer } from 'kafkajs';
 import { z } from 'zod';
-import { DecodeError } from '@tierflow/runtime/codec/codec-errors';
 import { parseEnv } from '@tierflow/runtime/config/config-env';
 import { deadLetterMessage, reasonOf } from '@tierflow/runtime/exactly-once/dead-letter';
 import type { Logger } from '@tierflow/runtime/service/logger';
@@ -98,7 +98,7 @@ export class LiveFeed {
         } catch (err) {
           // registry down: thrown, so kafkajs retries (the consumer restarts; /readyz says so);
           // anything else about the record: dead-lettered with its code, and the feed goes on
-          if (err instanceof DecodeError && err.retriable) throw err;
+          if (inputDispositionOf(err) === 'retry') throw err;
           const why = reasonOf(err, 'BAD_INPUT');
           p.logger.warn({ topic, offset: message.offset, ...why }, 'feed record dead-lettered: cannot decode');
           await producer.send({ topic: this.dlqTopic, acks: -1, messages: [deadLetterMessage({ service: 'dashboard', topic, partition, message, why })] });

@@ -1,5 +1,6 @@
+import { BadInputError, FatalError } from '@tierflow/contracts/errors/tierflow-error';
+import { inputDispositionOf } from '@tierflow/runtime/errors/disposition';
 import type { Message } from 'kafkajs';
-import { DecodeError } from '@tierflow/runtime/codec/codec-errors';
 import { deadLetterMessage, reasonOf } from '@tierflow/runtime/exactly-once/dead-letter';
 import type { Logger } from '@tierflow/runtime/service/logger';
 import type { PartitionBatch } from '@tierflow/runtime/kafka/partition-consumer';
@@ -100,10 +101,7 @@ export class RankerService {
     const { config, flusher } = this.params;
     if (!this.engine) await this.rebuild();
     if (batch.partition !== 0) {
-      throw Object.assign(new Error(`${batch.topic} must have one partition (got a batch of partition ${batch.partition})`), {
-        code: 'BAD_TOPIC',
-        retriable: false,
-      });
+      throw new FatalError('BAD_TOPIC', `${batch.topic} must have one partition (got a batch of partition ${batch.partition})`);
     }
     const messages = batch.messages.filter((m) => Number(m.offset) > this.offset);
     // bounded commits: one script call per chunk keeps Redis calls and memory small. The next
@@ -138,10 +136,10 @@ export class RankerService {
       try {
         const agg = await codec.decode<CustomerAggregate>(m.value);
         const bad = idProblem(agg.customerId, 'customerId'); // the one id rule of every entry point
-        if (bad) throw Object.assign(new Error(bad.reason), { code: 'BAD_CUSTOMER_ID' });
+        if (bad) throw new BadInputError('BAD_CUSTOMER_ID', bad.reason);
         decoded.push({ offset: Number(m.offset), agg });
       } catch (err) {
-        if (err instanceof DecodeError && err.retriable) throw err; // nothing applied yet: redelivered
+        if (inputDispositionOf(err) === 'retry') throw err; // nothing applied yet: redelivered
         decoded.push({ offset: Number(m.offset), agg: null, reason: (err as Error).message });
         dead.push(deadLetterMessage({ service: 'ranker', topic: batch.topic, partition: batch.partition, message: m, why: reasonOf(err, 'BAD_AGGREGATE') }));
       }

@@ -1,3 +1,5 @@
+import { FatalError } from '@tierflow/contracts/errors/tierflow-error';
+
 /**
  * The CLI's exit codes, so a script can tell what went wrong:
  * 0 done, 1 an unexpected failure, 2 a usage or configuration mistake, 3 a thing asked for does
@@ -8,13 +10,12 @@ export const EXIT = { OK: 0, FAILURE: 1, USAGE: 2, NOT_FOUND: 3, UNAVAILABLE: 4,
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 /** A failure the CLI explains in one line and maps to its exit code. */
-export class CliError extends Error {
-  readonly retriable = false;
+export class CliError extends FatalError<'CLI_FAILURE'> {
   constructor(
     message: string,
     readonly exitCode: ExitCode,
   ) {
-    super(message);
+    super('CLI_FAILURE', message);
     this.name = 'CliError';
   }
 }

@@ -1,7 +1,8 @@
 import type avro from 'avsc';
 import type { Kafka, Message } from 'kafkajs';
 import { CachingPartitioner } from '@tierflow/runtime/kafka/caching-partitioner';
-import { DecodeError } from '@tierflow/runtime/codec/codec-errors';
+import type { TierflowError } from '@tierflow/contracts/errors/tierflow-error';
+import { dispositionOf } from '@tierflow/runtime/errors/disposition';
 import { exitOnFatalCrash } from '@tierflow/runtime/kafka/consumer-crash';
 import { deadLetterMessage, type DeadLetterReason } from '@tierflow/runtime/exactly-once/dead-letter';
 import type { TransactionEvent } from '@tierflow/contracts/events/event-types';
@@ -105,8 +106,8 @@ export async function startRepartitionStage(p: {
           event = await p.codec.decode<TransactionEvent>(message.value, p.readerType);
         } catch (err) {
           // a registry outage is retried (the batch comes again); nothing of it is dead-lettered
-          if (!(err instanceof DecodeError) || err.retriable) throw err;
-          refuse(message, { code: err.code, reason: err.message });
+          if (dispositionOf(err) !== 'dead-letter') throw err;
+          refuse(message, { code: (err as TierflowError).code, reason: (err as TierflowError).message });
           continue;
         }
         const route = routeTransaction({ topic, partition }, message, event, p.rules, now);

@@ -1,14 +1,15 @@
+import { BadInputError } from '../errors/tierflow-error';
+import type { RequestRefusal } from '../errors/error-codes';
 import { ID_CHARACTERS, MAX_ID_LENGTH, idProblem } from '../validation/ids';
 
 /** Why a request was refused: the HTTP status and a reason the client can read. */
-export class RequestError extends Error {
-  readonly retriable = false;
+export class RequestError extends BadInputError<RequestRefusal> {
   constructor(
     readonly statusCode: 400 | 401 | 404,
-    readonly code: string,
+    code: RequestRefusal,
     message: string,
   ) {
-    super(message);
+    super(code, message);
     this.name = 'RequestError';
   }
 }

@@ -1,3 +1,4 @@
+import { FatalError } from '@tierflow/contracts/errors/tierflow-error';
 import type { Slot } from './customer-table';
 import type { ScopeRanking } from './scope-ranking';
 import type { TierEngine } from './tier-engine';
@@ -41,7 +42,7 @@ export function beginRestore(engine: TierEngine): {
   finish: () => void;
 } {
   const t = engine.customers;
-  if (t.size > 0) throw Object.assign(new Error('restore needs a fresh engine'), { code: 'NOT_EMPTY', retriable: false });
+  if (t.size > 0) throw new FatalError('NOT_EMPTY', 'restore needs a fresh engine');
   const members = new Map<ScopeRanking, number[]>();
   const join = (scope: ScopeRanking, h: number) => {
     let list = members.get(scope);
@@ -69,7 +70,7 @@ export function beginRestore(engine: TierEngine): {
     for (let i = 0; i < 8; i++) {
       const at = text.indexOf('|', from);
       if (at < 0) {
-        throw Object.assign(new Error(`bad ranker record for ${customerId}: ${text}`), { code: 'BAD_SNAPSHOT', retriable: false });
+        throw new FatalError('BAD_SNAPSHOT', `bad ranker record for ${customerId}: ${text}`);
       }
       cut.push(at);
       from = at + 1;

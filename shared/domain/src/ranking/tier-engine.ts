@@ -1,3 +1,4 @@
+import { FatalError } from '@tierflow/contracts/errors/tierflow-error';
 import { CustomerTable } from './customer-table';
 import { DirtyLog } from './dirty-log';
 import { ScopeRanking } from './scope-ranking';
@@ -117,7 +118,7 @@ export class TierEngine {
    */
   apply(update: RankUpdate): readonly TierChange[] | null {
     if (!Number.isFinite(update.basis)) {
-      throw Object.assign(new Error(`basis of ${update.customerId} is not finite`), { code: 'BAD_INPUT', retriable: false });
+      throw new FatalError('BAD_INPUT', `basis of ${update.customerId} is not finite`);
     }
     const t = this.customers;
     let h = t.handleOf(update.customerId);

@@ -1,3 +1,4 @@
+import { ConfigurationError } from '@tierflow/contracts/errors/tierflow-error';
 import type { TierMode } from '@tierflow/contracts/events/event-types';
 import type { TierCode } from '@tierflow/contracts/tier';
 
@@ -58,15 +59,9 @@ export const dwellAllows = (rules: TierRules, lastChangeAt: number, now: number)
 export function validateRules(rules: TierRules): void {
   const { thresholdA: a, thresholdB: b, margin } = rules;
   if (!(a > 0 && a <= b && b <= 1)) {
-    throw Object.assign(new Error(`thresholds must satisfy 0 < A <= B <= 1 (A=${a}, B=${b})`), {
-      code: 'CONFIG_INVALID',
-      retriable: false,
-    });
+    throw new ConfigurationError('CONFIG_INVALID', `thresholds must satisfy 0 < A <= B <= 1 (A=${a}, B=${b})`);
   }
   if (!(margin >= 0 && margin < 1)) {
-    throw Object.assign(new Error(`hysteresis margin must be in [0, 1), got ${margin}`), {
-      code: 'CONFIG_INVALID',
-      retriable: false,
-    });
+    throw new ConfigurationError('CONFIG_INVALID', `hysteresis margin must be in [0, 1), got ${margin}`);
   }
 }

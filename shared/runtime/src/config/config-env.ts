@@ -1,11 +1,11 @@
 import { z } from 'zod';
+import { ConfigurationError } from '@tierflow/contracts/errors/tierflow-error';
 
 /** Thrown when the environment does not satisfy a service's config schema. */
-export class ConfigError extends Error {
-  readonly code = 'CONFIG_INVALID';
-  readonly retriable = false;
+export class ConfigError extends ConfigurationError<'CONFIG_INVALID'> {
   constructor(readonly problems: ReadonlyArray<{ variable: string; message: string }>) {
     super(
+      'CONFIG_INVALID',
       'invalid configuration:\n' +
         problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n'),
     );

@@ -1,3 +1,4 @@
+import { FatalError } from '@tierflow/contracts/errors/tierflow-error';
 import type { Redis } from '@tierflow/runtime/redis/redis-client';
 import { basisInfo } from '@tierflow/domain/explain/basis-label';
 import type { AggregateContext } from '@tierflow/contracts/keyspace/aggregator/aggregate-row';
@@ -73,7 +74,7 @@ export function createPortfolioReader(p: PortfolioReaderParams) {
       }
       if (++rounds > 10_000 || ids.size > MAX_PORTFOLIO) break;
     } while (cursor !== '0');
-    if (ids.size > MAX_PORTFOLIO) throw Object.assign(new Error(`more than ${MAX_PORTFOLIO} customers: the portfolio lists are not built for this many`), { retriable: false });
+    if (ids.size > MAX_PORTFOLIO) throw new FatalError('PORTFOLIO_TOO_LARGE', `more than ${MAX_PORTFOLIO} customers: the portfolio lists are not built for this many`);
     return ids;
   }
 

@@ -1,3 +1,4 @@
+import { ConfigurationError } from '@tierflow/contracts/errors/tierflow-error';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +15,7 @@ export function chromiumPath(env: NodeJS.ProcessEnv = process.env): string {
  */
 export async function printPdf(html: string, out: string, opts: { chromium?: string; timeoutMs?: number } = {}): Promise<void> {
   const bin = opts.chromium ?? chromiumPath();
-  if (!existsSync(bin)) throw Object.assign(new Error(`--format pdf needs Chromium at ${bin} (set CHROMIUM_PATH, or apt-get install chromium)`), { code: 'NO_CHROMIUM' });
+  if (!existsSync(bin)) throw new ConfigurationError('NO_CHROMIUM', `--format pdf needs Chromium at ${bin} (set CHROMIUM_PATH, or apt-get install chromium)`);
   const dir = mkdtempSync(path.join(tmpdir(), 'tierflow-review-'));
   try {
     const file = path.join(dir, 'review.html');

@@ -1,10 +1,11 @@
+import { ConfigurationError } from '@tierflow/contracts/errors/tierflow-error';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-export class MissingToolError extends Error {
+export class MissingToolError extends ConfigurationError<'MISSING_TOOL'> {
   constructor(message: string) {
-    super(message);
+    super('MISSING_TOOL', message);
     this.name = 'MissingToolError';
   }
 }

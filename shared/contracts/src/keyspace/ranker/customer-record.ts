@@ -1,3 +1,4 @@
+import { FatalError } from '../../errors/tierflow-error';
 import { TIERS, type TierCode } from '../../tier';
 
 /**
@@ -20,7 +21,7 @@ export interface CustomerSnapshot {
 /** A tier letter of a record as its code (a missing letter is C). */
 export const tierCodeOf = (letter: string | undefined): TierCode => {
   const i = TIERS.indexOf((letter ?? 'C') as 'A');
-  if (i < 0) throw Object.assign(new Error(`bad tier letter ${letter}`), { code: 'BAD_SNAPSHOT', retriable: false });
+  if (i < 0) throw new FatalError('BAD_SNAPSHOT', `bad tier letter ${letter}`);
   return i as TierCode;
 };
 const time = (t: number) => (Number.isFinite(t) ? String(t) : '');
@@ -35,7 +36,7 @@ export function encodeSnapshot(s: CustomerSnapshot): string {
 export function decodeSnapshot(customerId: string, text: string): CustomerSnapshot {
   const parts = text.split('|');
   if (parts.length < 9) {
-    throw Object.assign(new Error(`bad ranker record for ${customerId}: ${text}`), { code: 'BAD_SNAPSHOT', retriable: false });
+    throw new FatalError('BAD_SNAPSHOT', `bad ranker record for ${customerId}: ${text}`);
   }
   const region = parts.slice(8).join('|');
   return {

@@ -8,6 +8,7 @@
  * with redis-cli. Entries written in the object form (before this format) are read as they are.
  * Pure.
  */
+import { BadInputError } from '../../errors/tierflow-error';
 import { tierChangeEventId, type TierChange } from '../../events/event-types';
 
 const TAG = 't1';
@@ -27,9 +28,10 @@ export function encodeStoredTierChange(e: TierChange): string {
   return JSON.stringify([TAG, ...FIELDS.map((f) => e[f])]);
 }
 
-export class StoredTierChangeError extends Error {
+/** A stored entry that is not a tier change: dead-lettered from the outbox as BAD_OUTBOX_ENTRY. */
+export class StoredTierChangeError extends BadInputError<'BAD_OUTBOX_ENTRY'> {
   constructor(message: string) {
-    super(message);
+    super('BAD_OUTBOX_ENTRY', message);
     this.name = 'StoredTierChangeError';
   }
 }
