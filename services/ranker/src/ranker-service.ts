@@ -11,16 +11,10 @@ import type { Redis } from 'ioredis';
 import type { OutboxFlusher } from './outbox-flusher';
 import type { RankerConfig } from './ranker-config';
 import type { RankerMetrics } from './ranker-metrics';
-import { basisOf, type AggregateFields } from '@tierflow/domain/ranking/ranking-basis';
+import { basisOf } from '@tierflow/domain/ranking/ranking-basis';
 import type { RankStore } from './rank-store';
-import type { TierChange } from '@tierflow/contracts/events/event-types';
+import type { CustomerAggregate, TierChange } from '@tierflow/contracts/events/event-types';
 import { TierEngine, type RankUpdate } from '@tierflow/domain/ranking/tier-engine';
-
-interface CustomerAggregate extends AggregateFields {
-  eventId: string;
-  customerId: string;
-  seq: number;
-}
 
 /**
  * The ranker's batch handler: decode, look up regions, apply to the in-memory engine, commit

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { alertsForChurnRisk, alertsForTierChange, DAY_MS, dedupeKey, defaultAlertRules } from '../../../shared/domain/src/alerts/alert-rules';
 import type { ChurnRiskInput, TierChangeInput } from '../../../shared/domain/src/alerts/alert-types';
+import type { Tier } from '../../../shared/contracts/src/tier';
 import { alerterConfigFromEnv } from '../../../services/alerter/src/alerter-config';
 import { backoffMs, statusRetriable } from '../../../services/alerter/src/retry-policy';
 
@@ -17,7 +18,7 @@ const risk = (o: Partial<ChurnRiskInput> = {}): ChurnRiskInput => ({
   explanation: [{ signal: 'REVENUE_DECLINE', active: true, summary: 'window revenue 50 vs 100 before' }],
   ...o,
 });
-const change = (fromTier: string, toTier: string, scope = 'global'): TierChangeInput => ({
+const change = (fromTier: Tier, toTier: Tier, scope = 'global'): TierChangeInput => ({
   eventId: `${scope}|K|x`,
   customerId: 'K',
   scope,

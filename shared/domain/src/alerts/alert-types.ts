@@ -1,3 +1,5 @@
+import type { ChurnRiskEvent, SignalMeasure, TierChange } from '@tierflow/contracts/events/event-types';
+
 /** What the care programme asks people to do. */
 export type AlertKind = 'churn-risk' | 'churn-resolved' | 'assign-account-manager' | 'review';
 
@@ -19,45 +21,39 @@ export interface Alert {
   details: Record<string, string | number | boolean | null>;
 }
 
-/** The fields of a ChurnRisk event (schemas/ChurnRisk.avsc) the alerter reads. */
-export interface ChurnRiskInput {
-  eventId: string;
-  customerId: string;
-  signal: string;
-  status: string;
-  severity: string;
-  score: number;
-  tier: string;
-  eventTime: number;
-  strategy: string;
-  explanation: Array<{ signal: string; active: boolean; summary: string; figures?: Record<string, number> }>;
-}
+/** The fields of a ChurnRisk event (schemas/ChurnRisk.avsc) the alerter reads; a signal's figures may be absent. */
+export type ChurnRiskInput = Pick<
+  ChurnRiskEvent,
+  'eventId' | 'customerId' | 'signal' | 'status' | 'severity' | 'score' | 'tier' | 'eventTime' | 'strategy'
+> & {
+  explanation: Array<Pick<SignalMeasure, 'signal' | 'active' | 'summary'> & Partial<Pick<SignalMeasure, 'figures'>>>;
+};
 
-/** The fields of a TierChange event (schemas/TierChange.avsc) the alerter reads. */
-export interface TierChangeInput {
-  eventId: string;
-  customerId: string;
-  scope: string;
-  fromTier: string;
-  toTier: string;
-  eventTime: number;
-  /** the rest of the TierChange record, for the sentence (absent in old tests' records) */
-  direction?: string;
-  reason?: string;
-  rawTier?: string;
-  rank?: number | null;
-  populationSize?: number;
-  basisMinor?: number;
-  cumulativeShareBefore?: number | null;
-  tierMode?: string;
-  thresholdA?: number;
-  thresholdB?: number;
-  hysteresisMargin?: number;
-  boundaryCountA?: number;
-  boundaryCountB?: number;
-  boundaryBasisA?: number | null;
-  boundaryBasisB?: number | null;
-}
+/**
+ * The fields of a TierChange event (schemas/TierChange.avsc) the alerter reads: the identity
+ * and the move, and the rest of the record for the sentence (absent in old tests' records).
+ */
+export type TierChangeInput = Pick<TierChange, 'eventId' | 'customerId' | 'scope' | 'fromTier' | 'toTier' | 'eventTime'> &
+  Partial<
+    Pick<
+      TierChange,
+      | 'direction'
+      | 'reason'
+      | 'rawTier'
+      | 'rank'
+      | 'populationSize'
+      | 'basisMinor'
+      | 'cumulativeShareBefore'
+      | 'tierMode'
+      | 'thresholdA'
+      | 'thresholdB'
+      | 'hysteresisMargin'
+      | 'boundaryCountA'
+      | 'boundaryCountB'
+      | 'boundaryBasisA'
+      | 'boundaryBasisB'
+    >
+  >;
 
 /** The profile fields routing needs (the aggregator's `<prefix>profile:<customerId>` hash). */
 export interface RoutingProfile {

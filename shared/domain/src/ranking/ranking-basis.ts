@@ -1,3 +1,4 @@
+import type { CustomerAggregate } from '@tierflow/contracts/events/event-types';
 /**
  * The ranking basis of a customer, derived from its CustomerAggregate. Always an integer in
  * minor units, so sums over a scope stay exact in float64 below 2^53. Pure.
@@ -20,17 +21,18 @@ export type Indicator = (typeof INDICATORS)[number];
 export type CompositeWeights = Partial<Record<Indicator, number>>;
 
 /** The CustomerAggregate fields the basis reads (numbers as avsc decodes longs). */
-export interface AggregateFields {
-  eventTime: number;
-  revenueMinor: number;
-  profitMinor: number;
-  firstActivityAt: number;
-  currentRevenueMinor: number;
-  previousRevenueMinor: number;
-  rankingRevenueMinor: number;
-  rankingProfitMinor: number;
-  rankingCount: number;
-}
+export type AggregateFields = Pick<
+  CustomerAggregate,
+  | 'eventTime'
+  | 'revenueMinor'
+  | 'profitMinor'
+  | 'firstActivityAt'
+  | 'currentRevenueMinor'
+  | 'previousRevenueMinor'
+  | 'rankingRevenueMinor'
+  | 'rankingProfitMinor'
+  | 'rankingCount'
+>;
 
 const DAY_MS = 86_400_000;
 
