@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
+import { FencedCommit } from '@tierflow/runtime/exactly-once/fenced-commit';
 import { metaKey, offsetField, partitionBase } from '@tierflow/contracts/keyspace/aggregator/aggregator-keys';
 import type { TransactionEvent } from '@tierflow/contracts/events/event-types';
 import { parseTally } from '@tierflow/contracts/keyspace/aggregator/aggregate-state';
@@ -8,11 +7,7 @@ import { applyClassified, classifyBatch, dedupeGenerations, fieldsToRead, loaded
 import { PartitionCache } from './partition-cache';
 import { dayNumber, monthKey, transactionEffect } from '@tierflow/domain/windows/transaction-effect';
 import { transactionFingerprint } from '@tierflow/contracts/keyspace/aggregator/transaction-fingerprint';
-import { encodeWrites } from './write-commands';
 import { fenceBySource, sourceField, sourcesFromMeta, type SourcePosition } from './repartition/source-fence';
-
-const source = readFileSync(new URL('./lua/commit-batch.lua', import.meta.url), 'utf8');
-const sha = createHash('sha1').update(source).digest('hex');
 
 /** Attempts of one apply step when another writer (the live clock, a rebalance overlap) got in between. */
 const MAX_ATTEMPTS = 20;
@@ -50,17 +45,6 @@ export interface OffsetEvent {
   source?: SourcePosition;
 }
 
-/** EVALSHA of commit-batch.lua, loading it with EVAL the first time a server has not seen it. */
-async function runCommit(redis: Redis, key: string, args: string[]): Promise<number> {
-  try {
-    // one array argument: spreading ~100,000 arguments into a call would overflow the stack
-    return (await redis.call('EVALSHA', [sha, '1', key, ...args])) as number;
-  } catch (err) {
-    if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
-    return (await redis.call('EVAL', [source, '1', key, ...args])) as number;
-  }
-}
-
 export function prepareEvent(offset: string, event: TransactionEvent): PreparedEvent {
   const fx = transactionEffect(event);
   return {
@@ -81,7 +65,7 @@ function results<T>(res: PipelineResult | null): T[] {
 /**
  * Applies events of one partition: reads what the step needs (meta, de-dup entries, activity
  * sets, customers' fields) unless the partition cache already holds it, computes in Node
- * (batch-plan.ts), and writes everything plus the offset in one atomic script call that
+ * (batch-plan.ts), and writes everything plus the offset in one fenced commit (exactly-once/fenced-commit) that
  * succeeds only if the partition's version token is unchanged (else it reads afresh and tries
  * again). `lastOffset` is recorded as applied even when every event was a duplicate or invalid
  * (those were handled before this call), so a batch is never re-examined.
@@ -175,8 +159,11 @@ async function applyWithCache(params: Parameters<typeof applyBatch>[0], cache: P
     }
     if (params.beforeCommit) await params.beforeCommit(out.conflictOffsets.map(String));
     const next = nextToken();
-    const committed = await runCommit(redis, meta, [base, token ?? '', next, ...encodeWrites(out.writes)]);
-    if (committed === 1) {
+    // compare-and-set on the version token, the writes, the new token: one script call
+    const commit = new FencedCommit(meta, base).guardEquals('token', 'meta', 'ver', token || null);
+    for (const wr of out.writes) commit.add(wr.cmd, wr.key, wr.args);
+    commit.fence('meta', 'ver', next);
+    if ((await commit.run(redis)).committed) {
       cache.committed(next, { ...out.meta, sources: fence.after });
       return {
         applied: out.applied, duplicates: out.duplicates, sourceCopies: fence.copies, beyondHorizon: c.beyondHorizon, late: out.late, conflicts: out.conflicts, fenced: c.fenced,

@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
+import { defineScript } from '@tierflow/runtime/redis/scripts';
 import type { CustomerProfile } from '@tierflow/contracts/events/event-types';
 import { regionUnderPolicy, UNASSIGNED_REGION, type RegionPolicy } from '@tierflow/contracts/validation/region';
 import { profileKey } from '@tierflow/contracts/keyspace/aggregator/aggregator-keys';
 
-const claimLua = readFileSync(new URL('./lua/claim-region.lua', import.meta.url), 'utf8');
-type ClaimRedis = Redis & { tfClaimRegion(key: string, region: string, max: number): Promise<number> };
+const claimScript = defineScript({ name: 'tfClaimRegion', file: new URL('./lua/claim-region.lua', import.meta.url), keys: 1 });
 
 /** The set of region names that hold one of MAX_REGIONS slots. */
 export const regionsKey = (prefix: string) => `${prefix}regions`;
@@ -26,10 +25,8 @@ export async function regionToStore(redis: Redis, prefix: string, region: string
   if (region === null || region === '') return region;
   const verdict = regionUnderPolicy(region, policy);
   if (verdict !== 'needs-slot') return verdict;
-  const r = redis as ClaimRedis;
-  if (!('tfClaimRegion' in r)) redis.defineCommand('tfClaimRegion', { numberOfKeys: 1, lua: claimLua });
   const max = policy.kind === 'cap' ? policy.maxRegions : 0;
-  return (await r.tfClaimRegion(regionsKey(prefix), region, max)) === 1 ? region : UNASSIGNED_REGION;
+  return (await claimScript.run<number>(redis, [regionsKey(prefix)], [region, max])) === 1 ? region : UNASSIGNED_REGION;
 }
 
 /** A tombstone on customer.profiles removes the profile. */

@@ -10,7 +10,7 @@ import {
   type PreparedEvent,
   type WindowParams,
 } from '../../../shared/domain/src/windows/batch-plan';
-import { encodeWrites } from '../../../services/aggregator/src/write-commands';
+import { FencedCommit } from '../../../shared/runtime/src/exactly-once/fenced-commit';
 
 const DAY = 86_400_000;
 const w: WindowParams = { currentDays: 30, rankingDays: 90, latenessMs: 2 * DAY, genDays: 7, clockMs: 0 };
@@ -105,10 +105,14 @@ describe('applyClassified', () => {
   });
 });
 
-describe('encodeWrites', () => {
+describe('the fenced commit encoding of the writes', () => {
   it('splits long argument lists and keeps field/value pairs whole', () => {
     const args = Array.from({ length: 9000 }, (_, i) => `v${i}`);
-    const enc = encodeWrites([{ cmd: 'HSET', key: 'tx:1', args }, { cmd: 'DEL', key: 'x:1', args: [] }]);
+    const c = new FencedCommit('b:meta', 'b:').add('HSET', 'tx:1', args).add('DEL', 'x:1', []);
+    // after the key base, no guards and no payload entries: the command list
+    const all = c.args();
+    expect(all.slice(0, 3)).toEqual(['b:', '0', '0']);
+    const enc = all.slice(3);
     expect(enc[0]).toBe('4');
     expect(enc.slice(1, 4)).toEqual(['HSET', 'tx:1', '4000']);
     expect(enc.slice(4004, 4007)).toEqual(['HSET', 'tx:1', '4000']);

@@ -1,7 +1,8 @@
 /**
  * The aggregator's exactly-once step, as pure functions over what one batch reads from Redis.
- * Node computes; Redis only stores (see batch-store.ts and lua/commit-batch.lua, which writes the
- * result atomically if the partition's version is still the one read). Steps, in order:
+ * Node computes; Redis only stores (see the aggregator's apply-script.ts and the runtime's
+ * exactly-once/fenced-commit, which writes the result atomically if the partition's version is
+ * still the one read). Steps, in order:
  *
  * 1. classifyBatch: fencing (offset <= applied offset is skipped), de-dup generations, then per
  *    event in offset order: duplicate (transactionId known with the same fingerprint), conflict
@@ -19,7 +20,7 @@
  * hash), so a resend is caught for at least genDays of partition time after the original.
  */
 import { emptyState, packState, packTally, parseState, parseTally, type CustomerState, type Tally } from '@tierflow/contracts/keyspace/aggregator/aggregate-state';
-import type { WriteCommand } from '@tierflow/aggregator/write-commands';
+import type { WriteCommand } from '@tierflow/contracts/keyspace/write-command';
 
 const DAY = 86_400_000;
 
