@@ -9,7 +9,7 @@ import { ensureTopics, pipelineTopicSpecs } from '@tierflow/runtime/kafka/topic-
 import { valueSubject } from '@tierflow/contracts/topics';
 import { Partitioners, type Message } from 'kafkajs';
 import { Registry } from 'prom-client';
-import { OutboxFlusher } from './outbox-flusher';
+import { Outbox } from '@tierflow/runtime/exactly-once/outbox';
 import { rankerConfig } from './ranker-config';
 import { createRankerMetrics } from './ranker-metrics';
 import { RankerService } from './ranker-service';
@@ -67,7 +67,7 @@ async function main(): Promise<void> {
       process.exit(1);
     },
   );
-  const flusher = new OutboxFlusher({
+  const flusher = new Outbox({
     redis,
     outboxKey: store.keys.outbox,
     send: sender.send,

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { SendEntries } from './outbox-flusher';
+import type { SendEntries } from '@tierflow/runtime/exactly-once/outbox';
 import type { SendWorkerData } from './outbox-send-worker';
 
 /**

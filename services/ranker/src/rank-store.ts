@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { CommitWriter, runScript } from './rank-commit-script';
+import { FencedCommit } from '@tierflow/runtime/exactly-once/fenced-commit';
 import { beginRestore, snapshotOf } from '@tierflow/domain/ranking/engine-snapshot';
 import { decodeSnapshot, encodeSnapshot, type CustomerSnapshot } from '@tierflow/contracts/keyspace/ranker/customer-record';
 import { rankKeys, type RankKeys } from '@tierflow/contracts/keyspace/ranker/rank-store-keys';
@@ -30,13 +30,11 @@ export interface BatchCommit {
   events: TierChange[];
   /** event time of the batch's last applied update, stamped on the summaries */
   eventTime: number;
-  /** records that could not be used (JSON), kept for people to inspect */
-  rejected?: string[];
 }
 
 /**
- * The ranker's Redis state. One script call per chunk (lua/rank-commit.lua), guarded by a
- * compare-and-set on the stored offset, writes the new offset, the changed customers, ranks,
+ * The ranker's Redis state. One fenced commit per chunk (the runtime's exactly-once
+ * fenced-commit), guarded by a compare-and-set on the stored offset, writes the new offset, the changed customers, ranks,
  * tiers, summaries, history and the outbox: a crash leaves either all of it or none.
  */
 export class RankStore {
@@ -114,8 +112,8 @@ export class RankStore {
   }
 
   /**
-   * Writes a chunk in one rank-commit.lua call (compare-and-set on the stored offset; one round
-   * trip). Returns the entries it appended to the outbox (stored TierChange, in order).
+   * Writes a chunk in one fenced commit (compare-and-set on the stored offset, then the writes,
+   * then the new offset; one round trip). Returns the entries it appended to the outbox (stored TierChange, in order).
    */
   async commit(engine: TierEngine, batch: BatchCommit): Promise<string[]> {
     const { redis, offsetField, historyLength, recentLength } = this.params;
@@ -123,8 +121,15 @@ export class RankStore {
     const base = k.base;
     const rel = (key: string) => key.slice(base.length);
     const json = batch.events.map(encodeStoredTierChange);
-    const w = new CommitWriter(json);
-    if (batch.rejected && batch.rejected.length > 0) w.add('LPUSH', rel(k.rejected), batch.rejected);
+    const w = new FencedCommit(k.offsets, base)
+      .guardEquals('offset', rel(k.offsets), offsetField, batch.expectedOffset < 0 ? null : String(batch.expectedOffset))
+      .payload(json);
+    if (json.length > 0) {
+      // each tier change crosses the wire once: the outbox and the lists take it by number
+      const all: string[] = new Array(json.length);
+      for (let i = 0; i < json.length; i++) all[i] = String(i + 1);
+      w.add('ERPUSH', rel(k.outbox), all);
+    }
     const t = engine.customers;
     const customers = new Set<number>(batch.applied);
     for (const d of batch.dirty) customers.add(d.handle);
@@ -167,10 +172,10 @@ export class RankStore {
       w.add('HIST', rel(k.history('', '')).slice(0, -1), history);
       for (const [scope, items] of recent) w.add('ECAP', rel(k.recent(scope)), [String(recentLength), ...items.slice(-recentLength)]);
     }
-    const head = [base, offsetField, String(batch.expectedOffset), String(batch.offset), rel(k.outbox)];
-    const [written, stored] = (await runScript(redis, k.offsets, head, w)) as [number, string];
-    if (written !== 1) {
-      throw new RankStoreError('FENCED', `stored offset ${stored || 'none'} is not the expected ${batch.expectedOffset}: another instance wrote`);
+    w.fence(rel(k.offsets), offsetField, String(batch.offset));
+    const out = await w.run(redis);
+    if (!out.committed) {
+      throw new RankStoreError('FENCED', `stored offset ${out.stored ?? 'none'} is not the expected ${batch.expectedOffset}: another instance wrote`);
     }
     return json;
   }

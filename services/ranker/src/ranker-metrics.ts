@@ -11,7 +11,7 @@ export function createRankerMetrics(registry: Registry) {
     }),
     rejected: new Counter({
       name: 'tierflow_ranker_aggregates_rejected_total',
-      help: 'records that could not be decoded (kept in the rejected list in Redis)',
+      help: 'records that could not be decoded (sent to the ranker dead-letter topic)',
       registers: [registry],
     }),
     tierChanges: new Counter({

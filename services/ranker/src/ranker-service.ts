@@ -8,7 +8,7 @@ import type { SchemaCodec } from '@tierflow/runtime/codec/schema-codec';
 import { idProblem } from '@tierflow/contracts/validation/ids';
 import { isValidRegion } from '@tierflow/contracts/validation/region';
 import type { Redis } from 'ioredis';
-import type { OutboxFlusher } from './outbox-flusher';
+import type { Outbox } from '@tierflow/runtime/exactly-once/outbox';
 import type { RankerConfig } from './ranker-config';
 import type { RankerMetrics } from './ranker-metrics';
 import { basisOf } from '@tierflow/domain/ranking/ranking-basis';
@@ -35,7 +35,7 @@ export class RankerService {
       /** for profile look-ups (region) */
       redis: Redis;
       codec: SchemaCodec;
-      flusher: OutboxFlusher;
+      flusher: Outbox;
       /** sends records that cannot be used to the ranker's dead-letter topic (RANKER_DLQ_TOPIC) */
       deadLetter: (messages: Message[]) => Promise<void>;
       metrics: RankerMetrics;
@@ -124,7 +124,7 @@ export class RankerService {
     const { config, store, metrics, codec, flusher } = this.params;
     const engine = this.engine as TierEngine;
     const timer = metrics.batchSeconds.startTimer();
-    const decoded: Array<{ offset: number; agg: CustomerAggregate | null; reason?: string }> = [];
+    const decoded: Array<{ offset: number; agg: CustomerAggregate | null }> = [];
     const dead: Message[] = [];
     for (const m of messages) {
       try {
@@ -134,7 +134,7 @@ export class RankerService {
         decoded.push({ offset: Number(m.offset), agg });
       } catch (err) {
         if (inputDispositionOf(err) === 'retry') throw err; // nothing applied yet: redelivered
-        decoded.push({ offset: Number(m.offset), agg: null, reason: (err as Error).message });
+        decoded.push({ offset: Number(m.offset), agg: null });
         dead.push(deadLetterMessage({ service: 'ranker', topic: batch.topic, partition: batch.partition, message: m, why: reasonOf(err, 'BAD_AGGREGATE') }));
       }
     }
@@ -143,13 +143,10 @@ export class RankerService {
     const regions = config.regions ? await this.regionsOf(decoded.flatMap((d) => (d.agg ? [d.agg.customerId] : []))) : null;
     const events: TierChange[] = [];
     const applied: number[] = [];
-    const rejected: string[] = [];
     let eventTime = 0;
     for (const d of decoded) {
-      if (!d.agg) {
-        rejected.push(JSON.stringify({ topic: batch.topic, partition: batch.partition, offset: d.offset, reason: d.reason }));
-        continue;
-      }
+      if (!d.agg) continue; // dead-lettered above, with its bytes, code and reason
+
       const a = d.agg;
       const update: RankUpdate = {
         customerId: a.customerId,
@@ -176,7 +173,6 @@ export class RankerService {
       dirty: engine.drainDirty(),
       events,
       eventTime,
-      rejected,
     });
     this.offset = last.offset; // what Redis will hold once the commit lands
     const population = engine.global.index.size;
@@ -184,7 +180,7 @@ export class RankerService {
       (entries) => {
         flusher.enqueue(entries);
         metrics.applied.inc(applied.length);
-        metrics.rejected.inc(rejected.length);
+        metrics.rejected.inc(dead.length);
         countChanges(metrics, events);
         metrics.population.set(population);
         timer();

@@ -1,29 +1,21 @@
-import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { defineScript } from '../redis/scripts';
+
+const ackScript = defineScript({ name: 'tfOutboxAck', file: new URL('./lua/outbox-ack.lua', import.meta.url), keys: 1 });
 
 /**
- * Removes n sent entries from the outbox. When they are still its head (the usual case: the
- * first and the n-th entry are the ones sent; entries are only appended at the tail, and any
- * removal before them would have moved both) one LTRIM drops them and the script returns the
- * length left; else it returns -1 and nothing is changed (the caller then removes each entry).
- * KEYS[1] outbox; ARGV: n, first entry, last entry.
+ * The service's hook: sends outbox entries (oldest first) to Kafka, dead-lettering an entry that
+ * cannot be encoded (it leaves the outbox with the rest, never blocks it); resolves once Kafka
+ * acknowledged all.
  */
-const ACK_SOURCE = `
-local n = tonumber(ARGV[1])
-if redis.call('LINDEX', KEYS[1], 0) ~= ARGV[2] or redis.call('LINDEX', KEYS[1], n - 1) ~= ARGV[3] then return -1 end
-redis.call('LTRIM', KEYS[1], n, -1)
-return redis.call('LLEN', KEYS[1])
-`;
-const ACK_SHA = createHash('sha1').update(ACK_SOURCE).digest('hex');
-
-/** Sends outbox entries (stored TierChange, oldest first) to Kafka; resolves once Kafka acknowledged all. */
 export type SendEntries = (entries: string[]) => Promise<void>;
 
 /**
- * Sends the tier changes of the Redis outbox to Kafka, oldest first, and removes them only
- * after Kafka acknowledged them (one script: LTRIM when they are still the outbox's head, else
+ * The exactly-once stage's outbox: a Redis list the fenced commit appends to, sent to Kafka
+ * after the commit, oldest first, through the service's SendEntries hook; entries are removed
+ * only after Kafka acknowledged them (one script: LTRIM when they are still the outbox's head, else
  * LREM of each exact entry), so a crash never drops an event and two instances flushing at
- * once can duplicate one but never drop one (the eventId is deterministic).
+ * once can duplicate one but never drop one (the eventIds are deterministic).
  *
  * The flusher keeps a copy of the outbox in memory, so sending reads nothing from Redis: `load`
  * replaces it with the whole Redis outbox (on assignment and after a rebuild, while no commit
@@ -32,7 +24,7 @@ export type SendEntries = (entries: string[]) => Promise<void>;
  * the next one is sent. `kick` runs a flush in the background of the commits and retries a
  * failure after a pause.
  */
-export class OutboxFlusher {
+export class Outbox {
   private queue: string[] = [];
   private running: Promise<number> | null = null;
   private tail: Promise<unknown> = Promise.resolve();
@@ -189,14 +181,7 @@ export class OutboxFlusher {
   /** Removes the sent entries; returns the outbox length left. */
   private async ack(items: string[]): Promise<number> {
     const { redis, outboxKey } = this.params;
-    const args = [outboxKey, String(items.length), items[0] as string, items[items.length - 1] as string];
-    let left: number;
-    try {
-      left = (await redis.evalsha(ACK_SHA, 1, args)) as number;
-    } catch (err) {
-      if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
-      left = (await redis.eval(ACK_SOURCE, 1, args)) as number;
-    }
+    const left = await ackScript.run<number>(redis, [outboxKey], [String(items.length), items[0] as string, items[items.length - 1] as string]);
     if (left >= 0) return left;
     // the head moved (another instance flushed too): remove exactly what was sent, entry by entry
     const pipe = redis.pipeline();
