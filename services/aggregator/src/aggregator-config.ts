@@ -2,23 +2,22 @@ import { z } from 'zod';
 import { envInt, parseEnv, ConfigError } from '@tierflow/runtime/config/config-env';
 import { connectionConfig } from '@tierflow/runtime/config/connection-config';
 import { topicsFromEnv } from '@tierflow/contracts/topics';
+import { currencySettings, keyspaceSettings, shardSettings, windowSettings } from '@tierflow/runtime/config/pipeline-settings';
 
 const shape = {
-  REDIS_KEY_PREFIX: z.string().min(1).default('tf:'),
+  ...keyspaceSettings,
+  ...windowSettings,
+  ...currencySettings,
+  ...shardSettings,
   KAFKA_GROUP_ID: z.string().min(1).default('tierflow-aggregator'),
   TIME_MODE: z.enum(['live', 'replay']).default('live'),
-  CURRENT_WINDOW_DAYS: envInt(30, 1, 3650),
-  RANKING_WINDOW_DAYS: envInt(90, 1, 3650),
   ALLOWED_LATENESS_HOURS: envInt(48, 0, 24 * 3650),
   /** a resend is recognised for at least this many days of partition time (a monthly bill re-run with margin) */
   DEDUPE_HORIZON_DAYS: envInt(45, 1, 3650),
   /** the de-dup entries' generation length: memory holds the horizon plus up to one generation */
   DEDUPE_GENERATION_DAYS: envInt(15, 1, 3650),
-  REPORTING_CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as USD').default('USD'),
   MAX_ABS_AMOUNT_MINOR: envInt(1_000_000_000_000, 1, Number.MAX_SAFE_INTEGER),
   FUTURE_TOLERANCE_MINUTES: envInt(24 * 60, 0, 10 * 365 * 24 * 60),
-  /** customer shards: partitions of the by-customer topic (fixed once state exists) */
-  TRANSACTIONS_PARTITIONS: envInt(6, 1, 1024),
   /** how often the repartition stage looks for partitions added to the transactions topic */
   SOURCE_METADATA_MAX_AGE_SECONDS: envInt(30, 1, 3_600),
   PARTITIONS_CONCURRENTLY: envInt(6, 1, 1024),

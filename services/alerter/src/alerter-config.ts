@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError, envBool, envInt, envList, envNumber, parseEnv } from '@tierflow/runtime/config/config-env';
+import { currencySettings, keyspaceSettings, windowSettings } from '@tierflow/runtime/config/pipeline-settings';
 import { basisInfo } from '@tierflow/domain/explain/basis-label';
 import type { DispatchConfig } from './alert-dispatcher';
 import type { AlertRulesConfig } from '@tierflow/domain/alerts/alert-rules';
@@ -7,7 +8,7 @@ import { webhookUrlProblem } from './webhook-url';
 
 /** The alerter's environment (connection and topic variables are parsed by shared/runtime/src). */
 export const alerterShape = {
-  REDIS_KEY_PREFIX: z.string().default('tf:'),
+  ...keyspaceSettings,
   KAFKA_GROUP_ID: z.string().default('tierflow-alerter'),
   HTTP_HOST: z.string().default('127.0.0.1'),
   HTTP_PORT: envInt(9405, 0, 65535),
@@ -31,9 +32,9 @@ export const alerterShape = {
   ALERT_DEDUPE_TTL_DAYS: envInt(30, 1),
   /** one alert per customer, kind and this many days of event time (0: one per source event) */
   ALERT_DEDUPE_PERIOD_DAYS: envNumber(7, 0, 366),
-  REPORTING_CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as USD').default('USD'),
+  ...currencySettings,
   RANKING_BASIS: z.string().default('window-revenue'),
-  RANKING_WINDOW_DAYS: envInt(90, 1, 3650),
+  RANKING_WINDOW_DAYS: windowSettings.RANKING_WINDOW_DAYS,
   ALERT_LEASE_MS: envInt(5_000, 500),
   ALERTER_DLQ_TOPIC: z.string().default('customer.alerter.dlq'),
 };

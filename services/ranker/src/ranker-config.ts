@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { connectionConfig, type ConnectionConfig } from '@tierflow/runtime/config/connection-config';
 import { ConfigError, envBool, envInt, envNumber, parseEnv } from '@tierflow/runtime/config/config-env';
+import { keyspaceSettings } from '@tierflow/runtime/config/pipeline-settings';
 import { topicsFromEnv, type Topics } from '@tierflow/contracts/topics';
 import { RANKING_BASES, parseCompositeWeights, type CompositeWeights, type RankingBasis } from '@tierflow/domain/ranking/ranking-basis';
 import { defaultThresholds, validateRules, type TierRules } from '@tierflow/domain/ranking/tier-rules';
@@ -28,7 +29,7 @@ export const rankerShape = {
   HYSTERESIS_MARGIN: envNumber(0.02, 0, 0.5),
   HYSTERESIS_MIN_DWELL_MS: envInt(86_400_000),
   REGION_SCOPES: envBool(true),
-  REDIS_KEY_PREFIX: z.string().default('tf:'),
+  ...keyspaceSettings,
   KAFKA_GROUP_ID: z.string().default('tierflow-ranker'),
   KAFKA_SESSION_TIMEOUT_MS: envInt(30_000, 6_000),
   HTTP_HOST: z.string().default('127.0.0.1'),

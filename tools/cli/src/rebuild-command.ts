@@ -6,7 +6,7 @@ import { createKafka } from '@tierflow/runtime/kafka/kafka-client';
 import { createLogger } from '@tierflow/runtime/service/logger';
 import { createRedis } from '@tierflow/runtime/redis/redis-client';
 import { topicsFromEnv } from '@tierflow/contracts/topics';
-import { dashboardConfig } from '@tierflow/dashboard/dashboard-config';
+import { pipelineSettings } from '@tierflow/runtime/config/pipeline-settings';
 import { flagBool, parseArgs } from './cli-args';
 import { activeGroups, deleteGroups, pipelineGroups, recreateDerivedTopics, wipePrefix } from './rebuild/pipeline-reset';
 import { aggregatorProgress, rankerProgress, type Progress } from './rebuild/rebuild-progress';
@@ -32,7 +32,7 @@ export async function rebuildCommand(args: string[]): Promise<number> {
   const { flags, positionals } = parseArgs({ command: 'rebuild', args, flags: { yes: { kind: 'bool' } } });
   if (positionals.length > 0) throw new UsageError(`rebuild: unexpected argument ${positionals[0]}`);
   const connection = connectionConfig();
-  const { keyPrefix: prefix } = dashboardConfig();
+  const { keyPrefix: prefix } = pipelineSettings();
   const { TRANSACTIONS_PARTITIONS } = parseEnv(partitionShape);
   const topics = topicsFromEnv();
   if (!flagBool(flags, 'yes')) {

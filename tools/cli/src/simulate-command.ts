@@ -1,5 +1,6 @@
 import { Presets, SingleBar } from 'cli-progress';
-import { envInt, parseEnv } from '@tierflow/runtime/config/config-env';
+import { shardSettings } from '@tierflow/runtime/config/pipeline-settings';
+import { parseEnv } from '@tierflow/runtime/config/config-env';
 import { connectionConfig } from '@tierflow/runtime/config/connection-config';
 import { createKafka } from '@tierflow/runtime/kafka/kafka-client';
 import { createLogger } from '@tierflow/runtime/service/logger';
@@ -20,7 +21,7 @@ const flags = {
   seed: { kind: 'int', min: 0, max: 2 ** 32 - 1 },
 } as const;
 
-export const partitionShape = { TRANSACTIONS_PARTITIONS: envInt(6, 1, 1024) };
+export const partitionShape = shardSettings;
 
 /**
  * `tierflow simulate`: a telecom-like billing feed. Profiles go to customer.profiles, then the

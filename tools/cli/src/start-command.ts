@@ -6,7 +6,8 @@ import { createKafka } from '@tierflow/runtime/kafka/kafka-client';
 import { createLogger } from '@tierflow/runtime/service/logger';
 import { createRedis, type Redis } from '@tierflow/runtime/redis/redis-client';
 import { topicsFromEnv } from '@tierflow/contracts/topics';
-import { dashboardConfig } from '@tierflow/dashboard/dashboard-config';
+import { dashboardAddress } from '@tierflow/runtime/config/dashboard-address';
+import { pipelineSettings } from '@tierflow/runtime/config/pipeline-settings';
 import { BillingProducer } from './billing-producer';
 import { flagBool, flagInt, parseArgs } from './cli-args';
 import { partitionShape } from './simulate-command';
@@ -44,7 +45,7 @@ export async function startCommand(args: string[]): Promise<number> {
   const { flags: f, positionals } = parseArgs({ command: 'start', args, flags });
   if (positionals.length > 0) throw new UsageError(`start: unexpected argument ${positionals[0]}`);
   const connection = connectionConfig();
-  const dashboard = dashboardConfig();
+  const dashboard = { ...dashboardAddress(), keyPrefix: pipelineSettings().keyPrefix };
   const { TRANSACTIONS_PARTITIONS } = parseEnv(partitionShape);
   const layout = stackLayout();
   const abort = new AbortController();

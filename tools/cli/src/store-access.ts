@@ -1,7 +1,7 @@
 import { connectionConfig } from '@tierflow/runtime/config/connection-config';
 import { createLogger } from '@tierflow/runtime/service/logger';
 import { createRedis, type Redis } from '@tierflow/runtime/redis/redis-client';
-import { dashboardConfig } from '@tierflow/dashboard/dashboard-config';
+import { pipelineSettings } from '@tierflow/runtime/config/pipeline-settings';
 import type { DashboardStore } from '@tierflow/views/dashboard-store';
 import type { PortfolioReader } from '@tierflow/views/portfolio/portfolio-reader';
 import type { RankView } from '@tierflow/views/rank-view';
@@ -13,7 +13,7 @@ import { createReadModel } from '@tierflow/views/read-model';
  */
 export function openStore(): { store: DashboardStore; portfolio: PortfolioReader; rank: RankView; redis: Redis; keyPrefix: string; close: () => void } {
   const connection = connectionConfig();
-  const config = dashboardConfig();
+  const config = pipelineSettings();
   const logger = createLogger({ name: 'cli', level: connection.logLevel === 'info' ? 'error' : connection.logLevel });
   const redis = createRedis({ url: connection.redisUrl, tls: connection.redisTls, logger, name: 'tierflow-cli' });
   // a command gives up instead of waiting for a server forever: a few attempts, then exit 4 (cli-error.ts)

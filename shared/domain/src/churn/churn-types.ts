@@ -1,5 +1,4 @@
 import type { Severity } from '@tierflow/contracts/events/event-types';
-import type { Tier } from '@tierflow/contracts/tier';
 
 export const SEVERITY_RANK: Record<Severity, number> = { LOW: 1, MEDIUM: 2, HIGH: 3 };
 
@@ -8,37 +7,5 @@ export function severityOf(strength: number): Severity {
   return strength >= 0.75 ? 'HIGH' : strength >= 0.5 ? 'MEDIUM' : 'LOW';
 }
 
-/** Thresholds of the signals (all configurable by env, see churn-config.ts). */
-export interface ChurnThresholds {
-  keyTiers: Tier[];
-  /** minimum tenure (now - first activity) before a customer can be flagged */
-  minTenureMs: number;
-  /** no repeat of a signal for a customer within this long of its last RAISED, unless severity rises */
-  cooldownMs: number;
-  /** current vs previous window revenue drop (0.3 = 30%) */
-  declineRatio: number;
-  /** previous window revenue must be at least this (minor units) */
-  declineMinPreviousMinor: number;
-  /** silence threshold = max(floor, factor x usual gap), capped */
-  inactivityGapFactor: number;
-  inactivityFloorMs: number;
-  inactivityCapMs: number;
-  /** current vs previous window transaction count drop */
-  frequencyDropRatio: number;
-  frequencyMinPreviousCount: number;
-}
-
-export const DAY_MS = 86_400_000;
-
-export const defaultThresholds: ChurnThresholds = {
-  keyTiers: ['A', 'B'],
-  minTenureMs: 30 * DAY_MS,
-  cooldownMs: 14 * DAY_MS,
-  declineRatio: 0.3,
-  declineMinPreviousMinor: 100_000,
-  inactivityGapFactor: 2,
-  inactivityFloorMs: 7 * DAY_MS,
-  inactivityCapMs: 180 * DAY_MS,
-  frequencyDropRatio: 0.5,
-  frequencyMinPreviousCount: 4,
-};
+// the thresholds are shared by churn-watch (which decides with them) and the readers (which explain them)
+export { DAY_MS, defaultThresholds, type ChurnThresholds } from '@tierflow/contracts/settings/churn-thresholds';
