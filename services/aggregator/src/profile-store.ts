@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { defineScript } from '@tierflow/runtime/redis/scripts';
 import type { CustomerProfile } from '@tierflow/contracts/events/event-types';
 import { regionUnderPolicy, UNASSIGNED_REGION, type RegionPolicy } from '@tierflow/contracts/validation/region';
-import { profileKey } from '@tierflow/contracts/keyspace/aggregator/aggregator-keys';
+import { profileKey } from '@tierflow/contracts/keyspace/profiles/profile-keys';
 
 const claimScript = defineScript({ name: 'tfClaimRegion', file: new URL('./lua/claim-region.lua', import.meta.url), keys: 1 });
 

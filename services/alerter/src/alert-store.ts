@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
-import { alertKeys, profileKey, type AlertKeys } from '@tierflow/contracts/keyspace/alerter/alert-keys';
+import { alertKeys, type AlertKeys } from '@tierflow/contracts/keyspace/alerter/alert-keys';
+import { profileKey } from '@tierflow/contracts/keyspace/profiles/profile-keys';
 import type { Alert, RoutingProfile } from '@tierflow/domain/alerts/alert-types';
 
 const lua = (name: string) => readFileSync(new URL(`./lua/${name}`, import.meta.url), 'utf8');

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
-import { churnKeys, offsetField, profileKey, type ChurnKeys } from '@tierflow/contracts/keyspace/churn-watch/churn-keys';
+import { churnKeys, offsetField, type ChurnKeys } from '@tierflow/contracts/keyspace/churn-watch/churn-keys';
+import { profileKey } from '@tierflow/contracts/keyspace/profiles/profile-keys';
 import type { TierRecord } from '@tierflow/domain/churn/batch-planner';
 import type { ChurnRiskEvent } from '@tierflow/contracts/events/event-types';
 import type { CustomerChurnState } from '@tierflow/contracts/keyspace/churn-watch/churn-state';

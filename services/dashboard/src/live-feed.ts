@@ -13,6 +13,7 @@ import type { Topics } from '@tierflow/contracts/topics';
 import { isValidId } from '@tierflow/contracts/validation/ids';
 import type { FeedExplainer } from '@tierflow/views/feed-explanation';
 import type { FeedHub, FeedItem } from './feed-hub';
+import { profileKey } from '@tierflow/contracts/keyspace/profiles/profile-keys';
 
 export interface LiveFeedParams {
   kafka: Kafka;
@@ -106,7 +107,7 @@ export class LiveFeed {
         }
         try {
           const customerId = typeof event.customerId === 'string' ? event.customerId : (message.key?.toString() ?? '');
-          const [region, name] = isValidId(customerId) ? await p.redis.hmget(`${p.keyPrefix}profile:${customerId}`, 'region', 'name') : [null, null];
+          const [region, name] = isValidId(customerId) ? await p.redis.hmget(profileKey(p.keyPrefix, customerId), 'region', 'name') : [null, null];
           const type: FeedItem['type'] = topic === p.topics.tierChanges ? 'tier-change' : 'churn-risk';
           const explanation = p.explain?.(type, event, name ?? null) ?? null;
           p.hub.publish({ type, event, region: region ?? null, name: name ?? null, explanation, scope: type === 'tier-change' ? scopeOfTierChange(event) : 'global', receivedAt: Date.now() });

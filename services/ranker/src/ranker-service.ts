@@ -15,6 +15,7 @@ import { basisOf } from '@tierflow/domain/ranking/ranking-basis';
 import type { RankStore } from './rank-store';
 import type { CustomerAggregate, TierChange } from '@tierflow/contracts/events/event-types';
 import { TierEngine, type RankUpdate } from '@tierflow/domain/ranking/tier-engine';
+import { profileKey } from '@tierflow/contracts/keyspace/profiles/profile-keys';
 
 /**
  * The ranker's batch handler: decode, look up regions, apply to the in-memory engine, commit
@@ -196,7 +197,7 @@ export class RankerService {
   private async regionsOf(ids: string[]): Promise<Map<string, string | null>> {
     const unique = [...new Set(ids)];
     const pipe = this.params.redis.pipeline();
-    for (const id of unique) pipe.hget(`${this.params.config.prefix}profile:${id}`, 'region');
+    for (const id of unique) pipe.hget(profileKey(this.params.config.prefix, id), 'region');
     const res = (await pipe.exec()) ?? [];
     const out = new Map<string, string | null>();
     unique.forEach((id, i) => {

@@ -1,6 +1,7 @@
 import type { Redis } from '@tierflow/runtime/redis/redis-client';
 import type { AggregateContext } from '@tierflow/contracts/keyspace/aggregator/aggregate-row';
 import { readAggregates as readPackedAggregates, readCustomerRecord } from '@tierflow/contracts/keyspace/aggregator/customer-reader';
+import { profileKey } from '@tierflow/contracts/keyspace/profiles/profile-keys';
 
 /** What the aggregator keeps about one customer, as the card needs it. */
 export interface AggregatorRecord {
@@ -19,9 +20,6 @@ export interface AggregatorReadParams {
   /** currency and window lengths of the deployment (the aggregator's REPORTING_CURRENCY, CURRENT_/RANKING_WINDOW_DAYS) */
   ctx: AggregateContext;
 }
-
-/** The profile hash of docs/contracts.md (written by the aggregator from customer.profiles). */
-export const profileKey = (prefix: string, customerId: string) => `${prefix}profile:${customerId}`;
 
 /**
  * One customer's aggregate and monthly trend, through the aggregator's own reader

@@ -13,6 +13,7 @@ import { scopeName, type Scope } from '@tierflow/contracts/scopes/scope';
 import { activeRisks } from './risk-sentences';
 import { standingOf } from './standing-of';
 import { trendOf } from './trend';
+import { profileKey } from '@tierflow/contracts/keyspace/profiles/profile-keys';
 
 /** The dashboard's reads: the aggregator's hashes, the ranker's view and churn-watch's state. */
 export class DashboardStore implements DashboardData {
@@ -89,7 +90,7 @@ export class DashboardStore implements DashboardData {
     const ids = positions.map((x) => x.customerId);
     const aggregates = await readAggregates({ ...this.reader(), customerIds: ids });
     const pipe = this.p.redis.pipeline();
-    for (const id of ids) pipe.hmget(`${this.p.keyPrefix}profile:${id}`, 'name', 'region');
+    for (const id of ids) pipe.hmget(profileKey(this.p.keyPrefix, id), 'name', 'region');
     const profiles = (await pipe.exec()) ?? [];
     return positions.map((pos, i) => {
       const a = aggregates.get(pos.customerId) ?? null;

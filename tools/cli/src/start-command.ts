@@ -20,6 +20,7 @@ import { registryProcess } from './stack/registry-server';
 import { repoRoot, stackLayout } from './stack/stack-layout';
 import { availableServices, serviceEnv, startService, stopServices, type RunningService } from './start/service-runner';
 import { UsageError } from './usage-error';
+import { profileKey } from '@tierflow/contracts/keyspace/profiles/profile-keys';
 
 export const startUsage = 'start [--customers N] [--history-days D] [--rate R] [--speedup X] [--seed N] [--no-simulate]';
 
@@ -198,7 +199,7 @@ async function waitForProfiles(redis: Redis, prefix: string, ids: string[], time
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline && !signal.aborted) {
     const pipe = redis.pipeline();
-    for (const id of ids) pipe.exists(`${prefix}profile:${id}`);
+    for (const id of ids) pipe.exists(profileKey(prefix, id));
     if (((await pipe.exec()) ?? []).every(([, n]) => n === 1)) return true;
     await new Promise((r) => setTimeout(r, 500));
   }

@@ -15,6 +15,7 @@ import { activeRisks } from '../risk-sentences';
 import { standingOf } from '../standing-of';
 import { nextAction, openAlerts } from '@tierflow/domain/care/care-programme';
 import type { PortfolioEntry, PortfolioSnapshot } from './portfolio-types';
+import { profileKey, profileKeyPrefix } from '@tierflow/contracts/keyspace/profiles/profile-keys';
 
 /** Refused above this many customers in one snapshot: these lists are for a region's or a team's portfolio. */
 export const MAX_PORTFOLIO = 200_000;
@@ -62,7 +63,7 @@ export function createPortfolioReader(p: PortfolioReaderParams) {
       for (let i = 0; i + 1 < flat.length; i += 2) ids.set(flat[i] as string, flat[i + 1] as string);
       if (++rounds > 10_000 || ids.size > MAX_PORTFOLIO) break;
     } while (cursor !== '0');
-    const profilePrefix = `${p.keyPrefix}profile:`;
+    const profilePrefix = profileKeyPrefix(p.keyPrefix);
     cursor = '0';
     rounds = 0;
     do {
@@ -89,7 +90,7 @@ export function createPortfolioReader(p: PortfolioReaderParams) {
     for (let i = 0; i < all.length; i += CHUNK) {
       const part = all.slice(i, i + CHUNK);
       const pipe = p.redis.pipeline();
-      for (const id of part) pipe.hmget(`${p.keyPrefix}profile:${id}`, ...PROFILE_FIELDS);
+      for (const id of part) pipe.hmget(profileKey(p.keyPrefix, id), ...PROFILE_FIELDS);
       const res = (await pipe.exec()) ?? [];
       part.forEach((id, j) => {
         const row = (res[j]?.[1] as Array<string | null> | undefined) ?? [];

@@ -2,6 +2,8 @@ import { AssignerProtocol, type Admin } from 'kafkajs';
 import type { Redis } from '@tierflow/runtime/redis/redis-client';
 import { ensureTopics, pipelineTopicSpecs } from '@tierflow/runtime/kafka/topic-setup';
 import type { Topics } from '@tierflow/contracts/topics';
+import { alertKeys } from '@tierflow/contracts/keyspace/alerter/alert-keys';
+import { profileKeyPrefix } from '@tierflow/contracts/keyspace/profiles/profile-keys';
 
 /** Groups that only display or report (dashboards, review): they hold no state and may keep running. */
 export const isReadOnlyGroup = (groupId: string): boolean => /^tierflow-(dashboard|review)-/.test(groupId);
@@ -43,7 +45,7 @@ export async function pipelineGroups(admin: Admin, topics: Topics): Promise<stri
  * marks (so re-derived events are not sent to people again).
  */
 export const keptOnRebuild = (prefix: string, key: string): boolean =>
-  key.startsWith(`${prefix}profile:`) || key.startsWith(`${prefix}{al}:seen:`);
+  key.startsWith(profileKeyPrefix(prefix)) || key.startsWith(alertKeys(prefix).seen(''));
 
 /** The pipeline groups that still have members: a rebuild needs every service stopped. */
 export async function activeGroups(admin: Admin, groups: string[]): Promise<Array<{ groupId: string; members: number }>> {

@@ -11,5 +11,3 @@ export const offsetField = (topic: string, partition: number) => `off:${topic}:$
 export function customerKey(prefix: string, customerId: string, partitions: number): string {
   return `${partitionBase(prefix, partitionOfKey(customerId, partitions))}c:${customerId}`;
 }
-
-export const profileKey = (prefix: string, customerId: string) => `${prefix}profile:${customerId}`;

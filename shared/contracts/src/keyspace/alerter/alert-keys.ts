@@ -12,5 +12,3 @@ export function alertKeys(prefix: string) {
 }
 
 export type AlertKeys = ReturnType<typeof alertKeys>;
-
-export const profileKey = (prefix: string, customerId: string) => `${prefix}profile:${customerId}`;

@@ -18,7 +18,4 @@ export function churnKeys(prefix: string) {
 
 export type ChurnKeys = ReturnType<typeof churnKeys>;
 
-/** The aggregator's profile hash (docs/contracts.md). */
-export const profileKey = (prefix: string, customerId: string) => `${prefix}profile:${customerId}`;
-
 export const offsetField = (topic: string, partition: number) => `${topic}:${partition}`;
