@@ -1,16 +1,13 @@
-import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
+import { TransientError } from '@tierflow/contracts/errors/tierflow-error';
+import { FencedCommit } from '@tierflow/runtime/exactly-once/fenced-commit';
+import { defineScript } from '@tierflow/runtime/redis/scripts';
 import { alertKeys, type AlertKeys } from '@tierflow/contracts/keyspace/alerter/alert-keys';
 import { profileKey } from '@tierflow/contracts/keyspace/profiles/profile-keys';
 import type { Alert, RoutingProfile } from '@tierflow/domain/alerts/alert-types';
 
-const lua = (name: string) => readFileSync(new URL(`./lua/${name}`, import.meta.url), 'utf8');
-
-type StoreRedis = Redis & {
-  alEnqueue(...args: Array<string | number>): Promise<number>;
-  alComplete(...args: Array<string | number>): Promise<number>;
-  alHoldLease(...args: Array<string | number>): Promise<number>;
-};
+const completeScript = defineScript({ name: 'alComplete', file: new URL('./lua/complete-alert.lua', import.meta.url), keys: 3 });
+const leaseScript = defineScript({ name: 'alHoldLease', file: new URL('./lua/hold-lease.lua', import.meta.url), keys: 1 });
 
 export interface DeadLetter {
   alert: Alert;
@@ -23,16 +20,14 @@ export interface DeadLetter {
 /** The alerter's Redis state: offsets, the de-dup keys, the delivery queue, the dead letters. */
 export class AlertStore {
   readonly keys: AlertKeys;
-  private readonly redis: StoreRedis;
+  private readonly redis: Redis;
+  /** every key starts with it: `<prefix>{al}:` */
+  private readonly base: string;
 
   constructor(private readonly params: { redis: Redis; prefix: string; dedupeTtlSeconds: number }) {
     this.keys = alertKeys(params.prefix);
-    this.redis = params.redis as StoreRedis;
-    if (!('alEnqueue' in this.redis)) {
-      params.redis.defineCommand('alEnqueue', { lua: lua('enqueue-alerts.lua') });
-      params.redis.defineCommand('alComplete', { numberOfKeys: 3, lua: lua('complete-alert.lua') });
-      params.redis.defineCommand('alHoldLease', { numberOfKeys: 1, lua: lua('hold-lease.lua') });
-    }
+    this.redis = params.redis;
+    this.base = this.keys.offsets.slice(0, -'offsets'.length);
   }
 
   async appliedOffset(topic: string, partition: number): Promise<bigint | null> {
@@ -48,25 +43,32 @@ export class AlertStore {
     const res = (await pipe.exec()) ?? [];
     customerIds.forEach((id, i) => {
       const [err, row] = res[i] ?? [new Error('no reply'), null];
-      if (err) throw Object.assign(err, { code: 'REDIS_LOAD', retriable: true });
+      if (err) throw new TransientError('REDIS_LOAD', err.message, { cause: err });
       const [accountManager, name] = (row as Array<string | null>) ?? [null, null];
       out.set(id, { accountManager: accountManager || null, name: name || null });
     });
     return out;
   }
 
-  /** Queues the alerts not seen before and records the offset, atomically. -1: already applied. */
+  /**
+   * Queues the alerts not seen before and records the offset, atomically (one fenced commit:
+   * skipped when the batch is at or below the recorded offset). -1: already applied; else the
+   * number of alerts queued.
+   */
   async enqueue(topic: string, partition: number, lastOffset: string, alerts: Alert[]): Promise<number> {
-    // one seen key per de-duplication key (customer, kind, period), or per alertId without one
-    const keys = [this.keys.offsets, this.keys.queue, ...alerts.map((a) => this.keys.seen(a.dedupeKey ?? a.alertId))];
-    return this.redis.alEnqueue(
-      keys.length,
-      ...keys,
-      `${topic}:${partition}`,
-      lastOffset,
-      this.params.dedupeTtlSeconds,
-      ...alerts.map((a) => JSON.stringify(a)),
-    );
+    const k = this.keys;
+    const c = new FencedCommit(k.offsets, this.base);
+    const field = `${topic}:${partition}`;
+    c.guardBelow('offset', c.relative(k.offsets), field, lastOffset);
+    if (alerts.length > 0) {
+      // one seen key per de-duplication key (customer, kind, period), or per alertId without one
+      const seen = [String(this.params.dedupeTtlSeconds)];
+      alerts.forEach((a, i) => seen.push(c.relative(k.seen(a.dedupeKey ?? a.alertId)), String(i + 1)));
+      c.payload(alerts.map((a) => JSON.stringify(a))).add('NXPUSH', c.relative(k.queue), seen);
+    }
+    c.fence(c.relative(k.offsets), field, lastOffset);
+    const out = await c.run(this.redis);
+    return out.committed ? out.queued : -1;
   }
 
   async head(): Promise<string | null> {
@@ -74,12 +76,12 @@ export class AlertStore {
   }
 
   async complete(raw: string, outcome: 'delivered' | 'dead', dead?: DeadLetter): Promise<boolean> {
-    const r = await this.redis.alComplete(this.keys.queue, this.keys.dead, this.keys.stats, raw, outcome, dead ? JSON.stringify(dead) : '');
+    const r = await completeScript.run<number>(this.redis, [this.keys.queue, this.keys.dead, this.keys.stats], [raw, outcome, dead ? JSON.stringify(dead) : '']);
     return r === 1;
   }
 
   async holdLease(token: string, ms: number): Promise<boolean> {
-    return (await this.redis.alHoldLease(this.keys.lease, token, ms)) === 1;
+    return (await leaseScript.run<number>(this.redis, [this.keys.lease], [token, ms])) === 1;
   }
 
   async releaseLease(token: string): Promise<void> {

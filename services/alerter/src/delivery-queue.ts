@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
+import { defineScript } from '@tierflow/runtime/redis/scripts';
 import { alertKeys } from '@tierflow/contracts/keyspace/alerter/alert-keys';
 import type { DeadLetter } from './alert-store';
 
-const script = readFileSync(new URL('./lua/complete-any-alert.lua', import.meta.url), 'utf8');
-type QueueRedis = Redis & { alCompleteAny(...args: Array<string | number>): Promise<number> };
+const completeAny = defineScript({ name: 'alCompleteAny', file: new URL('./lua/complete-any-alert.lua', import.meta.url), keys: 3 });
 
 /**
  * The dispatcher's view of the alert queue (the Redis list AlertStore fills): a window of the
@@ -12,12 +11,11 @@ type QueueRedis = Redis & { alCompleteAny(...args: Array<string | number>): Prom
  */
 export class DeliveryQueue {
   private readonly keys;
-  private readonly redis: QueueRedis;
+  private readonly redis: Redis;
 
   constructor(params: { redis: Redis; prefix: string }) {
     this.keys = alertKeys(params.prefix);
-    this.redis = params.redis as QueueRedis;
-    if (!('alCompleteAny' in this.redis)) params.redis.defineCommand('alCompleteAny', { numberOfKeys: 3, lua: script });
+    this.redis = params.redis;
   }
 
   /** The oldest `n` queued alerts (raw JSON), oldest first. */
@@ -30,6 +28,6 @@ export class DeliveryQueue {
   }
 
   async complete(raw: string, outcome: 'delivered' | 'dead', dead?: DeadLetter): Promise<boolean> {
-    return (await this.redis.alCompleteAny(this.keys.queue, this.keys.dead, this.keys.stats, raw, outcome, dead ? JSON.stringify(dead) : '')) === 1;
+    return (await completeAny.run<number>(this.redis, [this.keys.queue, this.keys.dead, this.keys.stats], [raw, outcome, dead ? JSON.stringify(dead) : ''])) === 1;
   }
 }

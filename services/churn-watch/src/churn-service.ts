@@ -1,3 +1,4 @@
+import { TransientError } from '@tierflow/contracts/errors/tierflow-error';
 import { inputDispositionOf } from '@tierflow/runtime/errors/disposition';
 import type { Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
@@ -120,7 +121,7 @@ export function createChurnService(params: {
       if (plan.events.length > 0) log.info({ events: plan.events.length, watermark: plan.watermark }, 'churn events written');
       return;
     }
-    throw Object.assign(new Error('churn state kept changing under the batch'), { code: 'VERSION_CONFLICT', retriable: true });
+    throw new TransientError('VERSION_CONFLICT', 'churn state kept changing under the batch');
   };
 
   /**

@@ -1,18 +1,14 @@
-import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
+import { TransientError } from '@tierflow/contracts/errors/tierflow-error';
+import { FencedCommit } from '@tierflow/runtime/exactly-once/fenced-commit';
+import { defineScript } from '@tierflow/runtime/redis/scripts';
 import { churnKeys, offsetField, type ChurnKeys } from '@tierflow/contracts/keyspace/churn-watch/churn-keys';
 import { profileKey } from '@tierflow/contracts/keyspace/profiles/profile-keys';
 import type { TierRecord } from '@tierflow/domain/churn/batch-planner';
 import type { ChurnRiskEvent } from '@tierflow/contracts/events/event-types';
 import type { CustomerChurnState } from '@tierflow/contracts/keyspace/churn-watch/churn-state';
 
-const applyLua = readFileSync(new URL('./lua/apply-batch.lua', import.meta.url), 'utf8');
-const trimLua = readFileSync(new URL('./lua/trim-outbox.lua', import.meta.url), 'utf8');
-
-type StoreRedis = Redis & {
-  cwApplyBatch(...args: Array<string | number>): Promise<number>;
-  cwTrimOutbox(...args: Array<string | number>): Promise<number>;
-};
+const trimScript = defineScript({ name: 'cwTrimOutbox', file: new URL('./lua/trim-outbox.lua', import.meta.url), keys: 1 });
 
 export type ApplyResult = 'applied' | 'skipped' | 'conflict';
 
@@ -25,15 +21,14 @@ export interface LoadedCustomers {
 /** churn-watch's state in Redis: customer states, timers, watermark, offsets, outbox. */
 export class ChurnStore {
   readonly keys: ChurnKeys;
-  private readonly redis: StoreRedis;
+  private readonly redis: Redis;
+  /** every key starts with it: `<prefix>{cw}:` */
+  private readonly base: string;
 
   constructor(private readonly params: { redis: Redis; prefix: string; recentMax: number }) {
     this.keys = churnKeys(params.prefix);
-    this.redis = params.redis as StoreRedis;
-    if (!('cwApplyBatch' in this.redis)) {
-      params.redis.defineCommand('cwApplyBatch', { numberOfKeys: 8, lua: applyLua });
-      params.redis.defineCommand('cwTrimOutbox', { numberOfKeys: 1, lua: trimLua });
-    }
+    this.redis = params.redis;
+    this.base = this.keys.offsets.slice(0, -'offsets'.length);
   }
 
   async appliedOffset(topic: string, partition: number): Promise<bigint | null> {
@@ -62,8 +57,8 @@ export class ChurnStore {
     pipe.hmget(this.keys.version, ...customerIds);
     for (const id of customerIds) pipe.hget(profileKey(this.params.prefix, id), 'satisfactionScore');
     const res = await pipe.exec();
-    if (!res) throw Object.assign(new Error('redis pipeline returned nothing'), { code: 'REDIS_PIPELINE', retriable: true });
-    for (const [err] of res) if (err) throw Object.assign(err, { code: 'REDIS_LOAD', retriable: true });
+    if (!res) throw new TransientError('REDIS_PIPELINE', 'redis pipeline returned nothing');
+    for (const [err] of res) if (err) throw new TransientError('REDIS_LOAD', err.message, { cause: err });
     const states = res[0]![1] as Array<string | null>;
     const versions = res[1]![1] as Array<string | null>;
     customerIds.forEach((id, i) => {
@@ -92,7 +87,12 @@ export class ChurnStore {
     return { staged, versions };
   }
 
-  /** The atomic step: offset fence, version check, states, timers, watermark, outbox. */
+  /**
+   * The atomic step, one fenced commit: the offset fence (a batch at or below the recorded
+   * offset is skipped), the version guards of every customer and staged entry the plan read
+   * (a moved one is a conflict: re-read and re-plan), then states, versions, timers, staged
+   * tier changes, the watermark (kept when higher), the outbox and recent list, the offset.
+   */
   async apply(params: {
     topic: string | null;
     partition: number;
@@ -104,30 +104,45 @@ export class ChurnStore {
     stagedVersions: Map<string, number>;
     events: ChurnRiskEvent[];
   }): Promise<ApplyResult> {
-    const payload = JSON.stringify({
-      customers: [...params.states].map(([id, state]) => ({
-        id,
-        ver: params.versions.get(id) ?? 0,
-        state: JSON.stringify(state),
-        due: state.timerDueAt ?? -1,
-      })),
-      events: params.events.map((e) => JSON.stringify(e)),
-      staged: [...params.staged].map(([id, list]) => ({
-        id,
-        ver: params.stagedVersions.get(id) ?? 0,
-        list: list.length === 0 ? '' : JSON.stringify(list),
-      })),
-    });
     const k = this.keys;
-    const r = await this.redis.cwApplyBatch(
-      k.offsets, k.state, k.version, k.timers, k.meta, k.outbox, k.recent, k.staged,
-      params.topic === null ? '' : offsetField(params.topic, params.partition),
-      params.lastOffset,
-      params.watermark,
-      this.params.recentMax,
-      payload,
-    );
-    return r === 1 ? 'applied' : r === 0 ? 'skipped' : 'conflict';
+    const c = new FencedCommit(k.offsets, this.base);
+    const rel = (key: string) => c.relative(key);
+    const field = params.topic === null ? null : offsetField(params.topic, params.partition);
+    if (field !== null) c.guardBelow('offset', rel(k.offsets), field, params.lastOffset);
+    // a version the plan read as 0 is an absent field (versions only grow from 1)
+    const ver = (v: number | undefined) => (v === undefined || v === 0 ? null : String(v));
+    for (const id of params.states.keys()) c.guardEquals('version', rel(k.version), id, ver(params.versions.get(id)));
+    for (const id of params.staged.keys()) c.guardEquals('version', rel(k.version), `staged:${id}`, ver(params.stagedVersions.get(id)));
+    const states: string[] = [];
+    const bumps: string[] = [];
+    const timers: string[] = [];
+    const noTimer: string[] = [];
+    for (const [id, state] of params.states) {
+      states.push(id, JSON.stringify(state));
+      bumps.push(id, '1');
+      const due = state.timerDueAt ?? -1;
+      if (due < 0) noTimer.push(id);
+      else timers.push(String(due), id);
+    }
+    const stagedSet: string[] = [];
+    const stagedDel: string[] = [];
+    for (const [id, list] of params.staged) {
+      bumps.push(`staged:${id}`, '1');
+      if (list.length === 0) stagedDel.push(id);
+      else stagedSet.push(id, JSON.stringify(list));
+    }
+    c.add('HSET', rel(k.state), states).add('HINCRBY', rel(k.version), bumps);
+    c.add('ZREM', rel(k.timers), noTimer).add('ZADD', rel(k.timers), timers);
+    c.add('HDEL', rel(k.staged), stagedDel).add('HSET', rel(k.staged), stagedSet);
+    c.add('HMAX', rel(k.meta), ['watermark', String(params.watermark)]);
+    if (params.events.length > 0) {
+      const entries = params.events.map((e) => JSON.stringify(e));
+      const numbers = entries.map((_, i) => String(i + 1));
+      c.payload(entries).add('ERPUSH', rel(k.outbox), numbers).add('ECAP', rel(k.recent), [String(this.params.recentMax), ...numbers]);
+    }
+    if (field !== null) c.fence(rel(k.offsets), field, params.lastOffset);
+    const out = await c.run(this.redis);
+    return out.committed ? 'applied' : out.guard === 'offset' ? 'skipped' : 'conflict';
   }
 
   /** The outbox's depth and its oldest entry, for the outbox-age metric and /readyz. */
@@ -141,6 +156,6 @@ export class ChurnStore {
   }
 
   async trimOutbox(first: string, count: number): Promise<boolean> {
-    return (await this.redis.cwTrimOutbox(this.keys.outbox, first, count)) === 1;
+    return (await trimScript.run<number>(this.redis, [this.keys.outbox], [first, count])) === 1;
   }
 }
