@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { TransientError } from '@tierflow/contracts/errors/tierflow-error';
 import { FencedCommit } from '@tierflow/runtime/exactly-once/fenced-commit';
 import { metaKey, offsetField, partitionBase } from '@tierflow/contracts/keyspace/aggregator/aggregator-keys';
 import type { TransactionEvent } from '@tierflow/contracts/events/event-types';
@@ -172,7 +173,7 @@ async function applyWithCache(params: Parameters<typeof applyBatch>[0], cache: P
     }
     cache.clear(); // another writer got in between: what was computed is void
     if (attempt >= MAX_ATTEMPTS) {
-      throw Object.assign(new Error(`partition ${params.partition} kept changing under the apply step (${attempt} attempts)`), { retriable: true });
+      throw new TransientError('VERSION_CONFLICT', `partition ${params.partition} kept changing under the apply step (${attempt} attempts)`);
     }
   }
 }

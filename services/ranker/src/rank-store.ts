@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { TierflowError } from '@tierflow/contracts/errors/tierflow-error';
 import { FencedCommit } from '@tierflow/runtime/exactly-once/fenced-commit';
 import { beginRestore, snapshotOf } from '@tierflow/domain/ranking/engine-snapshot';
 import { decodeSnapshot, encodeSnapshot, type CustomerSnapshot } from '@tierflow/contracts/keyspace/ranker/customer-record';
@@ -8,13 +9,10 @@ import type { TierChange } from '@tierflow/contracts/events/event-types';
 import type { DirtyEntry, TierEngine } from '@tierflow/domain/ranking/tier-engine';
 import type { TierRules } from '@tierflow/domain/ranking/tier-rules';
 
-export class RankStoreError extends Error {
-  constructor(
-    readonly code: 'FENCED' | 'CONFIG_VERSION_MISMATCH',
-    message: string,
-    readonly retriable = false,
-  ) {
-    super(message);
+/** FENCED: another instance wrote (the writer stops); CONFIG_VERSION_MISMATCH: state built under another config. */
+export class RankStoreError extends TierflowError<'FENCED' | 'CONFIG_VERSION_MISMATCH'> {
+  constructor(code: 'FENCED' | 'CONFIG_VERSION_MISMATCH', message: string, retriable = false) {
+    super(code === 'FENCED' ? 'fenced' : 'config', code, message, retriable);
     this.name = 'RankStoreError';
   }
 }

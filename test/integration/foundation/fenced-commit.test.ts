@@ -117,6 +117,6 @@ describe('the fenced commit on the real Redis', () => {
     (c as unknown as { add(cmd: string, key: string, args: string[]): FencedCommit }).add('FLUSHALL', 'x', ['y']);
     const err = await c.run(redis).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ScriptError);
-    expect((err as ScriptError).code).toBe('NOT_ALLOWED');
+    expect((err as ScriptError).code).toBe('SCRIPT_NOT_ALLOWED');
   });
 });

@@ -18,7 +18,7 @@ describe('the script loader', () => {
   it('translates TF_<CODE> error replies into ScriptErrors, leaves other errors alone', () => {
     const e = scriptError('s', new Error('ERR TF_NOT_ALLOWED fenced-commit: command not allowed: X'));
     expect(e).toBeInstanceOf(ScriptError);
-    expect((e as ScriptError).code).toBe('NOT_ALLOWED');
+    expect((e as ScriptError).code).toBe('SCRIPT_NOT_ALLOWED');
     expect((e as ScriptError).retriable).toBe(false);
     const other = new Error('NOSCRIPT No matching script');
     expect(scriptError('s', other)).toBe(other);

@@ -87,6 +87,10 @@ export type ErrorCode =
   | 'CONFIG_VERSION_MISMATCH'
   /** optimistic writes kept conflicting */
   | 'VERSION_CONFLICT'
+  /** a Lua script refused its arguments (shared/runtime/src/redis/scripts.ts): a programming error */
+  | 'SCRIPT_NOT_ALLOWED'
+  | 'SCRIPT_BAD_GUARD'
+  | 'SCRIPT_BAD_ARGS'
   /** Redis answered a pipeline with nothing, or with an error for one of its commands */
   | 'REDIS_PIPELINE'
   | 'REDIS_LOAD'

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
+import { FatalError } from '@tierflow/contracts/errors/tierflow-error';
 
 /**
  * The one way a service runs a Lua script. A script is a file whose header states its contract
@@ -7,44 +8,44 @@ import type { Redis } from 'ioredis';
  * `includes/<name>.lua` next to it (each include inlined once, BullMQ-style), and it is
  * registered on a client with ioredis's `defineCommand`, which sends EVALSHA and falls back to
  * EVAL on NOSCRIPT by itself. Error replies a script raises with a `TF_<CODE>` prefix are
- * translated here, in one place, into a ScriptError carrying that code.
+ * translated here, in one place, into a ScriptError (a FatalError) with the code SCRIPT_<CODE>.
  */
 
 export type ScriptArg = string | number | Buffer;
 
-/** A Lua script refused the call (error reply `TF_<CODE> <message>`) or was unknown to the table. */
-export class ScriptError extends Error {
+/**
+ * The codes a script may raise (`return redis.error_reply('TF_<CODE> ...')`), each a programming
+ * error (the caller built arguments the script refuses): never retried, the process crashes.
+ */
+const SCRIPT_ERRORS = {
+  /** the command list named a command outside the script's allow-list */
+  NOT_ALLOWED: 'SCRIPT_NOT_ALLOWED',
+  /** a guard of an unknown kind */
+  BAD_GUARD: 'SCRIPT_BAD_GUARD',
+  /** the argument list does not have the shape the header states */
+  BAD_ARGS: 'SCRIPT_BAD_ARGS',
+} as const;
+type ScriptErrorCode = (typeof SCRIPT_ERRORS)[keyof typeof SCRIPT_ERRORS];
+
+/** A Lua script refused the call (error reply `TF_<CODE> <message>`). */
+export class ScriptError extends FatalError<ScriptErrorCode> {
   constructor(
     readonly script: string,
-    readonly code: string,
+    code: ScriptErrorCode,
     message: string,
-    readonly retriable = false,
   ) {
-    super(`${script}: ${message}`);
+    super(code, `${script}: ${message}`);
     this.name = 'ScriptError';
   }
 }
-
-/**
- * Codes a script may raise (`return redis.error_reply('TF_<CODE> ...')`), and whether retrying
- * can help. A code not listed is a programming error (not retriable).
- */
-const SCRIPT_ERRORS: Record<string, { retriable: boolean }> = {
-  /** the command list named a command outside the script's allow-list */
-  NOT_ALLOWED: { retriable: false },
-  /** a guard of an unknown kind */
-  BAD_GUARD: { retriable: false },
-  /** the argument list does not have the shape the header states */
-  BAD_ARGS: { retriable: false },
-};
 
 /** Translates a script's error reply into a ScriptError; any other error is returned as it is. */
 export function scriptError(script: string, err: unknown): unknown {
   if (!(err instanceof Error)) return err;
   const m = /^(?:ERR )?TF_([A-Z_]+)\s*(.*)$/s.exec(err.message);
   if (!m) return err;
-  const code = m[1] as string;
-  return new ScriptError(script, code, m[2] || code, SCRIPT_ERRORS[code]?.retriable ?? false);
+  const code = SCRIPT_ERRORS[m[1] as keyof typeof SCRIPT_ERRORS] ?? 'SCRIPT_BAD_ARGS';
+  return new ScriptError(script, code, m[2] || (m[1] as string));
 }
 
 const INCLUDE = /^[ \t]*---[ \t]*@include[ \t]+"([A-Za-z0-9_./-]+)"[ \t]*$/gm;
@@ -94,7 +95,7 @@ export function defineScript(spec: ScriptSpec): LuaScript {
         redis.defineCommand(spec.name, spec.keys === null ? { lua } : { numberOfKeys: spec.keys, lua });
       }
       if (spec.keys !== null && keys.length !== spec.keys) {
-        throw new ScriptError(spec.name, 'BAD_ARGS', `takes ${spec.keys} keys, got ${keys.length}`);
+        throw new ScriptError(spec.name, 'SCRIPT_BAD_ARGS', `takes ${spec.keys} keys, got ${keys.length}`);
       }
       try {
         return (await (spec.keys === null ? r[spec.name]!(keys.length, keys, args) : r[spec.name]!(keys, args))) as T;
