@@ -12,7 +12,7 @@ import type { ChurnConfig } from './churn-config';
 import type { ChurnMetrics } from './churn-metrics';
 import type { ChurnStore } from './churn-store';
 import { aggregateRecord, tierChangeRecord } from './input-records';
-import { createOutboxFlusher } from './outbox-flusher';
+import { createChurnOutbox } from './churn-outbox';
 import { batchHorizon, customersTouched, planBatch, type ChurnRecord } from '@tierflow/domain/churn/batch-planner';
 
 const MAX_PLAN_ATTEMPTS = 20;
@@ -37,7 +37,7 @@ export function createChurnService(params: {
   const log = params.logger;
   const clock = params.clock ?? Date.now;
   const producer: Producer = params.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, maxInFlightRequests: 1 });
-  const flusher = createOutboxFlusher({
+  const flusher = createChurnOutbox({
     store,
     producer,
     codec: params.codec,
@@ -179,7 +179,9 @@ export function createChurnService(params: {
       logger: log.child({ topic }),
       appliedOffset: (t, p) => store.appliedOffset(t, p),
       handleBatch,
-      onPartitionStart: () => flusher.flush(),
+      onPartitionStart: async () => {
+        await flusher.flush();
+      },
     });
 
   return {

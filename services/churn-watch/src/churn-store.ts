@@ -1,14 +1,12 @@
 import type { Redis } from 'ioredis';
 import { TransientError } from '@tierflow/contracts/errors/tierflow-error';
 import { FencedCommit } from '@tierflow/runtime/exactly-once/fenced-commit';
-import { defineScript } from '@tierflow/runtime/redis/scripts';
 import { churnKeys, offsetField, type ChurnKeys } from '@tierflow/contracts/keyspace/churn-watch/churn-keys';
 import { profileKey } from '@tierflow/contracts/keyspace/profiles/profile-keys';
 import type { TierRecord } from '@tierflow/domain/churn/batch-planner';
 import type { ChurnRiskEvent } from '@tierflow/contracts/events/event-types';
 import type { CustomerChurnState } from '@tierflow/contracts/keyspace/churn-watch/churn-state';
 
-const trimScript = defineScript({ name: 'cwTrimOutbox', file: new URL('./lua/trim-outbox.lua', import.meta.url), keys: 1 });
 
 export type ApplyResult = 'applied' | 'skipped' | 'conflict';
 
@@ -21,7 +19,8 @@ export interface LoadedCustomers {
 /** churn-watch's state in Redis: customer states, timers, watermark, offsets, outbox. */
 export class ChurnStore {
   readonly keys: ChurnKeys;
-  private readonly redis: Redis;
+  /** the store's client (the outbox sends from it) */
+  readonly redis: Redis;
   /** every key starts with it: `<prefix>{cw}:` */
   private readonly base: string;
 
@@ -153,9 +152,5 @@ export class ChurnStore {
 
   async outboxHead(n: number): Promise<string[]> {
     return this.redis.lrange(this.keys.outbox, 0, n - 1);
-  }
-
-  async trimOutbox(first: string, count: number): Promise<boolean> {
-    return (await trimScript.run<number>(this.redis, [this.keys.outbox], [first, count])) === 1;
   }
 }

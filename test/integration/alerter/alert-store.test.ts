@@ -21,7 +21,7 @@ afterAll(async () => {
 });
 
 describe('alerter Lua scripts on a real Redis', () => {
-  it('enqueue-alerts.lua: queues each alertId once, fenced by the input offset', async () => {
+  it('the input commit: queues each alertId once, fenced by the input offset', async () => {
     expect(await store.enqueue('t', 0, '3', [alert('a'), alert('b')])).toBe(2);
     expect(await store.enqueue('t', 0, '3', [alert('c')])).toBe(-1); // batch already applied
     expect(await store.enqueue('t', 0, '7', [alert('b'), alert('c')])).toBe(1); // b seen before

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { connectionConfig } from '@tierflow/runtime/config/connection-config';
 import { ChurnStore } from '../../../services/churn-watch/src/churn-store';
+import { Outbox } from '../../../shared/runtime/src/exactly-once/outbox';
 import { emptyChurnState } from '../../../shared/domain/src/churn/churn-evaluator';
 import type { ChurnRiskEvent } from '../../../shared/contracts/src/events/event-types';
 
@@ -35,7 +36,7 @@ afterAll(async () => {
   redis.disconnect();
 });
 
-describe('apply-batch.lua and trim-outbox.lua on a real Redis', () => {
+describe('the churn store on the fenced commit and the shared outbox, on a real Redis', () => {
   it('applies once per offset, checks versions, keeps timers, watermark, outbox and a capped recent list', async () => {
     expect(await apply('5', new Map([['X', 0]]), { due: 1_000, events: ['e1', 'e2', 'e3'] })).toBe('applied');
     expect(await store.appliedOffset('t', 0)).toBe(5n);
@@ -54,10 +55,20 @@ describe('apply-batch.lua and trim-outbox.lua on a real Redis', () => {
     expect((await store.load(['X', 'Y'])).versions).toEqual(new Map([['X', 2], ['Y', 0]]));
   });
 
-  it('trims the outbox only when its head is still what was sent', async () => {
-    const head = await store.outboxHead(2);
-    expect(await store.trimOutbox(head[0]!, 2)).toBe(true);
-    expect(await store.trimOutbox(head[0]!, 2)).toBe(false); // already trimmed by someone
-    expect((await store.outboxHead(10)).map((r) => JSON.parse(r).eventId)).toEqual(['e3']);
+  it('removes from the outbox exactly what was sent, once, even when another flusher removed it first', async () => {
+    const sent: string[][] = [];
+    const outbox = (send: (rows: string[]) => Promise<void>) => new Outbox({ redis, outboxKey: store.keys.outbox, send, batchSize: 2, shared: true });
+    // while the first two are being sent, another flusher sends and removes them
+    const other = outbox(async (rows) => void sent.push(rows.map((r) => JSON.parse(r).eventId)));
+    const first = outbox(async (rows) => {
+      sent.push(rows.map((r) => JSON.parse(r).eventId));
+      if (sent.length === 1) await other.flush();
+    });
+    await first.flush();
+    // duplicates are allowed (same eventIds), losses are not; nothing is removed twice
+    expect(sent).toEqual([['e1', 'e2'], ['e1', 'e2'], ['e3'], ['e3']].slice(0, sent.length));
+    expect(new Set(sent.flat())).toEqual(new Set(['e1', 'e2', 'e3']));
+    expect(await store.outboxHead(10)).toEqual([]);
+    expect(await first.flush()).toBe(0);
   });
 });

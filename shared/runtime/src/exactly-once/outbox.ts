@@ -23,6 +23,12 @@ export type SendEntries = (entries: string[]) => Promise<void>;
  * time: one Kafka request in flight, in outbox order; the removal of a sent request runs while
  * the next one is sent. `kick` runs a flush in the background of the commits and retries a
  * failure after a pause.
+ *
+ * `shared: true` is the mode for an outbox several instances append to (one list for every
+ * partition of a service): there is no in-memory copy; every flush sends the list's head as
+ * Redis holds it, batch after batch, until the list is empty, so it also sends what another
+ * (maybe dead) instance committed; a flush asked for while one runs runs again after it, so
+ * awaiting `flush` after a commit means that commit's entries were sent.
  */
 export class Outbox {
   private queue: string[] = [];
@@ -46,8 +52,12 @@ export class Outbox {
       retryMs?: number;
       onSent?: (n: number) => void;
       onError?: (err: Error) => void;
+      /** several writers append to the list: each flush reads it from Redis (see above) */
+      shared?: boolean;
     },
   ) {}
+
+  private rerun: Promise<number> | null = null;
 
   /** Outbox entries not yet acknowledged by Kafka, as this instance knows them. */
   get pending(): number {
@@ -56,6 +66,7 @@ export class Outbox {
 
   /** Replaces the in-memory copy with the whole Redis outbox. No commit may run meanwhile. */
   load(): Promise<void> {
+    if (this.params.shared) return Promise.resolve();
     return this.exclusive(async () => {
       this.queue = await this.params.redis.lrange(this.params.outboxKey, 0, -1);
     });
@@ -64,12 +75,22 @@ export class Outbox {
   /** Appends the entries a commit just appended to the outbox (same order), and starts sending. */
   enqueue(entries: string[]): void {
     if (entries.length === 0) return;
-    for (const e of entries) this.queue.push(e);
+    if (!this.params.shared) for (const e of entries) this.queue.push(e);
     this.kick();
   }
 
   /** Sends until the in-memory outbox is empty; resolves with the number of events sent. */
   flush(): Promise<number> {
+    if (this.params.shared && this.running) {
+      this.rerun ??= this.running.then(
+        () => undefined,
+        () => undefined,
+      ).then(() => {
+        this.rerun = null;
+        return this.flush();
+      });
+      return this.rerun;
+    }
     if (!this.running) {
       this.running = this.exclusive(() => this.loop()).then(
         (n) => {
@@ -125,7 +146,29 @@ export class Outbox {
     return p;
   }
 
+  /** Shared mode: the list's head, batch after batch, until Redis holds none. */
+  private async loopShared(): Promise<number> {
+    const { redis, outboxKey, send } = this.params;
+    const size = this.params.batchSize ?? 2_000;
+    let sent = 0;
+    for (;;) {
+      const items = await redis.lrange(outboxKey, 0, size - 1);
+      if (items.length === 0) return sent;
+      try {
+        await send(items);
+      } catch (err) {
+        this.params.reset?.();
+        throw err;
+      }
+      await this.ack(items);
+      sent += items.length;
+      this.params.onSent?.(items.length);
+      this.wake();
+    }
+  }
+
   private async loop(): Promise<number> {
+    if (this.params.shared) return this.loopShared().finally(() => this.wake());
     const size = this.params.batchSize ?? 2_000;
     const window = this.params.window ?? 1;
     let sent = 0;
