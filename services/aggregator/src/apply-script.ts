@@ -227,8 +227,5 @@ async function loadCustomers(redis: Redis, base: string, need: Map<string, Set<s
   });
 }
 
-/** The last offset of topic-partition recorded as applied, or null. */
-export async function readAppliedOffset(redis: Redis, prefix: string, topic: string, partition: number): Promise<bigint | null> {
-  const v = await redis.hget(metaKey(prefix, partition), offsetField(topic, partition));
-  return v === null ? null : BigInt(v);
-}
+/** The applied-offset reader is the keyspace's (shared/contracts/src/keyspace/aggregator/applied-offset-reader.ts). */
+export { readAppliedOffset } from '@tierflow/contracts/keyspace/aggregator/applied-offset-reader';

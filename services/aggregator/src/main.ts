@@ -13,7 +13,7 @@ import { valueSubject } from '@tierflow/contracts/topics';
 import { createAggregateEmitter } from './aggregate-emitter';
 import { aggregatorConfig } from './aggregator-config';
 import { createAggregatorMetrics } from './aggregator-metrics';
-import { readAppliedOffset } from './apply-script';
+import { readAppliedOffset } from '@tierflow/contracts/keyspace/aggregator/applied-offset-reader';
 import { startLiveClock } from './live-clock';
 import { StateCache } from './partition-cache';
 import { startProfileConsumer } from './profile-consumer';

@@ -12,7 +12,8 @@ import { ensureTopics, pipelineTopicSpecs } from '@tierflow/runtime/kafka/topic-
 import type { Topics } from '@tierflow/contracts/topics';
 import { isValidId } from '@tierflow/contracts/validation/ids';
 import type { FeedExplainer } from '@tierflow/views/feed-explanation';
-import type { FeedHub, FeedItem } from './feed-hub';
+import type { FeedHub } from './feed-hub';
+import type { FeedItem } from '@tierflow/views/feed-item';
 import { profileKey } from '@tierflow/contracts/keyspace/profiles/profile-keys';
 
 export interface LiveFeedParams {

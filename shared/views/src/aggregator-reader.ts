@@ -1,7 +1,7 @@
 import type { Redis } from '@tierflow/runtime/redis/redis-client';
 import type { AggregateContext } from '@tierflow/contracts/keyspace/aggregator/aggregate-row';
 import { readAggregates as readPackedAggregates, readCustomerRecord } from '@tierflow/contracts/keyspace/aggregator/customer-reader';
-import { profileKey } from '@tierflow/contracts/keyspace/profiles/profile-keys';
+import { readProfile } from '@tierflow/contracts/keyspace/profiles/profile-reader';
 
 /** What the aggregator keeps about one customer, as the card needs it. */
 export interface AggregatorRecord {
@@ -28,14 +28,14 @@ export interface AggregatorReadParams {
 export async function readAggregatorRecord(params: AggregatorReadParams & { customerId: string }): Promise<AggregatorRecord> {
   const [rec, profile] = await Promise.all([
     readCustomerRecord(params.redis, { prefix: params.prefix, partitions: params.partitions, customerId: params.customerId, ctx: params.ctx }),
-    params.redis.hgetall(profileKey(params.prefix, params.customerId)),
+    readProfile(params.redis, params.prefix, params.customerId),
   ]);
   const months: Record<string, string> = {};
   for (const m of rec?.months ?? []) months[m.month] = `${m.revenueMinor}:${m.profitMinor}:${m.count}`;
   return {
     aggregate: rec ? { ...rec.aggregate } : null,
     months,
-    profile: Object.keys(profile).length > 0 ? profile : null,
+    profile,
   };
 }
 

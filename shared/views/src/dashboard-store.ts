@@ -13,7 +13,7 @@ import { scopeName, type Scope } from '@tierflow/contracts/scopes/scope';
 import { activeRisks } from './risk-sentences';
 import { standingOf } from './standing-of';
 import { trendOf } from './trend';
-import { profileKey } from '@tierflow/contracts/keyspace/profiles/profile-keys';
+import { readProfileFields } from '@tierflow/contracts/keyspace/profiles/profile-reader';
 
 /** The dashboard's reads: the aggregator's hashes, the ranker's view and churn-watch's state. */
 export class DashboardStore implements DashboardData {
@@ -89,12 +89,10 @@ export class DashboardStore implements DashboardData {
     const positions = await this.p.rank.top(scopeName(scope), limit);
     const ids = positions.map((x) => x.customerId);
     const aggregates = await readAggregates({ ...this.reader(), customerIds: ids });
-    const pipe = this.p.redis.pipeline();
-    for (const id of ids) pipe.hmget(profileKey(this.p.keyPrefix, id), 'name', 'region');
-    const profiles = (await pipe.exec()) ?? [];
+    const profiles = await readProfileFields(this.p.redis, this.p.keyPrefix, ids, ['name', 'region']);
     return positions.map((pos, i) => {
       const a = aggregates.get(pos.customerId) ?? null;
-      const [name, region] = ((profiles[i]?.[1] as Array<string | null> | undefined) ?? [null, null]) as [string | null, string | null];
+      const [name, region] = (profiles[i] ?? [null, null]) as [string | null, string | null];
       const current = a ? Number(a.currentRevenueMinor ?? 0) : null;
       const previous = a ? Number(a.previousRevenueMinor ?? 0) : null;
       const t = trendOf(current, previous);

@@ -1,7 +1,7 @@
 import { basisInfo, type BasisInfo } from '@tierflow/domain/explain/basis-label';
 import { explainChurnRisk, type ChurnRiskFacts } from '@tierflow/domain/explain/risk-explanation';
 import { explainTierChange, type TierChangeFacts } from '@tierflow/domain/explain/tier-explanation';
-import type { FeedItem } from '@tierflow/dashboard/feed-hub';
+import type { FeedItem } from './feed-item';
 
 /** Builds a feed item's sentence from its decoded record (the explain module does the words). */
 export type FeedExplainer = (type: FeedItem['type'], event: Record<string, unknown>, name: string | null) => string | null;

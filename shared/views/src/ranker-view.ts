@@ -1,6 +1,13 @@
 import type { Redis } from '@tierflow/runtime/redis/redis-client';
-import { rankKeys } from '@tierflow/contracts/keyspace/ranker/rank-store-keys';
-import { readCustomerRank, readScopes, readSummary, readTierHistory, readTop } from '@tierflow/contracts/keyspace/ranker/rank-store-reader';
+import {
+  readCustomerRank,
+  readRankBases,
+  readRankingBasis,
+  readScopes,
+  readSummary,
+  readTierHistory,
+  readTop,
+} from '@tierflow/contracts/keyspace/ranker/rank-store-reader';
 import { basisInfo } from '@tierflow/domain/explain/basis-label';
 import { explainTierChange } from '@tierflow/domain/explain/tier-explanation';
 import { tierEventKind } from '@tierflow/domain/explain/tier-event-kind';
@@ -14,8 +21,8 @@ const CURVE_CACHE_MS = 5_000;
 
 /**
  * The dashboard's view of the ranker's state, through the ranker's own reader functions
- * (shared/contracts/src/keyspace/ranker/rank-store-reader.ts) and its documented sorted set per scope (score =
- * -basis) for the curve. Tiers shown are the published tiers (the ones tier-change events carry).
+ * (shared/contracts/src/keyspace/ranker/rank-store-reader.ts), with the bases of its sorted set
+ * per scope for the curve. Tiers shown are the published tiers (the ones tier-change events carry).
  */
 export function createRankerView(params: {
   redis: Redis;
@@ -27,33 +34,19 @@ export function createRankerView(params: {
 }): RankView {
   const { redis, keyPrefix: prefix } = params;
   const now = params.now ?? Date.now;
-  const keys = rankKeys(prefix);
   const curveCache = new Map<string, { at: number; values: Promise<number[]> }>();
 
   /** All basis values of a scope, largest first (cached briefly: the page asks every few seconds). */
   const valuesOf = (scope: string): Promise<number[]> => {
     const hit = curveCache.get(scope);
     if (hit && now() - hit.at < CURVE_CACHE_MS) return hit.values;
-    const values = redis.zrange(keys.rank(scope), 0, -1, 'WITHSCORES').then((flat) => {
-      const out: number[] = [];
-      for (let i = 1; i < flat.length; i += 2) out.push(-Number(flat[i]));
-      return out;
-    });
+    const values = readRankBases(redis, prefix, scope);
     curveCache.set(scope, { at: now(), values });
     values.catch(() => curveCache.delete(scope));
     return values;
   };
 
-  async function basis(): Promise<string | null> {
-      const raw = await redis.hget(keys.meta, 'config');
-      if (!raw) return null;
-      try {
-        const c = JSON.parse(raw) as { basis?: unknown };
-        return typeof c.basis === 'string' ? c.basis : null;
-      } catch {
-        return null;
-      }
-  }
+  const basis = (): Promise<string | null> => readRankingBasis(redis, prefix);
 
   return {
     scopes: () => readScopes(redis, prefix),
@@ -105,12 +98,9 @@ export function createRankerView(params: {
       let cumulativeShareBefore: number | null = null;
       let cumulativeShare: number | null = null;
       if (r.rank <= MAX_RANK_FOR_CUMULATIVE) {
-        const [summary, flat] = await Promise.all([
-          readSummary(redis, prefix, scope),
-          r.rank > 1 ? redis.zrange(keys.rank(scope), 0, r.rank - 2, 'WITHSCORES') : Promise.resolve([] as string[]),
-        ]);
+        const [summary, bases] = await Promise.all([readSummary(redis, prefix, scope), readRankBases(redis, prefix, scope, r.rank - 1)]);
         let before = 0;
-        for (let i = 1; i < flat.length; i += 2) before += Math.max(0, -Number(flat[i]));
+        for (const b of bases) before += Math.max(0, b);
         const total = summary?.totalBasisMinor ?? 0;
         cumulativeShareBefore = total > 0 ? before / total : null;
         cumulativeShare = total > 0 ? (before + Math.max(0, r.basisMinor)) / total : null;

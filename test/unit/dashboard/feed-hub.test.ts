@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FeedHub, type FeedItem } from '../../../services/dashboard/src/feed-hub';
+import { FeedHub } from '../../../services/dashboard/src/feed-hub';
+import type { FeedItem } from '../../../shared/views/src/feed-item';
 import { feedFilterFor } from '../../../services/dashboard/src/http-server';
 
 const item = (n: number, over: Partial<FeedItem> = {}): FeedItem => ({

@@ -6,8 +6,7 @@ import { readChurnRecords } from '@tierflow/contracts/keyspace/churn-watch/churn
 import { defaultThresholds, type ChurnThresholds } from '@tierflow/domain/churn/churn-types';
 import { asTier } from '@tierflow/contracts/tier';
 import { defaultStrategyMatrix, type StrategyMatrix } from '@tierflow/domain/strategy/strategy-matrix';
-import { rankKeys } from '@tierflow/contracts/keyspace/ranker/rank-store-keys';
-import { scopeTierOf } from '@tierflow/contracts/keyspace/ranker/rank-store-reader';
+import { readRankOrder, scanCustomerRecords, scopeTierOf } from '@tierflow/contracts/keyspace/ranker/rank-store-reader';
 import { readAggregates } from '../aggregator-reader';
 import { CARD_PROFILE_FIELDS } from '../customer-card';
 import type { RankView } from '../rank-view';
@@ -15,14 +14,13 @@ import { activeRisks } from '../risk-sentences';
 import { standingOf } from '../standing-of';
 import { nextAction, openAlerts } from '@tierflow/domain/care/care-programme';
 import type { PortfolioEntry, PortfolioSnapshot } from './portfolio-types';
-import { profileKey, profileKeyPrefix } from '@tierflow/contracts/keyspace/profiles/profile-keys';
+import { readProfileFields, scanProfileIds } from '@tierflow/contracts/keyspace/profiles/profile-reader';
 
 /** Refused above this many customers in one snapshot: these lists are for a region's or a team's portfolio. */
 export const MAX_PORTFOLIO = 200_000;
 const CHUNK = 1_000;
 const PROFILE_FIELDS = [...CARD_PROFILE_FIELDS, 'satisfactionScore'] as const;
 
-const globEscape = (s: string) => s.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
 const num = (v: string | number | null | undefined): number | null => {
   if (v === null || v === undefined || v === '') return null;
   const n = Number(v);
@@ -55,26 +53,13 @@ export function createPortfolioReader(p: PortfolioReaderParams) {
 
   async function customerIds(): Promise<Map<string, string | null>> {
     const ids = new Map<string, string | null>();
-    let cursor = '0';
     let rounds = 0;
-    do {
-      const [next, flat] = await p.redis.hscan(rankKeys(p.keyPrefix).customers, cursor, 'COUNT', 5_000);
-      cursor = next;
-      for (let i = 0; i + 1 < flat.length; i += 2) ids.set(flat[i] as string, flat[i + 1] as string);
-      if (++rounds > 10_000 || ids.size > MAX_PORTFOLIO) break;
-    } while (cursor !== '0');
-    const profilePrefix = profileKeyPrefix(p.keyPrefix);
-    cursor = '0';
+    const more = () => !(++rounds > 10_000 || ids.size > MAX_PORTFOLIO);
+    await scanCustomerRecords(p.redis, p.keyPrefix, 5_000, (id, record) => ids.set(id, record), more);
     rounds = 0;
-    do {
-      const [next, keys] = await p.redis.scan(cursor, 'MATCH', `${globEscape(profilePrefix)}*`, 'COUNT', 5_000);
-      cursor = next;
-      for (const k of keys) {
-        const id = k.slice(profilePrefix.length);
-        if (!ids.has(id)) ids.set(id, null);
-      }
-      if (++rounds > 10_000 || ids.size > MAX_PORTFOLIO) break;
-    } while (cursor !== '0');
+    await scanProfileIds(p.redis, p.keyPrefix, 5_000, (id) => {
+      if (!ids.has(id)) ids.set(id, null);
+    }, more);
     if (ids.size > MAX_PORTFOLIO) throw new FatalError('PORTFOLIO_TOO_LARGE', `more than ${MAX_PORTFOLIO} customers: the portfolio lists are not built for this many`);
     return ids;
   }
@@ -83,17 +68,15 @@ export function createPortfolioReader(p: PortfolioReaderParams) {
     const [records, basisName] = await Promise.all([customerIds(), p.rank.basis()]);
     const basis = basisInfo(basisName, p.aggregateContext.rankingWindowDays);
     const currency = p.aggregateContext.currency;
-    const order = await p.redis.zrange(rankKeys(p.keyPrefix).rank(scope), 0, -1);
+    const order = await readRankOrder(p.redis, p.keyPrefix, scope);
     const rankOf = new Map(order.map((id, i) => [id, i + 1]));
     const all = [...records.keys()];
     const profiles = new Map<string, Record<string, string | null>>();
     for (let i = 0; i < all.length; i += CHUNK) {
       const part = all.slice(i, i + CHUNK);
-      const pipe = p.redis.pipeline();
-      for (const id of part) pipe.hmget(profileKey(p.keyPrefix, id), ...PROFILE_FIELDS);
-      const res = (await pipe.exec()) ?? [];
+      const res = await readProfileFields(p.redis, p.keyPrefix, part, PROFILE_FIELDS);
       part.forEach((id, j) => {
-        const row = (res[j]?.[1] as Array<string | null> | undefined) ?? [];
+        const row = res[j] ?? [];
         if (row.every((v) => v === null)) return;
         profiles.set(id, Object.fromEntries(PROFILE_FIELDS.map((f, k) => [f, row[k] === '' ? null : (row[k] ?? null)])));
       });

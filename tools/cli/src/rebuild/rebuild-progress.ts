@@ -1,6 +1,6 @@
 import type { Admin } from 'kafkajs';
 import type { Redis } from '@tierflow/runtime/redis/redis-client';
-import { readAppliedOffset } from '@tierflow/aggregator/apply-script';
+import { readAppliedOffset } from '@tierflow/contracts/keyspace/aggregator/applied-offset-reader';
 import { rankKeys } from '@tierflow/contracts/keyspace/ranker/rank-store-keys';
 
 export interface Progress {

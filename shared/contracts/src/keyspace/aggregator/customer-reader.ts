@@ -2,6 +2,12 @@ import type { Redis } from 'ioredis';
 import { aggregateFromPacked, type AggregateContext, type CustomerAggregate } from './aggregate-row';
 import { customerKey } from './aggregator-keys';
 
+/**
+ * Readers of the aggregator's per-customer hashes (aggregator-keys.ts customerKey). Written only
+ * by services/aggregator (its apply script); read by shared/views (the card, the lists), the
+ * CLI and the test kit. Read-only.
+ */
+
 export interface MonthTotals {
   month: string;
   revenueMinor: number;

@@ -1,9 +1,14 @@
 import type { Redis } from 'ioredis';
 import { churnKeys } from './churn-keys';
-import { SIGNALS, type ChurnRiskEvent, type ChurnSignal, type Severity } from '../../events/event-types';
+import { SIGNALS, type Attractiveness, type ChurnRiskEvent, type ChurnSignal, type Relationship, type Severity } from '../../events/event-types';
 import type { CustomerChurnState } from './churn-state';
-import type { Attractiveness, Relationship } from '../../events/event-types';
 import type { Tier } from '../../tier';
+
+/**
+ * Readers of churn-watch's state hash and recent-risk list (churn-keys.ts, churn-state.ts).
+ * Written only by services/churn-watch (churn-store.ts and its scripts); read by
+ * shared/views (the card, the lists, the portfolio) and the tests. Read-only.
+ */
 
 export interface ChurnStateView {
   customerId: string;

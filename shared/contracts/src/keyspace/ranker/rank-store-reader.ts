@@ -8,8 +8,10 @@ import type { TierChange } from '../../events/event-types';
 import { TIERS, type Tier } from '../../tier';
 
 /**
- * Small readers of the ranker's Redis keys, for the API and dashboard. `scope` is `global` or
- * `region:<name>`. Ranks are 1-based. Read-only; no state of their own.
+ * Small readers of the ranker's Redis keys (rank-store-keys.ts). Written only by
+ * services/ranker (its commit script); read by shared/views (the dashboard's ranker view, the
+ * portfolio lists), the CLI and the tests. `scope` is `global` or `region:<name>`. Ranks are
+ * 1-based. Read-only; no state of their own.
  */
 
 export interface CustomerRank {
@@ -61,19 +63,64 @@ export function scopeTierOf(scope: string, customerId: string, record: string | 
   return { raw: TIERS[raw], published: TIERS[published], publishedSince: Number.isFinite(since) ? since : null, basisMinor: s.basis };
 }
 
+/**
+ * Every customer record (customers hash: customerId -> record, customer-record.ts) by HSCAN in
+ * pages of about `count` fields: `visit` is called with each, and after each page `more()` says
+ * whether to go on. HSCAN may return a field twice.
+ */
+export async function scanCustomerRecords(
+  redis: Redis,
+  prefix: string,
+  count: number,
+  visit: (customerId: string, record: string) => void,
+  more: () => boolean = () => true,
+): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, flat] = await redis.hscan(rankKeys(prefix).customers, cursor, 'COUNT', count);
+    cursor = next;
+    for (let i = 0; i + 1 < flat.length; i += 2) visit(flat[i] as string, flat[i + 1] as string);
+    if (!more()) break;
+  } while (cursor !== '0');
+}
+
 /** Every member's tiers in a scope (customerId -> tiers), read with HSCAN: for tests and exports. */
 export async function readScopeTiers(redis: Redis, prefix: string, scope: string): Promise<Map<string, ScopeTier>> {
   const out = new Map<string, ScopeTier>();
-  let cursor = '0';
-  do {
-    const [next, flat] = await redis.hscan(rankKeys(prefix).customers, cursor, 'COUNT', 10_000);
-    cursor = next;
-    for (let i = 0; i + 1 < flat.length; i += 2) {
-      const t = scopeTierOf(scope, flat[i] as string, flat[i + 1]);
-      if (t) out.set(flat[i] as string, t);
-    }
-  } while (cursor !== '0');
+  await scanCustomerRecords(redis, prefix, 10_000, (customerId, record) => {
+    const t = scopeTierOf(scope, customerId, record);
+    if (t) out.set(customerId, t);
+  });
   return out;
+}
+
+/** The ids of a scope's members in rank order (best first). */
+export async function readRankOrder(redis: Redis, prefix: string, scope: string): Promise<string[]> {
+  return redis.zrange(rankKeys(prefix).rank(scope), 0, -1);
+}
+
+/**
+ * The basis of the first `n` ranks of a scope (all ranks when n is omitted), best first, from
+ * the scope's sorted set (score = -basis).
+ */
+export async function readRankBases(redis: Redis, prefix: string, scope: string, n?: number): Promise<number[]> {
+  if (n !== undefined && n <= 0) return [];
+  const flat = await redis.zrange(rankKeys(prefix).rank(scope), 0, n === undefined ? -1 : n - 1, 'WITHSCORES');
+  const out: number[] = [];
+  for (let i = 1; i < flat.length; i += 2) out.push(-Number(flat[i]));
+  return out;
+}
+
+/** The ranking basis named in the ranker's stored config (meta hash, field config), or null. */
+export async function readRankingBasis(redis: Redis, prefix: string): Promise<string | null> {
+  const raw = await redis.hget(rankKeys(prefix).meta, 'config');
+  if (!raw) return null;
+  try {
+    const c = JSON.parse(raw) as { basis?: unknown };
+    return typeof c.basis === 'string' ? c.basis : null;
+  } catch {
+    return null;
+  }
 }
 
 export async function readScopes(redis: Redis, prefix: string): Promise<string[]> {
