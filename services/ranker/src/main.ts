@@ -1,10 +1,6 @@
-import { createKafka } from '@tierflow/runtime/kafka/kafka-client';
-import { createLogger } from '@tierflow/runtime/service/logger';
 import { startPartitionConsumer, type RunningConsumer } from '@tierflow/runtime/kafka/partition-consumer';
 import { processHealth } from '@tierflow/runtime/service/process-health';
-import { createRedis } from '@tierflow/runtime/redis/redis-client';
-import { SchemaCodec } from '@tierflow/runtime/codec/schema-codec';
-import { startServiceHttp } from '@tierflow/runtime/service/service-http';
+import { runService } from '@tierflow/runtime/service/service-main';
 import { ensureTopics, pipelineTopicSpecs } from '@tierflow/runtime/kafka/topic-setup';
 import { valueSubject } from '@tierflow/contracts/topics';
 import { Partitioners, type Message } from 'kafkajs';
@@ -17,134 +13,116 @@ import { RankStore } from './rank-store';
 import { startSendThread } from './outbox-send-thread';
 import { readSchemaFile } from '@tierflow/contracts/events/schema-files';
 
+await runService({
+  name: 'ranker',
+  config: () => rankerConfig(),
+  connection: (config) => config.connection,
+  // a consumer stuck in a rebalance must not keep it alive
+  stopTimeoutMs: 5_000,
+  start: async ({ config, logger, kafka, redis, newRedis, codec, onStop, serveHttp }) => {
+    logger.info({ configVersion: config.configVersion, basis: config.basis, rules: config.rules, regions: config.regions }, 'starting');
+    const storeRedis = newRedis('ranker-store');
+    const topics = config.topics;
 
-async function main(): Promise<void> {
-  const config = rankerConfig();
-  const logger = createLogger({ name: 'ranker', level: config.connection.logLevel });
-  logger.info({ configVersion: config.configVersion, basis: config.basis, rules: config.rules, regions: config.regions }, 'starting');
-  const kafka = createKafka({ brokers: config.connection.kafkaBrokers, security: config.connection.kafkaSecurity, clientId: 'tierflow-ranker', logger });
-  const storeRedis = createRedis({ url: config.connection.redisUrl, tls: config.connection.redisTls, logger, name: 'ranker-store' });
-  const redis = createRedis({ url: config.connection.redisUrl, tls: config.connection.redisTls, logger, name: 'ranker' });
-  const codec = new SchemaCodec({ registryUrl: config.connection.registryUrl, registry: config.connection.registry, logger });
-  const topics = config.topics;
+    const admin = kafka.admin();
+    await admin.connect();
+    await ensureTopics(
+      admin,
+      [
+        ...pipelineTopicSpecs(topics, 6).filter((s) => s.topic === topics.aggregates || s.topic === topics.tierChanges),
+        { topic: config.dlqTopic, numPartitions: 1, compacted: false },
+      ],
+    );
+    await admin.disconnect();
+    const schemaId = await codec.registerFile(valueSubject(topics.tierChanges), 'TierChange.avsc');
 
-  const admin = kafka.admin();
-  await admin.connect();
-  await ensureTopics(
-    admin,
-    [
-      ...pipelineTopicSpecs(topics, 6).filter((s) => s.topic === topics.aggregates || s.topic === topics.tierChanges),
-      { topic: config.dlqTopic, numPartitions: 1, compacted: false },
-    ],
-  );
-  await admin.disconnect();
-  const schemaId = await codec.registerFile(valueSubject(topics.tierChanges), 'TierChange.avsc');
+    const store = new RankStore({
+      redis: storeRedis,
+      prefix: config.prefix,
+      offsetField: `${topics.aggregates}:0`,
+      historyLength: config.historyLength,
+      recentLength: config.recentLength,
+    });
+    await store.checkConfig(config.configVersion, { basis: config.basis, weights: config.weights, rules: config.rules, regions: config.regions });
 
-  const store = new RankStore({
-    redis: storeRedis,
-    prefix: config.prefix,
-    offsetField: `${topics.aggregates}:0`,
-    historyLength: config.historyLength,
-    recentLength: config.recentLength,
-  });
-  await store.checkConfig(config.configVersion, { basis: config.basis, weights: config.weights, rules: config.rules, regions: config.regions });
+    const registry = new Registry();
+    const metrics = createRankerMetrics(registry);
+    // Kafka sends run in a thread of their own; the flusher keeps them in order, one at a time
+    const sender = startSendThread(
+      {
+        brokers: config.connection.kafkaBrokers,
+        security: config.connection.kafkaSecurity,
+        topic: topics.tierChanges,
+        dlqTopic: config.dlqTopic,
+        schemaId,
+        schema: await readSchemaFile('TierChange.avsc'),
+        logLevel: config.connection.logLevel,
+      },
+      (err) => {
+        logger.fatal({ err: err.message }, 'the outbox send thread died');
+        process.exit(1);
+      },
+    );
+    onStop(() => sender.close().catch(() => undefined));
+    const flusher = new Outbox({
+      redis,
+      outboxKey: store.keys.outbox,
+      send: sender.send,
+      reset: sender.reset,
+      window: 3,
+      batchSize: config.outboxSendBatch,
+      onSent: (n) => metrics.sent.inc(n),
+      onError: (err) => logger.error({ err: err.message }, 'outbox send failed: retrying'),
+    });
+    onStop(async () => {
+      // what is still unsent stays in the Redis outbox for the next instance; send it if we can
+      await Promise.race([flusher.flush().catch(() => undefined), new Promise((r) => setTimeout(r, 2_000).unref())]);
+      flusher.close();
+    });
+    // /readyz and the outbox metrics: the Redis outbox's depth and how long its head has waited
+    processHealth.watchOutbox('tier-changes', async () => {
+      const [depth, head] = await Promise.all([redis.llen(store.keys.outbox), redis.lindex(store.keys.outbox, 0)]);
+      return { depth, oldest: head === null ? [] : [head] };
+    });
+    const dlqProducer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await dlqProducer.connect();
+    onStop(() => dlqProducer.disconnect().catch(() => undefined));
+    const deadLetter = async (messages: Message[]) => {
+      await dlqProducer.send({ topic: config.dlqTopic, acks: -1, messages });
+      logger.warn({ count: messages.length, topic: config.dlqTopic }, 'aggregates dead-lettered');
+    };
+    const service = new RankerService({ config, store, redis, codec, flusher, metrics, logger, deadLetter });
+    const holder: { running?: RunningConsumer } = {};
+    await serveHttp({
+      host: config.httpHost,
+      port: config.httpPort,
+      registry,
+      ready: () => holder.running !== undefined && (service.loaded || holder.running.assigned().length === 0),
+    });
 
-  const registry = new Registry();
-  const metrics = createRankerMetrics(registry);
-  // Kafka sends run in a thread of their own; the flusher keeps them in order, one at a time
-  const sender = startSendThread(
-    {
-      brokers: config.connection.kafkaBrokers,
-      security: config.connection.kafkaSecurity,
-      topic: topics.tierChanges,
-      dlqTopic: config.dlqTopic,
-      schemaId,
-      schema: await readSchemaFile('TierChange.avsc'),
-      logLevel: config.connection.logLevel,
-    },
-    (err) => {
-      logger.fatal({ err: err.message }, 'the outbox send thread died');
-      process.exit(1);
-    },
-  );
-  const flusher = new Outbox({
-    redis,
-    outboxKey: store.keys.outbox,
-    send: sender.send,
-    reset: sender.reset,
-    window: 3,
-    batchSize: config.outboxSendBatch,
-    onSent: (n) => metrics.sent.inc(n),
-    onError: (err) => logger.error({ err: err.message }, 'outbox send failed: retrying'),
-  });
-  // /readyz and the outbox metrics: the Redis outbox's depth and how long its head has waited
-  processHealth.watchOutbox('tier-changes', async () => {
-    const [depth, head] = await Promise.all([redis.llen(store.keys.outbox), redis.lindex(store.keys.outbox, 0)]);
-    return { depth, oldest: head === null ? [] : [head] };
-  });
-  const dlqProducer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-  await dlqProducer.connect();
-  const deadLetter = async (messages: Message[]) => {
-    await dlqProducer.send({ topic: config.dlqTopic, acks: -1, messages });
-    logger.warn({ count: messages.length, topic: config.dlqTopic }, 'aggregates dead-lettered');
-  };
-  const service = new RankerService({ config, store, redis, codec, flusher, metrics, logger, deadLetter });
-  const holder: { running?: RunningConsumer } = {};
-  const http = await startServiceHttp({
-    service: 'ranker',
-    host: config.httpHost,
-    port: config.httpPort,
-    registry,
-    logger,
-    ready: () => holder.running !== undefined && (service.loaded || holder.running.assigned().length === 0),
-  });
-
-  const running = await startPartitionConsumer({
-    kafka,
-    groupId: config.groupId,
-    topics: [topics.aggregates],
-    logger,
-    sessionTimeoutMs: config.sessionTimeoutMs,
-    maxBytesPerPartition: config.fetchMaxBytes,
-    appliedOffset: async () => {
-      const o = await store.readOffset();
-      return o < 0 ? null : BigInt(o);
-    },
-    handleBatch: (batch) => service.handleBatch(batch),
-    onPartitionStart: () => service.onPartitionStart(),
-  });
-  holder.running = running;
-  // on every assignment, even with nothing new to read: load the index and re-send the outbox
-  const consumer = running.consumer;
-  const onAssigned = () => {
-    if (!running.assigned().includes(`${topics.aggregates}:0`)) return;
-    service.onPartitionStart().catch((err: Error) => logger.error({ err: err.message }, 'assignment start failed'));
-  };
-  consumer.on(consumer.events.GROUP_JOIN, () => setImmediate(onAssigned));
-  onAssigned(); // the first join happened inside startPartitionConsumer
-
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'stopping');
-    setTimeout(() => process.exit(0), 5_000).unref(); // a consumer stuck in a rebalance must not keep us alive
-    await running.stop().catch(() => undefined);
-    // what is still unsent stays in the Redis outbox for the next instance; send it if we can
-    await Promise.race([flusher.flush().catch(() => undefined), new Promise((r) => setTimeout(r, 2_000).unref())]);
-    flusher.close();
-    await sender.close().catch(() => undefined);
-    await dlqProducer.disconnect().catch(() => undefined);
-    await http.close().catch(() => undefined);
-    storeRedis.disconnect();
-    redis.disconnect();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
-}
-
-main().catch((err: Error & { code?: string }) => {
-  createLogger({ name: 'ranker' }).fatal({ err: err.message, code: err.code }, 'ranker failed');
-  process.exit(1);
+    const running = await startPartitionConsumer({
+      kafka,
+      groupId: config.groupId,
+      topics: [topics.aggregates],
+      logger,
+      sessionTimeoutMs: config.sessionTimeoutMs,
+      maxBytesPerPartition: config.fetchMaxBytes,
+      appliedOffset: async () => {
+        const o = await store.readOffset();
+        return o < 0 ? null : BigInt(o);
+      },
+      handleBatch: (batch) => service.handleBatch(batch),
+      onPartitionStart: () => service.onPartitionStart(),
+    });
+    holder.running = running;
+    onStop(() => running.stop().catch(() => undefined));
+    // on every assignment, even with nothing new to read: load the index and re-send the outbox
+    const consumer = running.consumer;
+    const onAssigned = () => {
+      if (!running.assigned().includes(`${topics.aggregates}:0`)) return;
+      service.onPartitionStart().catch((err: Error) => logger.error({ err: err.message }, 'assignment start failed'));
+    };
+    consumer.on(consumer.events.GROUP_JOIN, () => setImmediate(onAssigned));
+    onAssigned(); // the first join happened inside startPartitionConsumer
+  },
 });
