@@ -14,7 +14,8 @@ import type { RankerMetrics } from './ranker-metrics';
 import { basisOf } from '@tierflow/domain/ranking/ranking-basis';
 import type { RankStore } from './rank-store';
 import type { CustomerAggregate, TierChange } from '@tierflow/contracts/events/event-types';
-import { TierEngine, type RankUpdate } from '@tierflow/domain/ranking/tier-engine';
+import { TierEngine } from '@tierflow/domain/ranking/tier-engine';
+import type { RankUpdate } from '@tierflow/domain/ranking/rank-update';
 import { profileKey } from '@tierflow/contracts/keyspace/profiles/profile-keys';
 
 /**

@@ -13,7 +13,8 @@ import {
   readTop,
 } from '../../../shared/contracts/src/keyspace/ranker/rank-store-reader';
 import type { TierChange } from '../../../shared/contracts/src/events/event-types';
-import { TierEngine, type RankUpdate } from '../../../shared/domain/src/ranking/tier-engine';
+import { TierEngine } from '../../../shared/domain/src/ranking/tier-engine';
+import type { RankUpdate } from '../../../shared/domain/src/ranking/rank-update';
 import type { TierRules } from '../../../shared/domain/src/ranking/tier-rules';
 import { TIERS } from '../../../shared/contracts/src/tier';
 

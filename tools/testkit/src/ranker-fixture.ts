@@ -4,7 +4,7 @@ import { connectionConfig } from '@tierflow/runtime/config/connection-config';
 import { SchemaCodec } from '@tierflow/runtime/codec/schema-codec';
 import { ensureTopics, pipelineTopicSpecs } from '@tierflow/runtime/kafka/topic-setup';
 import { topicsWithSuffix, valueSubject, type Topics } from '@tierflow/contracts/topics';
-import type { RankUpdate } from '@tierflow/domain/ranking/tier-engine';
+import type { RankUpdate } from '@tierflow/domain/ranking/rank-update';
 
 /** The CustomerAggregate fields, as the aggregator emits them. */
 export interface AggregateRecord {

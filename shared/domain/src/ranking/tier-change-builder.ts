@@ -1,7 +1,7 @@
 import type { CustomerTable } from './customer-table';
 import type { ScopeRanking } from './scope-ranking';
 import { tierChangeEventId, type TierChange, type TierChangeReason } from '@tierflow/contracts/events/event-types';
-import type { RankUpdate } from './tier-engine';
+import type { RankUpdate } from './rank-update';
 import type { TierRules } from './tier-rules';
 import { TIERS, type TierCode } from '@tierflow/contracts/tier';
 

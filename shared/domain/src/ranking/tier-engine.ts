@@ -5,22 +5,9 @@ import { ScopeRanking } from './scope-ranking';
 import { GLOBAL_SCOPE, UNASSIGNED_REGION, regionScopeName } from '@tierflow/contracts/scopes/scope';
 import type { TierChange, TierChangeReason } from '@tierflow/contracts/events/event-types';
 import { buildTierChange } from './tier-change-builder';
+import type { RankUpdate } from './rank-update';
 import { dwellAllows, nextPublished, tierFromRank, validateRules, type TierRules } from './tier-rules';
 import type { TierCode } from '@tierflow/contracts/tier';
-
-/** One customer's new basis, as derived from a CustomerAggregate. */
-export interface RankUpdate {
-  customerId: string;
-  /** the aggregate's per-customer seq; an update at or below the last one seen is ignored */
-  seq: number;
-  eventTime: number;
-  /** integer (minor units) */
-  basis: number;
-  /** region from the profile; empty or absent means 'unassigned' */
-  region?: string | null;
-  /** the aggregate's eventId (customerId:seq) */
-  causeEventId: string;
-}
 
 /** A (scope, customer) pair whose tier state changed, for the store to write. */
 export interface DirtyEntry {
