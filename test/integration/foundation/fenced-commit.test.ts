@@ -112,11 +112,12 @@ describe('the fenced commit on the real Redis', () => {
     expect(await redis.lrange(`${base}bigcap`, 0, -1)).toEqual(entries.slice(-5).reverse());
   });
 
-  it('refuses a command outside the allow-list with a ScriptError', async () => {
-    const c = commit();
+  it('refuses a command outside the allow-list with a ScriptError, before any write', async () => {
+    const c = commit().add('HSET', 'refused', ['f', 'v']);
     (c as unknown as { add(cmd: string, key: string, args: string[]): FencedCommit }).add('FLUSHALL', 'x', ['y']);
     const err = await c.run(redis).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ScriptError);
     expect((err as ScriptError).code).toBe('SCRIPT_NOT_ALLOWED');
+    expect(await redis.exists(`${base}refused`)).toBe(0);
   });
 });

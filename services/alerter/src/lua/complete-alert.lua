@@ -11,12 +11,10 @@
 
   Returns 1 done, 0 the head was not this alert (another dispatcher took it; nothing changed).
 ]]
+--- @include "record-outcome"
 if redis.call('LINDEX', KEYS[1], 0) ~= ARGV[1] then
   return 0
 end
 redis.call('LPOP', KEYS[1])
-if ARGV[2] == 'dead' then
-  redis.call('RPUSH', KEYS[2], ARGV[3])
-end
-redis.call('HINCRBY', KEYS[3], ARGV[2], 1)
+recordOutcome()
 return 1

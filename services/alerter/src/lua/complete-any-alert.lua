@@ -12,11 +12,9 @@
 
   Returns 1 done, 0 the alert was no longer queued (another dispatcher handled it; nothing changed).
 ]]
+--- @include "record-outcome"
 if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 0 then
   return 0
 end
-if ARGV[2] == 'dead' then
-  redis.call('RPUSH', KEYS[2], ARGV[3])
-end
-redis.call('HINCRBY', KEYS[3], ARGV[2], 1)
+recordOutcome()
 return 1

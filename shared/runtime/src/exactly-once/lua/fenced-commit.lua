@@ -26,8 +26,7 @@ then     number of commands M, then M groups: command, key, argument count k, k 
 Returns  {1, number of entries NXPUSH queued} when written; {0, guard number, the stored value
          (absent = '')} when a guard failed (nothing written).
 Errors   TF_NOT_ALLOWED (a command outside the list), TF_BAD_GUARD (an unknown guard kind):
-         raised while checking or before the first write of the command, translated by
-         redis/scripts.ts.
+         raised while checking, before any write; translated by redis/scripts.ts.
 ]]
 local base = ARGV[1]
 local g = tonumber(ARGV[2])
@@ -47,9 +46,19 @@ end
 local first = i + 1
 i = first + tonumber(ARGV[i])
 local plain = { HSET = true, HDEL = true, SADD = true, SREM = true, DEL = true, ZADD = true, ZREM = true, RPUSH = true, LPUSH = true, LTRIM = true }
+local macro = { HINCRBY = true, HMAX = true, ERPUSH = true, ECAP = true, HIST = true, NXPUSH = true }
 local queued = 0
 local m = tonumber(ARGV[i])
 i = i + 1
+-- every command is checked against the allow-list before the first write
+local c = i
+for _ = 1, m do
+  local cmd = ARGV[c]
+  if not plain[cmd] and not macro[cmd] then
+    return redis.error_reply('TF_NOT_ALLOWED fenced-commit: command not allowed: ' .. tostring(cmd))
+  end
+  c = c + 3 + tonumber(ARGV[c + 2])
+end
 for _ = 1, m do
   local cmd, key, k = ARGV[i], base .. ARGV[i + 1], tonumber(ARGV[i + 2])
   local a, z = i + 3, i + 2 + k
