@@ -9,7 +9,7 @@ import { buildCardCore } from './customer-card';
 import type { CustomerCard, DashboardData, PopulationSummary, TopRow } from './dashboard-data';
 import { TIERS } from '@tierflow/contracts/tier';
 import type { RankView } from './rank-view';
-import { scopeName, type Scope } from '@tierflow/contracts/scopes/scope';
+import { GLOBAL_SCOPE, scopeName, type Scope } from '@tierflow/contracts/scopes/scope';
 import { activeRisks } from './risk-sentences';
 import { standingOf } from './standing-of';
 import { trendOf } from './trend';
@@ -50,7 +50,7 @@ export class DashboardStore implements DashboardData {
 
   async scopes(): Promise<string[]> {
     const scopes = await this.p.rank.scopes();
-    return ['global', ...scopes.filter((s) => s !== 'global').sort()];
+    return [GLOBAL_SCOPE, ...scopes.filter((s) => s !== GLOBAL_SCOPE).sort()];
   }
 
   async summary(scope: Scope): Promise<PopulationSummary> {

@@ -2,6 +2,7 @@ import { basisInfo, type BasisInfo } from '../explain/basis-label';
 import { explainChurnRisk, explainSignal } from '../explain/risk-explanation';
 import { explainTierChange, type TierChangeFacts } from '../explain/tier-explanation';
 import { tierEventKind } from '../explain/tier-event-kind';
+import { GLOBAL_SCOPE } from '@tierflow/contracts/scopes/scope';
 import type { Alert, AlertKind, ChurnRiskInput, RoutingProfile, TierChangeInput } from './alert-types';
 
 export interface AlertRulesConfig {
@@ -93,7 +94,7 @@ export function alertsForTierChange(
   topic: string,
   config: AlertRulesConfig = defaultAlertRules,
 ): Alert[] {
-  if (e.scope !== 'global') return [];
+  if (e.scope !== GLOBAL_SCOPE) return [];
   const into = config.managerTiers.includes(e.toTier) && !config.managerTiers.includes(e.fromTier);
   const outOf = config.managerTiers.includes(e.fromTier) && !config.managerTiers.includes(e.toTier);
   if (!into && !outOf) return [];

@@ -15,6 +15,7 @@ import { standingOf } from '../standing-of';
 import { nextAction, openAlerts } from '@tierflow/domain/care/care-programme';
 import type { PortfolioEntry, PortfolioSnapshot } from './portfolio-types';
 import { readProfileFields, scanProfileIds } from '@tierflow/contracts/keyspace/profiles/profile-reader';
+import { GLOBAL_SCOPE, regionScopeName, UNASSIGNED_REGION } from '@tierflow/contracts/scopes/scope';
 
 /** Refused above this many customers in one snapshot: these lists are for a region's or a team's portfolio. */
 export const MAX_PORTFOLIO = 200_000;
@@ -92,10 +93,10 @@ export function createPortfolioReader(p: PortfolioReaderParams) {
       for (const id of part) {
         const record = records.get(id) ?? null;
         const profile = profiles.get(id) ?? null;
-        const inScope = scope === 'global' ? scopeTierOf('global', id, record) : scopeTierOf(scope, id, record);
+        const inScope = scope === GLOBAL_SCOPE ? scopeTierOf(GLOBAL_SCOPE, id, record) : scopeTierOf(scope, id, record);
         const region = profile?.region ?? null;
-        if (scope !== 'global' && !inScope && !(record === null && `region:${region ?? 'unassigned'}` === scope)) continue;
-        const global = scope === 'global' ? inScope : scopeTierOf('global', id, record);
+        if (scope !== GLOBAL_SCOPE && !inScope && !(record === null && regionScopeName(region ?? UNASSIGNED_REGION) === scope)) continue;
+        const global = scope === GLOBAL_SCOPE ? inScope : scopeTierOf(GLOBAL_SCOPE, id, record);
         const a = aggregates.get(id) ?? null;
         const aggregate = a ? ({ ...a } as unknown as Record<string, string | number>) : null;
         const state = churn.get(id) ?? null;
