@@ -3,7 +3,7 @@ import type { Message, Producer } from 'kafkajs';
 import { headerText, outputDeadLetter, reasonOf } from '@tierflow/runtime/exactly-once/dead-letter';
 import type { Logger } from '@tierflow/runtime/service/logger';
 import { processHealth } from '@tierflow/runtime/service/process-health';
-import { topicsFromEnv } from '@tierflow/contracts/topics';
+import { topicsFromEnv } from '@tierflow/runtime/config/topic-settings';
 import type { SchemaCodec } from '@tierflow/runtime/codec/schema-codec';
 import { SendCoalescer } from '@tierflow/runtime/kafka/send-coalescer';
 import { aggregateFromPacked } from '@tierflow/contracts/keyspace/aggregator/aggregate-row';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { envInt, parseEnv, ConfigError } from '@tierflow/runtime/config/config-env';
 import { connectionConfig } from '@tierflow/runtime/config/connection-config';
-import { topicsFromEnv } from '@tierflow/contracts/topics';
+import { topicsFromEnv } from '@tierflow/runtime/config/topic-settings';
 import { currencySettings, keyspaceSettings, shardSettings, windowSettings } from '@tierflow/runtime/config/pipeline-settings';
 
 const shape = {

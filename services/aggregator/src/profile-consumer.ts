@@ -9,7 +9,7 @@ import { processHealth, processRegistry } from '@tierflow/runtime/service/proces
 import { regionPolicyFromEnv } from '@tierflow/runtime/config/region-policy-config';
 import type { SchemaCodec } from '@tierflow/runtime/codec/schema-codec';
 import type { CustomerProfile } from '@tierflow/contracts/events/event-types';
-import { topicsFromEnv } from '@tierflow/contracts/topics';
+import { topicsFromEnv } from '@tierflow/runtime/config/topic-settings';
 import { idProblem } from '@tierflow/contracts/validation/ids';
 import { validateProfile } from '@tierflow/contracts/validation/profile';
 import type { RegionPolicy } from '@tierflow/contracts/validation/region';

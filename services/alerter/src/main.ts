@@ -1,6 +1,6 @@
 import { runService } from '@tierflow/runtime/service/service-main';
 import { ensureServiceTopics } from '@tierflow/runtime/kafka/topic-setup';
-import { topicsFromEnv } from '@tierflow/contracts/topics';
+import { topicsFromEnv } from '@tierflow/runtime/config/topic-settings';
 import { AlertStore } from './alert-store';
 import { alerterConfigFromEnv } from './alerter-config';
 import { createAlerterMetrics } from './alerter-metrics';

@@ -1,6 +1,7 @@
 import { runService } from '@tierflow/runtime/service/service-main';
 import { ensureServiceTopics } from '@tierflow/runtime/kafka/topic-setup';
-import { topicsFromEnv, valueSubject } from '@tierflow/contracts/topics';
+import { valueSubject } from '@tierflow/contracts/topics';
+import { topicsFromEnv } from '@tierflow/runtime/config/topic-settings';
 import { churnConfigFromEnv } from './churn-config';
 import { createChurnMetrics } from './churn-metrics';
 import { createChurnService } from './churn-service';

@@ -1,5 +1,5 @@
 import { runService } from '@tierflow/runtime/service/service-main';
-import { topicsFromEnv } from '@tierflow/contracts/topics';
+import { topicsFromEnv } from '@tierflow/runtime/config/topic-settings';
 import { dashboardConfig } from './dashboard-config';
 import type { DashboardStore } from '@tierflow/views/dashboard-store';
 import { FeedHub } from './feed-hub';

@@ -1,19 +1,22 @@
-import { z } from 'zod';
-import { parseEnv } from '@tierflow/runtime/config/config-env';
+/**
+ * The default topic names (each configurable: TOPIC_* in shared/runtime/src/config/
+ * topic-settings.ts). The by-customer and profiles dead-letter topics default to names derived
+ * from the transactions and profiles topics (byCustomerTopic, profilesDlqTopic).
+ */
+export const DEFAULT_TOPIC_NAMES = {
+  transactions: 'billing.transactions',
+  transactionsDlq: 'billing.transactions.dlq',
+  profiles: 'customer.profiles',
+  aggregates: 'customer.aggregates',
+  tierChanges: 'customer.tier-changes',
+  churnRisk: 'customer.churn-risk',
+} as const;
 
-/** Topic names (configurable) and the schema file behind each topic's values. */
-export const topicShape = {
-  TOPIC_TRANSACTIONS: z.string().default('billing.transactions'),
-  TOPIC_TRANSACTIONS_DLQ: z.string().default('billing.transactions.dlq'),
-  /** the aggregator's internal repartition topic (default: the transactions topic + `.by-customer`) */
-  TOPIC_TRANSACTIONS_BY_CUSTOMER: z.string().optional(),
-  TOPIC_PROFILES: z.string().default('customer.profiles'),
-  /** profiles that fail validation (default: the profiles topic + `.dlq`) */
-  TOPIC_PROFILES_DLQ: z.string().optional(),
-  TOPIC_AGGREGATES: z.string().default('customer.aggregates'),
-  TOPIC_TIER_CHANGES: z.string().default('customer.tier-changes'),
-  TOPIC_CHURN_RISK: z.string().default('customer.churn-risk'),
-};
+/** The aggregator's internal repartition topic of a transactions topic. */
+export const byCustomerTopic = (transactions: string) => `${transactions}.by-customer`;
+
+/** The dead-letter topic of a profiles topic. */
+export const profilesDlqTopic = (profiles: string) => `${profiles}.dlq`;
 
 export interface Topics {
   transactions: string;
@@ -32,29 +35,19 @@ export interface Topics {
   churnRisk: string;
 }
 
-export function topicsFromEnv(env: NodeJS.ProcessEnv = process.env): Topics {
-  const t = parseEnv(topicShape, env);
-  return {
-    transactions: t.TOPIC_TRANSACTIONS,
-    transactionsDlq: t.TOPIC_TRANSACTIONS_DLQ,
-    transactionsByCustomer: t.TOPIC_TRANSACTIONS_BY_CUSTOMER ?? byCustomer(t.TOPIC_TRANSACTIONS),
-    profiles: t.TOPIC_PROFILES,
-    profilesDlq: t.TOPIC_PROFILES_DLQ ?? `${t.TOPIC_PROFILES}.dlq`,
-    aggregates: t.TOPIC_AGGREGATES,
-    tierChanges: t.TOPIC_TIER_CHANGES,
-    churnRisk: t.TOPIC_CHURN_RISK,
-  };
+/** The topics with their default names. */
+export function defaultTopics(): Topics {
+  const t = DEFAULT_TOPIC_NAMES;
+  return { ...t, transactionsByCustomer: byCustomerTopic(t.transactions), profilesDlq: profilesDlqTopic(t.profiles) };
 }
 
 /** Topic names with a common suffix, so each test gets its own set. */
 export function topicsWithSuffix(suffix: string): Topics {
-  const base = topicsFromEnv({});
+  const base = defaultTopics();
   const out = Object.fromEntries(Object.entries(base).map(([k, v]) => [k, `${v}.${suffix}`])) as unknown as Topics;
   // the name a service derives from TOPIC_TRANSACTIONS alone
-  return { ...out, transactionsByCustomer: byCustomer(out.transactions), profilesDlq: `${out.profiles}.dlq` };
+  return { ...out, transactionsByCustomer: byCustomerTopic(out.transactions), profilesDlq: profilesDlqTopic(out.profiles) };
 }
-
-const byCustomer = (transactions: string) => `${transactions}.by-customer`;
 
 /** Confluent TopicNameStrategy: the value subject of a topic. */
 export const valueSubject = (topic: string) => `${topic}-value`;

@@ -5,7 +5,7 @@ import { connectionConfig } from '@tierflow/runtime/config/connection-config';
 import { createKafka } from '@tierflow/runtime/kafka/kafka-client';
 import { createLogger } from '@tierflow/runtime/service/logger';
 import { createRedis } from '@tierflow/runtime/redis/redis-client';
-import { topicsFromEnv } from '@tierflow/contracts/topics';
+import { topicsFromEnv } from '@tierflow/runtime/config/topic-settings';
 import { pipelineSettings } from '@tierflow/runtime/config/pipeline-settings';
 import { flagBool, parseArgs } from './cli-args';
 import { activeGroups, deleteGroups, pipelineGroups, recreateDerivedTopics, wipePrefix } from './rebuild/pipeline-reset';

@@ -5,7 +5,7 @@ import { parseEnv } from '@tierflow/runtime/config/config-env';
 import { connectionConfig } from '@tierflow/runtime/config/connection-config';
 import { createKafka } from '@tierflow/runtime/kafka/kafka-client';
 import { createLogger } from '@tierflow/runtime/service/logger';
-import { topicsFromEnv } from '@tierflow/contracts/topics';
+import { topicsFromEnv } from '@tierflow/runtime/config/topic-settings';
 import { BillingProducer } from './billing-producer';
 import { flagString, parseArgs } from './cli-args';
 import type { TransactionEvent } from '@tierflow/contracts/events/event-types';

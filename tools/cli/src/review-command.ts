@@ -3,7 +3,7 @@ import { connectionConfig } from '@tierflow/runtime/config/connection-config';
 import { createKafka } from '@tierflow/runtime/kafka/kafka-client';
 import { createLogger } from '@tierflow/runtime/service/logger';
 import { SchemaCodec } from '@tierflow/runtime/codec/schema-codec';
-import { topicsFromEnv } from '@tierflow/contracts/topics';
+import { topicsFromEnv } from '@tierflow/runtime/config/topic-settings';
 import { RequestError } from '@tierflow/contracts/scopes/request-validation';
 import { parseScope } from '@tierflow/contracts/scopes/scope';
 import { flagInt, flagString, parseArgs } from './cli-args';

@@ -4,7 +4,7 @@ import { createKafka } from '@tierflow/runtime/kafka/kafka-client';
 import { createLogger } from '@tierflow/runtime/service/logger';
 import { createRedis, type Redis } from '@tierflow/runtime/redis/redis-client';
 import { profileKey } from '@tierflow/contracts/keyspace/profiles/profile-keys';
-import { topicsFromEnv } from '@tierflow/contracts/topics';
+import { topicsFromEnv } from '@tierflow/runtime/config/topic-settings';
 import { BillingProducer } from '../billing-producer';
 import { runSimulation } from '../simulate/simulation-runner';
 
