@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Message, Producer } from 'kafkajs';
 import { headerText, outputDeadLetter, reasonOf } from '@tierflow/runtime/exactly-once/dead-letter';
+import { KeyedOutbox } from '@tierflow/runtime/exactly-once/outbox';
 import type { Logger } from '@tierflow/runtime/service/logger';
 import { processHealth } from '@tierflow/runtime/service/process-health';
 import { topicsFromEnv } from '@tierflow/runtime/config/topic-settings';
@@ -28,8 +29,9 @@ export interface AggregateEmitterParams {
 
 /**
  * Sends changed customers' states to customer.aggregates and then takes them out of the
- * partition's outbox. The outbox is filled in the same script call as the change, so a crash
- * between the change and the send leaves them there, and flushOutbox sends them on restart.
+ * partition's outbox (the runtime's outbox in per-key mode, KeyedOutbox). The outbox is filled
+ * in the same fenced commit as the change, so a crash between the change and the send leaves
+ * them there, and flushOutbox sends them on restart.
  */
 export function createAggregateEmitter(p: AggregateEmitterParams) {
   const ctx = { currency: p.currency, currentWindowDays: p.currentWindowDays, rankingWindowDays: p.rankingWindowDays };
@@ -38,17 +40,8 @@ export function createAggregateEmitter(p: AggregateEmitterParams) {
   const dlqTopic = p.dlqTopic ?? topicsFromEnv().transactionsDlq;
   // the partitions this process has emitted for: their outboxes' depth and age are sampled
   const partitions = new Set<number>();
-  processHealth.watchOutbox('aggregates', async () => {
-    let depth = 0;
-    const oldest: string[] = [];
-    for (const partition of partitions) {
-      const key = outboxKey(p.prefix, partition);
-      const [n, page] = await Promise.all([p.redis.scard(key), p.redis.sscan(key, '0', 'COUNT', 100)]);
-      depth += n;
-      for (const id of page[1]) oldest.push(`${partition}:${id}`);
-    }
-    return { depth, oldest };
-  });
+  const outbox = new KeyedOutbox({ redis: p.redis, key: (partition) => outboxKey(p.prefix, partition) });
+  processHealth.watchOutbox('aggregates', () => outbox.sample(partitions));
 
   /** rows: customerId, packed state, customerId, packed state, ... (as the apply script returns them) */
   async function emitRows(partition: number, rows: string[]): Promise<void> {
@@ -75,19 +68,14 @@ export function createAggregateEmitter(p: AggregateEmitterParams) {
       p.onDeadLettered?.(dead);
     }
     if (messages.length > 0) await sender.send(p.topic, messages);
-    // Not awaited: Redis runs one connection's commands in the order they were sent, so this
-    // removal lands before the next commit that may put the same customer in the outbox again;
-    // if it fails, the entries stay and are sent once more on the next assignment (consumers
-    // de-duplicate by eventId).
-    for (let i = 0; i < ids.length; i += 10_000) {
-      p.redis.srem(outboxKey(p.prefix, partition), ...ids.slice(i, i + 10_000)).catch(() => undefined);
-    }
+    // not awaited, ordered before the next commit on the connection (see KeyedOutbox)
+    outbox.acknowledged(partition, ids);
     p.onEmitted?.(messages.length);
   }
 
   async function flushOutbox(partition: number): Promise<number> {
     partitions.add(partition);
-    const ids = await p.redis.smembers(outboxKey(p.prefix, partition));
+    const ids = await outbox.pending(partition);
     if (ids.length === 0) return 0;
     const base = partitionBase(p.prefix, partition);
     const pipeline = p.redis.pipeline();
@@ -101,7 +89,7 @@ export function createAggregateEmitter(p: AggregateEmitterParams) {
       else stateless.push(id);
     });
     // an entry without a state has nothing to send: removed, so it cannot age in the outbox
-    if (stateless.length > 0) await p.redis.srem(outboxKey(p.prefix, partition), ...stateless);
+    await outbox.drop(partition, stateless);
     await emitRows(partition, rows);
     return rows.length / 2;
   }

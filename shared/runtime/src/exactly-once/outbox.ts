@@ -236,3 +236,56 @@ export class Outbox {
     return Number(res[res.length - 1]?.[1] ?? 0);
   }
 }
+
+/**
+ * The outbox's per-key coalescing mode (the aggregator's): one Redis SET per shard of the keys
+ * (customer ids) whose state changed, added to by the fenced commit. The service turns keys
+ * into messages from the state they name, read at send time, so a key changed twice before it
+ * is sent is sent once, with its latest state; a key is removed only after Kafka acknowledged
+ * it. Every shard's outbox is flushed on assignment (`pending` then the service's send).
+ */
+export class KeyedOutbox {
+  constructor(
+    private readonly params: {
+      redis: Redis;
+      /** the outbox set of a shard */
+      key: (shard: number) => string;
+    },
+  ) {}
+
+  /** Every key waiting in a shard's outbox. */
+  pending(shard: number): Promise<string[]> {
+    return this.params.redis.smembers(this.params.key(shard));
+  }
+
+  /**
+   * Removes keys Kafka acknowledged. Not awaited: Redis runs one connection's commands in the
+   * order they were sent, so this removal lands before the next commit that may put the same
+   * key in the outbox again; if it fails, the keys stay and are sent once more on the next
+   * assignment (consumers de-duplicate by eventId).
+   */
+  acknowledged(shard: number, keys: string[]): void {
+    const set = this.params.key(shard);
+    for (let i = 0; i < keys.length; i += 10_000) {
+      this.params.redis.srem(set, ...keys.slice(i, i + 10_000)).catch(() => undefined);
+    }
+  }
+
+  /** Removes keys that have nothing to send (so they cannot age in the outbox). */
+  async drop(shard: number, keys: string[]): Promise<void> {
+    if (keys.length > 0) await this.params.redis.srem(this.params.key(shard), ...keys);
+  }
+
+  /** The shards' outbox depth and up to 100 waiting keys each (`<shard>:<key>`), for the outbox-age metric. */
+  async sample(shards: Iterable<number>): Promise<{ depth: number; oldest: string[] }> {
+    let depth = 0;
+    const oldest: string[] = [];
+    for (const shard of shards) {
+      const key = this.params.key(shard);
+      const [n, page] = await Promise.all([this.params.redis.scard(key), this.params.redis.sscan(key, '0', 'COUNT', 100)]);
+      depth += n;
+      for (const id of page[1]) oldest.push(`${shard}:${id}`);
+    }
+    return { depth, oldest };
+  }
+}
