@@ -1,7 +1,7 @@
 import type { Admin } from 'kafkajs';
 import type { Redis } from '@tierflow/runtime/redis/redis-client';
 import { readAppliedOffset } from '@tierflow/contracts/keyspace/aggregator/applied-offset-reader';
-import { rankKeys } from '@tierflow/contracts/keyspace/ranker/rank-store-keys';
+import { readRankerOffsets } from '@tierflow/contracts/keyspace/ranker/rank-store-reader';
 
 export interface Progress {
   done: number;
@@ -26,16 +26,16 @@ export async function aggregatorProgress(params: { admin: Admin; redis: Redis; p
   return { done: Number(done), total: Number(total) };
 }
 
-/** How far the ranker has applied customer.aggregates (its offsets hash, docs/contracts.md). */
+/** How far the ranker has applied customer.aggregates (its offsets, read with its own function). */
 export async function rankerProgress(params: { admin: Admin; redis: Redis; prefix: string; topic: string }): Promise<Progress> {
   const extent = await topicExtent(params.admin, params.topic);
-  const stored = await params.redis.hgetall(rankKeys(params.prefix).offsets);
+  const applied = await readRankerOffsets(params.redis, params.prefix, params.topic);
   let done = 0n;
   let total = 0n;
   for (const p of extent) {
     total += p.high - p.low;
-    const v = stored[`${params.topic}:${p.partition}`];
-    if (v !== undefined) done += BigInt(v) + 1n - p.low;
+    const v = applied.get(p.partition);
+    if (v !== undefined) done += v + 1n - p.low;
   }
   return { done: Number(done), total: Number(total) };
 }

@@ -94,6 +94,19 @@ export async function readScopeTiers(redis: Redis, prefix: string, scope: string
   return out;
 }
 
+/**
+ * The ranker's applied offsets of one topic (offsets hash, fields `<topic>:<partition>`):
+ * partition -> last applied offset, for the partitions it has applied.
+ */
+export async function readRankerOffsets(redis: Redis, prefix: string, topic: string): Promise<Map<number, bigint>> {
+  const stored = await redis.hgetall(rankKeys(prefix).offsets);
+  const out = new Map<number, bigint>();
+  for (const [field, v] of Object.entries(stored)) {
+    if (field.startsWith(`${topic}:`) && /^\d+$/.test(field.slice(topic.length + 1))) out.set(Number(field.slice(topic.length + 1)), BigInt(v));
+  }
+  return out;
+}
+
 /** The ids of a scope's members in rank order (best first). */
 export async function readRankOrder(redis: Redis, prefix: string, scope: string): Promise<string[]> {
   return redis.zrange(rankKeys(prefix).rank(scope), 0, -1);
