@@ -19,10 +19,10 @@ export interface ServiceContext<C> {
   connection: ConnectionConfig;
   logger: Logger;
   /** clientId `tierflow-<name>` */
-  kafka: Kafka;
-  codec: SchemaCodec;
+  readonly kafka: Kafka;
+  readonly codec: SchemaCodec;
   /** the Redis client named after the service, closed last */
-  redis: Redis;
+  readonly redis: Redis;
   /** another Redis client (e.g. one of its own for a store), closed at stop in its turn */
   newRedis: (connectionName: string) => Redis;
   /** a stop step; at stop the steps run in reverse order of registration, each failure logged */
@@ -50,7 +50,7 @@ export interface ServiceDefinition<C> {
  * The one lifecycle of every tierflow service (the model: Service.java of Confluent's
  * kafka-streams-examples microservices, start(config) then stop() from a shutdown hook):
  * 1. parse the config (a ConfigError names each bad variable; exit 1);
- * 2. the logger, the Kafka client, the schema codec and the Redis client;
+ * 2. the logger; the Kafka client, the schema codec and the Redis client when first asked for;
  * 3. `start(ctx)`, which registers its stop steps (ctx.onStop) as it starts things;
  * 4. on SIGTERM or SIGINT, once: not ready any more, the stop steps in reverse order (the Redis
  *    client last), exit 0.
@@ -71,14 +71,32 @@ export async function runService<C>(def: ServiceDefinition<C>): Promise<void> {
       onStop(() => (def.redisClose === 'quit' ? client.quit() : client.disconnect()));
       return client;
     };
+    // the clients are made when the service first asks for them (importing or starting makes no
+    // connection it does not use); the service's own Redis client is closed after every other step
+    let kafka: Kafka | null = null;
+    let codec: SchemaCodec | null = null;
+    let redis: Redis | null = null;
     const ctx: ServiceContext<C> = {
       name: def.name,
       config,
       connection,
       logger: log,
-      kafka: createKafka({ brokers: connection.kafkaBrokers, security: connection.kafkaSecurity, clientId: `tierflow-${def.name}`, logger: log }),
-      codec: new SchemaCodec({ registryUrl: connection.registryUrl, registry: connection.registry, logger: log }),
-      redis: newRedis(def.name),
+      get kafka() {
+        kafka ??= createKafka({ brokers: connection.kafkaBrokers, security: connection.kafkaSecurity, clientId: `tierflow-${def.name}`, logger: log });
+        return kafka;
+      },
+      get codec() {
+        codec ??= new SchemaCodec({ registryUrl: connection.registryUrl, registry: connection.registry, logger: log });
+        return codec;
+      },
+      get redis() {
+        if (!redis) {
+          const client = createRedis({ url: connection.redisUrl, tls: connection.redisTls, logger: log, name: def.name });
+          steps.unshift(() => (def.redisClose === 'quit' ? client.quit() : client.disconnect()));
+          redis = client;
+        }
+        return redis;
+      },
       newRedis,
       onStop,
       serveHttp: async (p) => {
