@@ -227,5 +227,3 @@ async function loadCustomers(redis: Redis, base: string, need: Map<string, Set<s
   });
 }
 
-/** The applied-offset reader is the keyspace's (shared/contracts/src/keyspace/aggregator/applied-offset-reader.ts). */
-export { readAppliedOffset } from '@tierflow/contracts/keyspace/aggregator/applied-offset-reader';

@@ -25,8 +25,6 @@ export function rankKeys(prefix: string) {
     recent: (scope: string) => `${p}recent:${scope}`,
     /** list, oldest first: stored TierChange not yet confirmed sent to Kafka */
     outbox: `${p}outbox`,
-    /** list, newest first: records the ranker could not use (JSON: offset, reason) */
-    rejected: `${p}rejected`,
   };
 }
 
