@@ -53,11 +53,12 @@ export function aggregatorConfig(env: NodeJS.ProcessEnv = process.env) {
     groupId: c.KAFKA_GROUP_ID,
     liveClock: c.TIME_MODE === 'live',
     windows: {
-      currentWindowDays: c.CURRENT_WINDOW_DAYS,
-      rankingWindowDays: c.RANKING_WINDOW_DAYS,
-      allowedLatenessMs: Math.round(c.ALLOWED_LATENESS_HOURS * 3_600_000),
-      dedupeGenerationDays: c.DEDUPE_GENERATION_DAYS,
-      dedupeHorizonDays: c.DEDUPE_HORIZON_DAYS,
+      currentDays: c.CURRENT_WINDOW_DAYS,
+      rankingDays: c.RANKING_WINDOW_DAYS,
+      latenessMs: Math.round(c.ALLOWED_LATENESS_HOURS * 3_600_000),
+      genDays: c.DEDUPE_GENERATION_DAYS,
+      /** DEDUPE_HORIZON_DAYS: a resend is recognised at least this long (partition time) after its original */
+      horizonDays: c.DEDUPE_HORIZON_DAYS,
     },
     rules: {
       reportingCurrency: c.REPORTING_CURRENCY,

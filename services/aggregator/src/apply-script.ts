@@ -4,7 +4,7 @@ import { FencedCommit } from '@tierflow/runtime/exactly-once/fenced-commit';
 import { metaKey, offsetField, partitionBase } from '@tierflow/contracts/keyspace/aggregator/aggregator-keys';
 import type { TransactionEvent } from '@tierflow/contracts/events/event-types';
 import { parseTally } from '@tierflow/contracts/keyspace/aggregator/aggregate-state';
-import { applyClassified, classifyBatch, dedupeGenerations, fieldsToRead, loadedFrom, type Loaded, type PartitionMeta, type PreparedEvent, type WindowParams } from '@tierflow/domain/windows/batch-plan';
+import { applyClassified, classifyBatch, dedupeGenerations, fieldsToRead, loadedFrom, type Loaded, type PartitionMeta, type PreparedEvent, type WindowParams, type WindowSettings } from '@tierflow/domain/windows/batch-plan';
 import { PartitionCache } from './partition-cache';
 import { dayNumber, monthKey, transactionEffect } from '@tierflow/domain/windows/transaction-effect';
 import { transactionFingerprint } from '@tierflow/contracts/keyspace/aggregator/transaction-fingerprint';
@@ -13,14 +13,6 @@ import { fenceBySource, sourceField, sourcesFromMeta, type SourcePosition } from
 /** Attempts of one apply step when another writer (the live clock, a rebalance overlap) got in between. */
 const MAX_ATTEMPTS = 20;
 
-export interface WindowConfig {
-  currentWindowDays: number;
-  rankingWindowDays: number;
-  allowedLatenessMs: number;
-  dedupeGenerationDays: number;
-  /** DEDUPE_HORIZON_DAYS: a resend is recognised at least this long (partition time) after its original */
-  dedupeHorizonDays: number;
-}
 
 export interface ApplyResult {
   applied: number;
@@ -78,7 +70,7 @@ export function applyBatch(params: {
   partition: number;
   lastOffset: string;
   events: OffsetEvent[];
-  windows: WindowConfig;
+  windows: WindowSettings;
   clockMs: number;
   /** the process's cache of this partition (none: read everything, keep nothing) */
   cache?: PartitionCache;
@@ -109,10 +101,7 @@ async function applyWithCache(params: Parameters<typeof applyBatch>[0], cache: P
   const base = partitionBase(params.prefix, params.partition);
   const meta = metaKey(params.prefix, params.partition);
   const field = offsetField(params.topic, params.partition);
-  const w: WindowParams = {
-    currentDays: wc.currentWindowDays, rankingDays: wc.rankingWindowDays, latenessMs: wc.allowedLatenessMs,
-    genDays: wc.dedupeGenerationDays, horizonDays: wc.dedupeHorizonDays, clockMs: params.clockMs,
-  };
+  const w: WindowParams = { ...wc, clockMs: params.clockMs };
   for (let attempt = 1; ; attempt++) {
     // meta and de-dup entries: one round trip when the cache is current, two otherwise
     let m = cache.meta;

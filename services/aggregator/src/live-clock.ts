@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { AggregateEmitter } from './aggregate-emitter';
-import { applyBatch, type WindowConfig } from './apply-script';
+import { applyBatch } from './apply-script';
+import type { WindowSettings } from '@tierflow/domain/windows/batch-plan';
 import type { StateCache } from './partition-cache';
 
 /**
@@ -13,7 +14,7 @@ export function startLiveClock(p: {
   cache: StateCache;
   prefix: string;
   topic: string;
-  windows: WindowConfig;
+  windows: WindowSettings;
   emitter: AggregateEmitter;
   assignedPartitions: () => number[];
   intervalMs: number;

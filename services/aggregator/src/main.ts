@@ -45,8 +45,8 @@ await runService({
 
     const emitter = createAggregateEmitter({
       redis, producer, codec, schemaId: aggregateSchemaId, topic: config.topics.aggregates, prefix: config.prefix,
-      currency: config.rules.reportingCurrency, currentWindowDays: config.windows.currentWindowDays,
-      rankingWindowDays: config.windows.rankingWindowDays, onEmitted: (n) => metrics.aggregatesOut.inc(n),
+      currency: config.rules.reportingCurrency, currentWindowDays: config.windows.currentDays,
+      rankingWindowDays: config.windows.rankingDays, onEmitted: (n) => metrics.aggregatesOut.inc(n),
     });
     const cache = new StateCache(config.cacheCustomersPerPartition);
     const handleBatch = createTransactionHandler({

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { KafkaMessage, Producer } from 'kafkajs';
 import type avro from 'avsc';
 import { DecodeError } from '@tierflow/runtime/codec/codec-errors';
+import { dispositionOf } from '@tierflow/runtime/errors/disposition';
 import { deadLetterMessage, type DeadLetterReason } from '@tierflow/runtime/exactly-once/dead-letter';
 import { partitionOfKey } from '@tierflow/contracts/keyspace/key-partition';
 import type { Logger } from '@tierflow/runtime/service/logger';
@@ -10,7 +11,8 @@ import type { SchemaCodec } from '@tierflow/runtime/codec/schema-codec';
 import type { AggregateEmitter } from './aggregate-emitter';
 import type { AggregatorMetrics } from './aggregator-metrics';
 import { SOURCE_HEADER, sourceOf } from './repartition/route-transaction';
-import { applyBatch, type OffsetEvent, type WindowConfig } from './apply-script';
+import { applyBatch, type OffsetEvent } from './apply-script';
+import type { WindowSettings } from '@tierflow/domain/windows/batch-plan';
 import { readAppliedOffset } from '@tierflow/contracts/keyspace/aggregator/applied-offset-reader';
 import type { StateCache } from './partition-cache';
 import type { TransactionEvent } from '@tierflow/contracts/events/event-types';
@@ -28,7 +30,7 @@ export interface TransactionHandlerDeps {
   /** customer shards: the by-customer topic's partition count */
   shards: number;
   rules: ValidationRules;
-  windows: WindowConfig;
+  windows: WindowSettings;
   liveClock: boolean;
   emitter: AggregateEmitter;
   metrics: AggregatorMetrics;
@@ -76,8 +78,10 @@ export function createTransactionHandler(d: TransactionHandlerDeps) {
           good.push({ offset: message.offset, event, source: from ? { key: `${from.topic}:${from.partition}`, offset: Number(from.offset) } : undefined });
         }
       } catch (err) {
-        if (err instanceof DecodeError && !err.retriable) bad.push({ message, why: { code: err.code, reason: err.message } });
-        else throw err; // registry down: the batch is retried, nothing is recorded
+        // the one table (runtime/errors): an undecodable record is dead-lettered; a registry
+        // outage is retried (the batch comes again, nothing is recorded); a bug crashes
+        if (err instanceof DecodeError && dispositionOf(err) === 'dead-letter') bad.push({ message, why: { code: err.code, reason: err.message } });
+        else throw err;
       }
     }
     // Bad records are dead-lettered slice by slice, just before the commit that records their

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { SendEntries } from '@tierflow/runtime/exactly-once/outbox';
 import type { SendWorkerData } from './outbox-send-worker';
+import { TransientError } from '@tierflow/contracts/errors/tierflow-error';
 
 /**
  * Starts outbox-send-worker.ts in a worker thread and returns a SendEntries that hands the
@@ -32,7 +33,7 @@ export function startSendThread(
     if (!w) return;
     waiting.delete(msg.id);
     if (msg.error === undefined) w.resolve();
-    else w.reject(Object.assign(new Error(`tier-change send failed: ${msg.error}`), { retriable: true }));
+    else w.reject(new TransientError('KAFKA_SEND', `tier-change send failed: ${msg.error}`));
   });
   worker.on('error', (err) => failAll(err));
   worker.on('exit', (code) => failAll(new Error(`the outbox send thread exited (${code})`)));

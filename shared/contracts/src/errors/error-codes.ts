@@ -94,6 +94,8 @@ export type ErrorCode =
   /** Redis answered a pipeline with nothing, or with an error for one of its commands */
   | 'REDIS_PIPELINE'
   | 'REDIS_LOAD'
+  /** Kafka did not acknowledge a send (an outbox keeps its entries and sends them again) */
+  | 'KAFKA_SEND'
   /** webhook delivery failures (services/alerter) */
   | 'HTTP_STATUS'
   | 'NETWORK'

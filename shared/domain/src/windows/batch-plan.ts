@@ -49,6 +49,13 @@ export interface PartitionMeta {
   sources?: Map<string, number>;
 }
 
+/**
+ * The window settings, in the one shape the aggregator's config builds and the planner reads
+ * (CURRENT_WINDOW_DAYS, RANKING_WINDOW_DAYS, ALLOWED_LATENESS_HOURS, DEDUPE_GENERATION_DAYS,
+ * DEDUPE_HORIZON_DAYS); a step adds its clock (WindowParams).
+ */
+export type WindowSettings = Omit<WindowParams, 'clockMs'>;
+
 export interface WindowParams {
   currentDays: number;
   rankingDays: number;
