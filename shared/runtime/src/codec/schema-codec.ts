@@ -73,6 +73,17 @@ export class SchemaCodec {
         });
         if (res.ok) return ((await res.json()) as { id: number }).id;
         failure = `${res.status} ${await res.text()}`;
+        // Apicurio answers 409 "already exists" instead of the id when the same schema is posted
+        // while its storage is still catching up after a restart, or when an earlier attempt that
+        // timed out did register it: the schema is there, so ask for its id.
+        if (res.status === 409 && /already exists/i.test(failure)) {
+          const id = await this.lookupSchema(subject, schemaText);
+          if (id !== null) return id;
+          if (attempt < 4) {
+            await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
+            continue; // not visible yet: ask again
+          }
+        }
       } catch (err) {
         failure = (err as Error).message;
       }
@@ -80,6 +91,18 @@ export class SchemaCodec {
       if ((res && res.status < 500) || attempt >= 4) throw new Error(`registry refused the schema for ${subject}: ${failure}`);
       await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
     }
+  }
+
+  /** The id of schemaText under subject, when the registry holds it there (null otherwise). */
+  private async lookupSchema(subject: string, schemaText: string): Promise<number | null> {
+    const res = await this.http(`/subjects/${encodeURIComponent(subject)}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/vnd.schemaregistry.v1+json' },
+      body: JSON.stringify({ schema: schemaText }),
+    });
+    if (!res.ok) return null;
+    const id = ((await res.json()) as { id?: unknown }).id;
+    return typeof id === 'number' ? id : null;
   }
 
   /** Registers schemas/<fileName> under subject. */
