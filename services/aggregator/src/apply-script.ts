@@ -115,7 +115,7 @@ async function applyWithCache(params: Parameters<typeof applyBatch>[0], cache: P
     let step: ReturnType<typeof fenced> | null = null;
     if (m !== null && token !== null) {
       step = fenced(m);
-      const got = await readKnown(redis, base, m, step.prepared, w.genDays, w.horizonDays, meta);
+      const got = await readKnown(redis, base, m, step.prepared, w.genDays, w.horizonDays, meta, cache);
       if (got.token === token) known = got.known;
       else {
         cache.clear();
@@ -129,18 +129,24 @@ async function applyWithCache(params: Parameters<typeof applyBatch>[0], cache: P
       m = { applied: num(field), maxEvent: num('maxEventTime'), endDay: num('endDay'), txGen: num('txGen'), txLow: num('txLow'), sources: sourcesFromMeta(raw) };
       token = raw.ver ?? '';
       step = fenced(m);
-      known = (await readKnown(redis, base, m, step.prepared, w.genDays, w.horizonDays, null)).known;
+      known = (await readKnown(redis, base, m, step.prepared, w.genDays, w.horizonDays, null, cache)).known;
     }
     const { fence, prepared } = step!;
     const c = classifyBatch(m, prepared, known, w);
 
+    // the members of the days crossing a window edge or dropped: from the cache, else read
     const members = new Map<number, string[]>();
     const days = [...new Set([...c.shiftDays, ...c.dropDays])];
-    if (days.length > 0) {
+    const unread = cache.keeps ? days.filter((d) => !cache.days.has(d)) : days;
+    if (unread.length > 0) {
       const pipe = redis.pipeline();
-      for (const d of days) pipe.smembers(`${base}x:${d}`);
-      results<string[]>(await pipe.exec()).forEach((ids, j) => members.set(days[j]!, ids));
+      for (const d of unread) pipe.smembers(`${base}x:${d}`);
+      results<string[]>(await pipe.exec()).forEach((ids, j) => {
+        members.set(unread[j]!, ids);
+        if (cache.keeps) cache.days.set(unread[j]!, ids);
+      });
     }
+    for (const d of days) if (!members.has(d)) members.set(d, cache.days.get(d)!);
     await loadCustomers(redis, base, fieldsToRead(c, members), cache.customers);
 
     const out = applyClassified(m, c, cache.customers, members, w, { field, last: Number(params.lastOffset) });
@@ -155,6 +161,8 @@ async function applyWithCache(params: Parameters<typeof applyBatch>[0], cache: P
     commit.fence('meta', 'ver', next);
     if ((await commit.run(redis)).committed) {
       cache.committed(next, { ...out.meta, sources: fence.after });
+      cache.recordDedupe(c.newTx, c.dropGens);
+      cache.recordDays(out.dayAdds, c.dropDays);
       return {
         applied: out.applied, duplicates: out.duplicates, sourceCopies: fence.copies, beyondHorizon: c.beyondHorizon, late: out.late, conflicts: out.conflicts, fenced: c.fenced,
         conflictOffsets: out.conflictOffsets.map(String), rows: out.rows, maxEventTime: c.maxEvent, endDay: c.newEnd,
@@ -170,27 +178,49 @@ async function applyWithCache(params: Parameters<typeof applyBatch>[0], cache: P
 /**
  * The fingerprints known for the events' transactionIds (their de-dup generations and the late
  * hash), and, when `metaToCheck` is given, the partition's version token, in one round trip.
+ * A cache that keeps state holds whole generations (read once with HGETALL, then kept up to
+ * date by its own commits), so a step reads only the generations it does not hold yet; a
+ * partition with more entries than the cache may keep is looked up per transactionId (HMGET).
  */
 async function readKnown(
   redis: Redis, base: string, m: PartitionMeta, prepared: PreparedEvent[], genDays: number, horizonDays: number | undefined, metaToCheck: string | null,
+  cache: PartitionCache,
 ): Promise<{ token: string | null; known: Map<string, string> }> {
   const { live, lookup } = dedupeGenerations(m, prepared, genDays, horizonDays);
   const known = new Map<string, string>();
-  const txids = live.map((e) => e.tx);
-  if (metaToCheck === null && txids.length === 0) return { token: null, known };
+  if (metaToCheck === null && live.length === 0) return { token: null, known };
+  const gens: (number | 'late')[] = live.length === 0 ? [] : [...lookup, 'late'];
+  const whole = cache.keeps && !cache.dedupeTooLarge;
+  const missing = whole ? gens.filter((g) => !cache.dedupe.has(g)) : gens;
   const pipe = redis.pipeline();
   if (metaToCheck !== null) pipe.hget(metaToCheck, 'ver');
-  if (txids.length > 0) {
-    for (const g of lookup) pipe.hmget(`${base}tx:${g}`, ...txids);
-    pipe.hmget(`${base}tx:late`, ...txids);
+  const txids = whole ? [] : live.map((e) => e.tx);
+  for (const g of missing) {
+    if (whole) pipe.hgetall(`${base}tx:${g}`);
+    else pipe.hmget(`${base}tx:${g}`, ...txids);
   }
   const res = results<unknown>(await pipe.exec());
   const token = metaToCheck === null ? null : ((res.shift() as string | null) ?? '');
-  for (const fps of res as (string | null)[][]) {
-    fps.forEach((fp, j) => {
-      if (fp !== null) known.set(txids[j]!, fp);
-    });
+  if (!whole) {
+    for (const fps of res as (string | null)[][]) {
+      fps.forEach((fp, j) => {
+        if (fp !== null) known.set(txids[j]!, fp);
+      });
+    }
+    return { token, known };
   }
+  missing.forEach((g, j) => cache.dedupe.set(g, new Map(Object.entries(res[j] as Record<string, string>))));
+  const maps = gens.map((g) => cache.dedupe.get(g)!);
+  for (const e of live) {
+    for (const entries of maps) {
+      const fp = entries.get(e.tx);
+      if (fp !== undefined) {
+        known.set(e.tx, fp);
+        break;
+      }
+    }
+  }
+  cache.checkDedupeSize();
   return { token, known };
 }
 

@@ -235,6 +235,8 @@ export interface Applied {
   /** changed customers: customerId, packed state, ... */
   rows: string[];
   writes: WriteCommand[];
+  /** customers added to each day's activity set by this step (SADD x:<day>) */
+  dayAdds: Map<number, string[]>;
 }
 
 /**
@@ -269,8 +271,12 @@ export function applyClassified(
     touched.add(id);
     order.push(id);
   };
+  const c1 = w.currentDays;
   const addWindows = (s: CustomerState, d: number, E: number, rev: number, prof: number, cnt: number, sign: number) => {
-    const [cur, prev, rank] = inWindows(d, E, w.currentDays, w.rankingDays);
+    // the windows of inWindows, without its array (this runs for every bucket crossing an edge)
+    const cur = d >= E - c1 + 1;
+    const prev = d >= E - 2 * c1 + 1 && d <= E - c1;
+    const rank = d >= E - w.rankingDays + 1;
     if (cur) {
       s.currentRevenueMinor += sign * rev;
       s.currentProfitMinor += sign * prof;
@@ -289,8 +295,8 @@ export function applyClassified(
   };
 
   const after: PartitionMeta = { applied: Math.max(meta.applied, offset.last), maxEvent: c.maxEvent, endDay: c.newEnd, txGen: c.txGen, txLow: c.txLow };
-  const out: Applied = { meta: after, applied: 0, duplicates: 0, late: 0, conflicts: 0, conflictOffsets: [], rows: [], writes: [] };
   const newInDay = new Map<number, string[]>();
+  const out: Applied = { meta: after, applied: 0, duplicates: 0, late: 0, conflicts: 0, conflictOffsets: [], rows: [], writes: [], dayAdds: newInDay };
   c.events.forEach((e, i) => {
     const v = c.verdicts[i]!;
     if (v === 0) {
