@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envInt, parseEnv, ConfigError } from '@tierflow/runtime/config/config-env';
+import { envBool, envInt, parseEnv, ConfigError } from '@tierflow/runtime/config/config-env';
 import { connectionConfig } from '@tierflow/runtime/config/connection-config';
 import { topicsFromEnv } from '@tierflow/runtime/config/topic-settings';
 import { currencySettings, keyspaceSettings, shardSettings, windowSettings } from '@tierflow/runtime/config/pipeline-settings';
@@ -28,7 +28,9 @@ const shape = {
    * most events per apply step (one commit, then their aggregates are sent): smaller steps give
    * lower latency, larger ones more throughput on a backlog (see docs/benchmarks.md)
    */
-  APPLY_STEP_EVENTS: envInt(1_000, 1, 100_000),
+  APPLY_STEP_EVENTS: envInt(20_000, 1, 100_000),
+  /** the repartition stage in its own worker thread (false: on the main thread, taking turns with the apply stage) */
+  REPARTITION_THREAD: envBool(true),
   HTTP_HOST: z.string().default('127.0.0.1'),
   HTTP_PORT: envInt(9101, 0, 65535),
 };
@@ -71,6 +73,7 @@ export function aggregatorConfig(env: NodeJS.ProcessEnv = process.env) {
     liveTickMs: Math.round(c.LIVE_TICK_SECONDS * 1000),
     cacheCustomersPerPartition: c.CACHE_CUSTOMERS_PER_PARTITION,
     applyStepEvents: c.APPLY_STEP_EVENTS,
+    repartitionThread: c.REPARTITION_THREAD,
     http: { host: c.HTTP_HOST, port: c.HTTP_PORT },
   };
 }

@@ -14,6 +14,7 @@ import { startLiveClock } from './live-clock';
 import { StateCache } from './partition-cache';
 import { startProfileConsumer } from './profile-consumer';
 import { startRepartitionStage } from './repartition/repartition-stage';
+import { startRepartitionThread } from './repartition/repartition-thread';
 import { checkShardTopic } from './repartition/shard-topic';
 import { createTransactionHandler } from './transaction-batch-handler';
 
@@ -71,11 +72,14 @@ await runService({
     });
     onStop(() => transactions.stop()); // kafkajs waits for the batch in flight, then leaves the group
     // the repartition stage: billing.transactions, however it is partitioned, re-keyed into the shards
-    const repartition = await startRepartitionStage({
-      kafka, codec, readerType, groupId: `${config.groupId}-repartition`, source: config.topics.transactions,
-      target: config.topics.transactionsByCustomer, dlqTopic: config.topics.transactionsDlq, rules: config.rules,
-      partitionsConcurrently: config.partitionsConcurrently, metadataMaxAgeMs: config.sourceMetadataMaxAgeMs, metrics, logger,
-    });
+    // (in its own thread by default: REPARTITION_THREAD)
+    const repartition = config.repartitionThread
+      ? await startRepartitionThread({ groupId: `${config.groupId}-repartition`, metrics, logger })
+      : await startRepartitionStage({
+          kafka, codec, readerType, groupId: `${config.groupId}-repartition`, source: config.topics.transactions,
+          target: config.topics.transactionsByCustomer, dlqTopic: config.topics.transactionsDlq, rules: config.rules,
+          partitionsConcurrently: config.partitionsConcurrently, metadataMaxAgeMs: config.sourceMetadataMaxAgeMs, metrics, logger,
+        });
     onStop(() => repartition.stop());
     const profiles = await startProfileConsumer({
       kafka, redis, codec, producer, topic: config.topics.profiles, groupId: `${config.groupId}-profiles`, prefix: config.prefix, logger,

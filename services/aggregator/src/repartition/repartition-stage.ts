@@ -7,7 +7,7 @@ import { exitOnFatalCrash } from '@tierflow/runtime/kafka/consumer-crash';
 import { deadLetterMessage, type DeadLetterReason } from '@tierflow/runtime/exactly-once/dead-letter';
 import type { TransactionEvent } from '@tierflow/contracts/events/event-types';
 import type { Logger } from '@tierflow/runtime/service/logger';
-import { processHealth } from '@tierflow/runtime/service/process-health';
+import { processHealth, type ConsumerState } from '@tierflow/runtime/service/process-health';
 import type { SchemaCodec } from '@tierflow/runtime/codec/schema-codec';
 import { SendCoalescer } from '@tierflow/runtime/kafka/send-coalescer';
 import type { ValidationRules } from '@tierflow/contracts/validation/transaction';
@@ -57,6 +57,8 @@ export async function startRepartitionStage(p: {
   metrics: RepartitionMetrics;
   logger: Logger;
   onFatal?: (err: Error) => void;
+  /** the consumer's state and assignment, for a stage in a worker thread (its /readyz is the main thread's) */
+  onConsumerState?: (state: ConsumerState, assignment?: number[]) => void;
 }): Promise<RepartitionStage> {
   const log = p.logger.child({ component: 'repartition', groupId: p.groupId });
   const producer = p.kafka.producer({ createPartitioner: CachingPartitioner, idempotent: true, maxInFlightRequests: 1 });
@@ -77,7 +79,14 @@ export async function startRepartitionStage(p: {
   consumer.on(consumer.events.GROUP_JOIN, (event) => {
     assignment = (event.payload.memberAssignment[p.source] ?? []).slice().sort((a, b) => a - b);
     log.info({ assignment }, 'source partitions assigned');
+    p.onConsumerState?.('up', assignment);
   });
+  if (p.onConsumerState) {
+    const report = p.onConsumerState;
+    consumer.on(consumer.events.END_BATCH_PROCESS, () => report('up'));
+    consumer.on(consumer.events.CRASH, (e) => report(e.payload.restart ? 'restarting' : 'stopped'));
+    consumer.on(consumer.events.STOP, () => report('stopped'));
+  }
   exitOnFatalCrash(consumer, log, p.onFatal);
   await consumer.connect();
   await consumer.subscribe({ topic: p.source, fromBeginning: true });

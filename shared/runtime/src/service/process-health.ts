@@ -96,6 +96,11 @@ class ProcessHealth {
     consumer.on(consumer.events.STOP, () => this.consumers.set(name, 'stopped'));
   }
 
+  /** A consumer's state as another thread saw it (the aggregator's repartition thread). */
+  reportConsumer(name: string, state: ConsumerState): void {
+    this.consumers.set(name, state);
+  }
+
   /** Samples an outbox's depth and oldest entries periodically. */
   watchOutbox(name: string, sample: OutboxSample): void {
     this.outboxes.set(name, { sample, age: new OutboxAge(), failing: false });
