@@ -6,8 +6,7 @@ import type { TransactionEvent } from '@tierflow/contracts/events/event-types';
 import { parseTally } from '@tierflow/contracts/keyspace/aggregator/aggregate-state';
 import { applyClassified, classifyBatch, dedupeGenerations, fieldsToRead, loadedFrom, type Loaded, type PartitionMeta, type PreparedEvent, type WindowParams, type WindowSettings } from '@tierflow/domain/windows/batch-plan';
 import { PartitionCache } from './partition-cache';
-import { dayNumber, monthKey, transactionEffect } from '@tierflow/domain/windows/transaction-effect';
-import { transactionFingerprint } from '@tierflow/contracts/keyspace/aggregator/transaction-fingerprint';
+import { prepareEvent } from '@tierflow/domain/windows/prepare-event';
 import { fenceBySource, sourceField, sourcesFromMeta, type SourcePosition } from './repartition/source-fence';
 
 /** Attempts of one apply step when another writer (the live clock, a rebalance overlap) got in between. */
@@ -36,15 +35,6 @@ export interface OffsetEvent {
   event: TransactionEvent;
   /** where the repartition stage read it */
   source?: SourcePosition;
-}
-
-export function prepareEvent(offset: string, event: TransactionEvent): PreparedEvent {
-  const fx = transactionEffect(event);
-  return {
-    off: Number(offset), tx: event.transactionId, fp: transactionFingerprint(event), id: event.customerId, at: event.occurredAt,
-    day: dayNumber(event.occurredAt), month: monthKey(event.occurredAt), rev: fx.revenueDelta, cost: fx.costDelta, bal: fx.balanceDelta,
-    kind: fx.kindCode,
-  };
 }
 
 type PipelineResult = [Error | null, unknown][];

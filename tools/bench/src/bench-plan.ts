@@ -8,7 +8,7 @@
 import { partitionOfKey } from '@tierflow/contracts/keyspace/key-partition';
 import { applyClassified, classifyBatch, fieldsToRead, loadedFrom, type Loaded, type PartitionMeta, type WindowParams } from '@tierflow/domain/windows/batch-plan';
 import { generateTransactions } from '@tierflow/testkit/transaction-fixtures';
-import { prepareEvent } from '../../../services/aggregator/src/apply-script';
+import { prepareEvent } from '@tierflow/domain/windows/prepare-event';
 
 const TOTAL = Number(process.env.BENCH_TRANSACTIONS ?? 1_000_000);
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 100_000);
