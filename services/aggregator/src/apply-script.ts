@@ -137,7 +137,7 @@ async function applyWithCache(params: Parameters<typeof applyBatch>[0], cache: P
       });
     }
     for (const d of days) if (!members.has(d)) members.set(d, cache.days.get(d)!);
-    await loadCustomers(redis, base, fieldsToRead(c, members), cache.customers);
+    await loadCustomers(redis, base, fieldsToRead(c, members, cache.customers), cache.customers);
 
     const out = applyClassified(m, c, cache.customers, members, w, { field, last: Number(params.lastOffset) });
     if (fence.changed.length > 0) {

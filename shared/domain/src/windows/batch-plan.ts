@@ -192,10 +192,15 @@ function addTally(t: Tally, rev: number, profit: number, count: number): void {
 const counts = (e: PreparedEvent) => (e.kind === 'P' ? 0 : 1);
 const inBucket = (e: PreparedEvent, v: Verdict) => v === 2 && counts(e) + e.rev + e.cost !== 0;
 
-/** Step 2: the hash fields each customer's state needs ('s', days, months). */
-export function fieldsToRead(c: Classified, members: Map<number, string[]>): Map<string, Set<string>> {
+/**
+ * Step 2: the hash fields each customer's state needs ('s', days, months) that `held` (the
+ * partition cache) does not hold yet; a customer held with every field it needs is left out.
+ */
+export function fieldsToRead(c: Classified, members: Map<number, string[]>, held?: ReadonlyMap<string, Loaded>): Map<string, Set<string>> {
   const need = new Map<string, Set<string>>();
   const add = (id: string, field: string) => {
+    const have = held?.get(id);
+    if (have !== undefined && have.tallies.has(field)) return;
     let s = need.get(id);
     if (!s) need.set(id, (s = new Set(['s'])));
     s.add(field);
@@ -206,7 +211,10 @@ export function fieldsToRead(c: Classified, members: Map<number, string[]>): Map
     add(e.id, `m:${e.month}`);
     if (inBucket(e, v)) add(e.id, `d:${e.day}`);
   });
-  for (const d of c.shiftDays) for (const id of members.get(d) ?? []) add(id, `d:${d}`);
+  for (const d of c.shiftDays) {
+    const field = `d:${d}`;
+    for (const id of members.get(d) ?? []) add(id, field);
+  }
   return need;
 }
 
@@ -343,22 +351,50 @@ export function applyClassified(
   for (const [gen, list] of c.newTx) w1.push({ cmd: 'HSET', key: `tx:${gen}`, args: list });
   for (const [day, ids] of newInDay) w1.push({ cmd: 'SADD', key: `x:${day}`, args: ids });
 
-  // move the end day on: the days crossing a window edge, for the customers active on them
-  const dayMembers = (d: number) => [...new Set([...(members.get(d) ?? []), ...(newInDay.get(d) ?? [])])];
+  // move the end day on: the days crossing a window edge, for the customers active on them.
+  // A day's windows before and after are the same for all its customers: the moves are
+  // worked out once per day, then added per customer from its bucket.
+  const dayMembers = (d: number): readonly string[] => {
+    const stored = members.get(d) ?? [];
+    const added = newInDay.get(d);
+    return added === undefined ? stored : [...new Set([...stored, ...added])];
+  };
   for (const d of c.shiftDays) {
+    const E0 = c.batchEnd;
+    const E1 = c.newEnd;
+    const r = w.rankingDays;
+    const dCur = Number(d >= E1 - c1 + 1) - Number(d >= E0 - c1 + 1);
+    const dPrev = Number(d >= E1 - 2 * c1 + 1 && d <= E1 - c1) - Number(d >= E0 - 2 * c1 + 1 && d <= E0 - c1);
+    const dRank = Number(d >= E1 - r + 1) - Number(d >= E0 - r + 1);
+    const field = `d:${d}`;
     for (const id of dayMembers(d)) {
       const l = load(id);
       touch(id);
-      const b = tally(l, `d:${d}`);
-      addWindows(l.state, d, c.batchEnd, b.rev, b.profit, b.count, -1);
-      addWindows(l.state, d, c.newEnd, b.rev, b.profit, b.count, 1);
+      const b = tally(l, field);
+      const st = l.state;
+      if (dCur !== 0) {
+        st.currentRevenueMinor += dCur * b.rev;
+        st.currentProfitMinor += dCur * b.profit;
+        st.currentCount += dCur * b.count;
+      }
+      if (dPrev !== 0) {
+        st.previousRevenueMinor += dPrev * b.rev;
+        st.previousProfitMinor += dPrev * b.profit;
+        st.previousCount += dPrev * b.count;
+      }
+      if (dRank !== 0) {
+        st.rankingRevenueMinor += dRank * b.rev;
+        st.rankingProfitMinor += dRank * b.profit;
+        st.rankingCount += dRank * b.count;
+      }
     }
   }
   // drop buckets older than every window
   for (const d of c.dropDays) {
+    const field = `d:${d}`;
     for (const id of dayMembers(d)) {
-      w1.push({ cmd: 'HDEL', key: `c:${id}`, args: [`d:${d}`] });
-      cache.get(id)?.tallies.delete(`d:${d}`);
+      w1.push({ cmd: 'HDEL', key: `c:${id}`, args: [field] });
+      cache.get(id)?.tallies.delete(field);
     }
     w1.push({ cmd: 'DEL', key: `x:${d}`, args: [] });
   }
