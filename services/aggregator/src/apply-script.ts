@@ -130,10 +130,12 @@ async function applyWithCache(params: Parameters<typeof applyBatch>[0], cache: P
     const unread = cache.keeps ? days.filter((d) => !cache.days.has(d)) : days;
     if (unread.length > 0) {
       const pipe = redis.pipeline();
-      for (const d of unread) pipe.smembers(`${base}x:${d}`);
-      results<string[]>(await pipe.exec()).forEach((ids, j) => {
-        members.set(unread[j]!, ids);
-        if (cache.keeps) cache.days.set(unread[j]!, ids);
+      for (const d of unread) pipe.smembers(`${base}x:${d}`).get(`${base}xs:${d}`);
+      const got = results<unknown>(await pipe.exec());
+      unread.forEach((d, j) => {
+        const ids = dayMembersFrom(got[2 * j] as string[], got[2 * j + 1] as string | null);
+        members.set(d, ids);
+        if (cache.keeps) cache.days.set(d, ids);
       });
     }
     for (const d of days) if (!members.has(d)) members.set(d, cache.days.get(d)!);
@@ -212,6 +214,13 @@ async function readKnown(
   }
   cache.checkDedupeSize();
   return { token, known };
+}
+
+/** A day's customers: its activity list (`xs:<day>`, ids each followed by a space) and an earlier version's set (`x:<day>`). */
+function dayMembersFrom(legacy: string[], list: string | null): string[] {
+  const ids = list === null ? [] : list.split(' ');
+  if (ids.length > 0) ids.pop(); // after the last space
+  return legacy.length === 0 ? ids : [...new Set([...legacy, ...ids])];
 }
 
 /** Puts into `customers` every needed customer and field it does not hold yet, in one round trip. */

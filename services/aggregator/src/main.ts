@@ -4,6 +4,7 @@ import { CachingPartitioner } from '@tierflow/runtime/kafka/caching-partitioner'
 import { startPartitionConsumer } from '@tierflow/runtime/kafka/partition-consumer';
 import { readSchemaFile } from '@tierflow/contracts/events/schema-files';
 import { runService } from '@tierflow/runtime/service/service-main';
+import { checkHashEncodingLimits } from '@tierflow/runtime/redis/encoding-limits';
 import { ensureTopics, pipelineTopicSpecs } from '@tierflow/runtime/kafka/topic-setup';
 import { valueSubject } from '@tierflow/contracts/topics';
 import { createAggregateEmitter } from './aggregate-emitter';
@@ -28,6 +29,7 @@ await runService({
     const metrics = createAggregatorMetrics(registry);
     let ready = false;
 
+    await checkHashEncodingLimits(redis, logger);
     const transactionSchema = await readSchemaFile('TransactionEvent.avsc');
     await codec.register(valueSubject(config.topics.transactions), transactionSchema);
     const aggregateSchemaId = await codec.registerFile(valueSubject(config.topics.aggregates), 'CustomerAggregate.avsc');

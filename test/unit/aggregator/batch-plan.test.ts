@@ -75,7 +75,8 @@ describe('applyClassified', () => {
     });
     const hset = out.writes.find((x) => x.key === 'c:C1')!;
     expect(hset.args).toEqual(['s', out.rows[1], 'm:202501', '750:250:2', 'd:100', '750:250:2']);
-    expect(out.writes.find((x) => x.key === 'x:100')?.args).toEqual(['C1']);
+    // the day's activity list: ids each followed by a space, appended
+    expect(out.writes.find((x) => x.key === 'xs:100')).toEqual({ cmd: 'APPEND', key: 'xs:100', args: ['C1 '] });
     expect(out.writes.at(-1)).toEqual({
       cmd: 'HSET', key: 'meta', args: ['off:t:0', '9', 'maxEventTime', String(100 * DAY + 1000), 'endDay', '100', 'txGen', '14', 'txLow', '14'],
     });
@@ -100,6 +101,7 @@ describe('applyClassified', () => {
     expect(c9).toMatchObject({ seq: 4, currentRevenueMinor: 0, currentCount: 0, previousRevenueMinor: 900, rankingRevenueMinor: 900 });
     expect(out.writes).toContainEqual({ cmd: 'HDEL', key: 'c:C7', args: ['d:11'] });
     expect(out.writes).toContainEqual({ cmd: 'DEL', key: 'x:11', args: [] });
+    expect(out.writes).toContainEqual({ cmd: 'DEL', key: 'xs:11', args: [] });
     // C9's bucket was only read: not written back
     expect(out.writes.find((x) => x.key === 'c:C9')!.args).toEqual(['s', rows.get('C9')]);
   });

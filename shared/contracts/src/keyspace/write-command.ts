@@ -5,14 +5,14 @@
  */
 export type CommitCommand =
   | 'HSET' | 'HDEL' | 'HINCRBY' | 'HMAX'
-  | 'SADD' | 'SREM' | 'DEL'
+  | 'SADD' | 'SREM' | 'DEL' | 'APPEND'
   | 'ZADD' | 'ZREM'
   | 'RPUSH' | 'LPUSH' | 'LTRIM'
   | 'ERPUSH' | 'ECAP' | 'HIST' | 'NXPUSH';
 
 /** One write of a plan: a command on a key relative to the key base. */
 export interface WriteCommand {
-  cmd: 'HSET' | 'HDEL' | 'SADD' | 'DEL';
+  cmd: 'HSET' | 'HDEL' | 'SADD' | 'DEL' | 'APPEND';
   /** key relative to the key base */
   key: string;
   args: string[];

@@ -89,6 +89,10 @@ export function startRedis(layout: StackLayout): number {
       // a script call is atomic however long it runs; on a 2-core machine shared with Kafka and
       // the services a large batch can take seconds, and other clients should wait, not fail
       '--busy-reply-threshold', '20000',
+      // a customer's aggregate hash holds its packed state (~150 bytes) beside its day and
+      // month tallies: up to 256-byte values it stays listpack-encoded (a third of the memory
+      // of a hashtable one); the aggregator warns when its Redis keeps the default 64
+      '--hash-max-listpack-value', '256',
     ],
     { cwd: layout.redisData },
   );

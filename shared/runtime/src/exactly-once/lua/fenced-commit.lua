@@ -13,7 +13,7 @@ ARGV[2]  number of guards G, then G groups of 4: kind, key, field, value
 then     number of payload entries E, then E entries (each sent once; macros refer to them by
          1-based number)
 then     number of commands M, then M groups: command, key, argument count k, k arguments.
-           HSET HDEL SADD SREM DEL ZADD ZREM RPUSH LPUSH LTRIM  as Redis runs them
+           HSET HDEL SADD SREM DEL ZADD ZREM RPUSH LPUSH LTRIM APPEND  as Redis runs them
            HINCRBY  pairs field, increment (one HINCRBY per pair)
            HMAX     pairs field, number: sets the field when the number is above the stored
                     one (absent = 0)
@@ -45,7 +45,7 @@ for n = 1, g do
 end
 local first = i + 1
 i = first + tonumber(ARGV[i])
-local plain = { HSET = true, HDEL = true, SADD = true, SREM = true, DEL = true, ZADD = true, ZREM = true, RPUSH = true, LPUSH = true, LTRIM = true }
+local plain = { HSET = true, HDEL = true, SADD = true, SREM = true, DEL = true, ZADD = true, ZREM = true, RPUSH = true, LPUSH = true, LTRIM = true, APPEND = true }
 local macro = { HINCRBY = true, HMAX = true, ERPUSH = true, ECAP = true, HIST = true, NXPUSH = true }
 local queued = 0
 local m = tonumber(ARGV[i])
