@@ -4,6 +4,7 @@ import { SchemaCodec } from '@tierflow/runtime/codec/schema-codec';
 import { createKafka } from '@tierflow/runtime/kafka/kafka-client';
 import { createLogger } from '@tierflow/runtime/service/logger';
 import { readSchemaFile } from '@tierflow/contracts/events/schema-files';
+import { valueSubject } from '@tierflow/contracts/topics';
 import { aggregatorConfig } from '../aggregator-config';
 import { startRepartitionStage } from './repartition-stage';
 import type { FromWorker, ToWorker } from './worker-messages';
@@ -21,7 +22,11 @@ const logger = createLogger({ name: 'aggregator' }).child({ thread: 'repartition
 const { connection } = config;
 const kafka = createKafka({ brokers: connection.kafkaBrokers, security: connection.kafkaSecurity, clientId: 'tierflow-aggregator-repartition', logger });
 const codec = new SchemaCodec({ registryUrl: connection.registryUrl, registry: connection.registry, logger });
-const readerType = avro.Type.forSchema(JSON.parse(await readSchemaFile('TransactionEvent.avsc')));
+const transactionSchema = await readSchemaFile('TransactionEvent.avsc');
+// registered (idempotent) as the main thread does: this thread's codec then knows the schema's
+// id without asking the registry for it
+await codec.register(valueSubject(config.topics.transactions), transactionSchema);
+const readerType = avro.Type.forSchema(JSON.parse(transactionSchema));
 
 const stage = await startRepartitionStage({
   kafka, codec, readerType, groupId: `${config.groupId}-repartition`, source: config.topics.transactions,
