@@ -7,7 +7,8 @@ import { processHealth } from '@tierflow/runtime/service/process-health';
 import { topicsFromEnv } from '@tierflow/runtime/config/topic-settings';
 import type { SchemaCodec } from '@tierflow/runtime/codec/schema-codec';
 import { SendCoalescer } from '@tierflow/runtime/kafka/send-coalescer';
-import { aggregateFromPacked } from '@tierflow/contracts/keyspace/aggregator/aggregate-row';
+import { aggregateFromPacked, aggregateFromState } from '@tierflow/contracts/keyspace/aggregator/aggregate-row';
+import type { CustomerState } from '@tierflow/contracts/keyspace/aggregator/aggregate-state';
 import { outboxKey, partitionBase } from '@tierflow/contracts/keyspace/aggregator/aggregator-keys';
 
 export interface AggregateEmitterParams {
@@ -44,7 +45,8 @@ export function createAggregateEmitter(p: AggregateEmitterParams) {
   processHealth.watchOutbox('aggregates', () => outbox.sample(partitions));
 
   /** rows: customerId, packed state, customerId, packed state, ... (as the apply script returns them) */
-  async function emitRows(partition: number, rows: string[]): Promise<void> {
+  /** states: the rows' states (copies made for this send: they become the records) */
+  async function emitRows(partition: number, rows: string[], states?: readonly CustomerState[]): Promise<void> {
     partitions.add(partition);
     if (rows.length === 0) return;
     const messages = [];
@@ -54,7 +56,10 @@ export function createAggregateEmitter(p: AggregateEmitterParams) {
       const id = rows[i]!;
       ids.push(id);
       try {
-        messages.push({ key: id, value: p.codec.encode(p.schemaId, aggregateFromPacked(id, rows[i + 1]!, ctx)) });
+        // from the step's state when the apply step gave it (no parse of the packed form)
+        const state = states?.[i / 2];
+        const aggregate = state ? aggregateFromState(id, state, ctx) : aggregateFromPacked(id, rows[i + 1]!, ctx);
+        messages.push({ key: id, value: p.codec.encode(p.schemaId, aggregate) });
       } catch (err) {
         // a state that cannot be encoded (EncodeError) is dead-lettered, never retried: it leaves
         // the outbox with the rest, so it cannot stop the partition

@@ -30,7 +30,7 @@ export function startLiveClock(p: {
           redis: p.redis, prefix: p.prefix, topic: p.topic, partition, events: [], windows: p.windows,
           lastOffset: '-1', clockMs: Date.now(), cache: p.cache.of(partition),
         });
-        await p.emitter.emitRows(partition, result.rows);
+        await p.emitter.emitRows(partition, result.rows, result.states);
       }
     })()
       .catch(p.onError)

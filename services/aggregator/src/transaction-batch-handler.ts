@@ -139,7 +139,7 @@ export function createTransactionHandler(d: TransactionHandlerDeps) {
       d.metrics.beyondHorizon.inc(result.beyondHorizon);
       d.metrics.late.inc(result.late);
       d.metrics.fenced.inc(result.fenced);
-      await d.emitter.emitRows(partition, result.rows);
+      await d.emitter.emitRows(partition, result.rows, result.states);
       // records at or below the applied offset came again (a retried batch after a failed send):
       // what that earlier attempt changed may still be in the outbox, so send it now
       if (result.fenced > 0) await d.emitter.flushOutbox(partition);

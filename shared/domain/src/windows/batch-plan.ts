@@ -242,6 +242,8 @@ export interface Applied {
   conflictOffsets: number[];
   /** changed customers: customerId, packed state, ... */
   rows: string[];
+  /** the changed customers' states, in the order of `rows` (copies: the cached ones change on) */
+  states: CustomerState[];
   writes: WriteCommand[];
   /** customers added to each day's activity set by this step (SADD x:<day>) */
   dayAdds: Map<number, string[]>;
@@ -304,7 +306,7 @@ export function applyClassified(
 
   const after: PartitionMeta = { applied: Math.max(meta.applied, offset.last), maxEvent: c.maxEvent, endDay: c.newEnd, txGen: c.txGen, txLow: c.txLow };
   const newInDay = new Map<number, string[]>();
-  const out: Applied = { meta: after, applied: 0, duplicates: 0, late: 0, conflicts: 0, conflictOffsets: [], rows: [], writes: [], dayAdds: newInDay };
+  const out: Applied = { meta: after, applied: 0, duplicates: 0, late: 0, conflicts: 0, conflictOffsets: [], rows: [], states: [], writes: [], dayAdds: newInDay };
   c.events.forEach((e, i) => {
     const v = c.verdicts[i]!;
     if (v === 0) {
@@ -420,6 +422,7 @@ export function applyClassified(
     }
     w1.push({ cmd: 'HSET', key: `c:${id}`, args });
     out.rows.push(id, packed);
+    out.states.push({ ...s });
   }
   if (order.length > 0) w1.push({ cmd: 'SADD', key: 'outbox', args: order });
   w1.push({

@@ -20,6 +20,11 @@ export function aggregateFromPacked(customerId: string, packed: string, ctx: Agg
   } catch (err) {
     throw new Error(`packed state of ${customerId}: ${(err as Error).message}`);
   }
+  return aggregateFromState(customerId, state, ctx);
+}
+
+/** Builds a CustomerAggregate from a state object, which it becomes (the fields are added to it). */
+export function aggregateFromState(customerId: string, state: Record<AggregateField, number>, ctx: AggregateContext): CustomerAggregate {
   // the record is the parsed state with the other fields added (a spread copy of it cost ~15 µs
   // per aggregate, a tenth of the aggregator's CPU at 5,000 transactions/s)
   const a = state as CustomerAggregate;
