@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { TransactionEvent } from '@tierflow/contracts/events/event-types';
 import { monthKey, transactionEffect } from '../../../shared/domain/src/windows/transaction-effect';
@@ -47,6 +48,9 @@ describe('transactionEffect', () => {
   it('fingerprints content, not the id, and keys months in UTC', () => {
     expect(transactionFingerprint(base)).toBe(transactionFingerprint({ ...base, transactionId: 'other' }));
     expect(transactionFingerprint(base)).not.toBe(transactionFingerprint({ ...base, amountMinor: 1001 }));
+    // the stored shape never changes: the first 12 base64 characters of the SHA-1 of the fields joined by '|'
+    const joined = [base.customerId, base.occurredAt, base.kind, base.amountMinor, base.costMinor, base.currency, base.product ?? ''].join('|');
+    expect(transactionFingerprint(base)).toBe(createHash('sha1').update(joined).digest('base64').slice(0, 12));
     expect(monthKey(Date.UTC(1997, 0, 31, 23, 59))).toBe('199701');
     expect(monthKey(Date.UTC(1998, 11, 1))).toBe('199812');
   });

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { TransactionEvent } from '../../events/event-types';
 
 /**
@@ -7,9 +7,7 @@ import type { TransactionEvent } from '../../events/event-types';
  * and this fingerprint is a duplicate; another one a conflict.
  */
 export function transactionFingerprint(e: TransactionEvent): string {
-  return createHash('sha1')
-    .update(`${e.customerId}|${e.occurredAt}|${e.kind}|${e.amountMinor}|${e.costMinor}|${e.currency}|${e.product ?? ''}`)
-    .digest('base64')
-    .slice(0, 12);
+  // crypto.hash: the one-shot digest (no Hash object per transaction), the same bytes
+  return hash('sha1', `${e.customerId}|${e.occurredAt}|${e.kind}|${e.amountMinor}|${e.costMinor}|${e.currency}|${e.product ?? ''}`, 'base64').slice(0, 12);
 }
 
