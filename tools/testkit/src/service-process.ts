@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { serviceNodeArgs } from '@tierflow/runtime/service/node-args';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,7 +37,7 @@ export async function startService(name: string, env: Record<string, string>, op
   const log = createWriteStream(path.join(logDir, `${name}-${Date.now()}-${port}.log`));
   // node itself with tsx as a loader (not the tsx CLI, which runs the service in a grandchild
   // that a SIGKILL of its parent would leave running): the pid is the service's own.
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', path.join(repoRoot, `services/${name}/src/main.ts`)], {
+  const child = spawn(process.execPath, [...serviceNodeArgs(name), ...(options.nodeArgs ?? []), '--import', 'tsx', path.join(repoRoot, `services/${name}/src/main.ts`)], {
     cwd: repoRoot,
     env: { ...process.env, LOG_LEVEL: 'info', ...env, HTTP_PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],

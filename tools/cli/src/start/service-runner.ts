@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { serviceNodeArgs } from '@tierflow/runtime/service/node-args';
 import { existsSync, mkdirSync, openSync, closeSync } from 'node:fs';
 import path from 'node:path';
 
@@ -39,7 +40,7 @@ export function startService(params: { name: string; entry: string; repoRoot: st
   mkdirSync(params.logDir, { recursive: true });
   const logFile = path.join(params.logDir, `${params.name}.log`);
   const out = openSync(logFile, 'a');
-  const child = spawn(process.execPath, ['--import', 'tsx', params.entry], {
+  const child = spawn(process.execPath, [...serviceNodeArgs(params.name), '--import', 'tsx', params.entry], {
     cwd: params.repoRoot,
     env: params.env,
     stdio: ['ignore', out, out],
