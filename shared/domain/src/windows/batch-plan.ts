@@ -36,6 +36,9 @@ export interface PreparedEvent {
   cost: number;
   bal: number;
   kind: 'C' | 'R' | 'A' | 'P';
+  /** the hash fields of its month and day ('m:<YYYYMM>', 'd:<day>'), when made once per day (prepare-event.ts) */
+  monthField?: string;
+  dayField?: string;
 }
 
 /** The partition's meta hash: applied offset of this topic-partition, clock, de-dup generations. */
@@ -208,8 +211,8 @@ export function fieldsToRead(c: Classified, members: Map<number, string[]>, held
   c.events.forEach((e, i) => {
     const v = c.verdicts[i]!;
     if (v < 2) return;
-    add(e.id, `m:${e.month}`);
-    if (inBucket(e, v)) add(e.id, `d:${e.day}`);
+    add(e.id, e.monthField ?? `m:${e.month}`);
+    if (inBucket(e, v)) add(e.id, e.dayField ?? `d:${e.day}`);
   });
   for (const d of c.shiftDays) {
     const field = `d:${d}`;
@@ -334,10 +337,10 @@ export function applyClassified(
     if (s.firstActivityAt < 0 || e.at < s.firstActivityAt) s.firstActivityAt = e.at;
     if (e.at > s.lastActivityAt) s.lastActivityAt = e.at;
     // the month trend is lifetime data: late events count there too
-    const m = tally(l, `m:${e.month}`);
+    const m = tally(l, e.monthField ?? `m:${e.month}`);
     addTally(m, e.rev, prof, cnt);
     if (!inBucket(e, v)) return;
-    const b = tally(l, `d:${e.day}`);
+    const b = tally(l, e.dayField ?? `d:${e.day}`);
     addTally(b, e.rev, prof, cnt);
     if (!b.stored) {
       let list = newInDay.get(e.day);
