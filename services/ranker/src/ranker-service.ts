@@ -17,6 +17,7 @@ import type { CustomerAggregate, TierChange } from '@tierflow/contracts/events/e
 import { TierEngine } from '@tierflow/domain/ranking/tier-engine';
 import type { RankUpdate } from '@tierflow/domain/ranking/rank-update';
 import { profileKey } from '@tierflow/contracts/keyspace/profiles/profile-keys';
+import { netUpdateIndexes } from './net-updates';
 
 /**
  * The ranker's batch handler: decode, look up regions, apply to the in-memory engine, commit
@@ -146,10 +147,12 @@ export class RankerService {
     const events: TierChange[] = [];
     const applied: number[] = [];
     let eventTime = 0;
-    for (const d of decoded) {
-      if (!d.agg) continue; // dead-lettered above, with its bytes, code and reason
-
-      const a = d.agg;
+    // the chunk's net updates: each customer's latest record only, once (net-updates.ts says
+    // which intermediate tier changes this leaves out)
+    const net = netUpdateIndexes(decoded, (d) => d.agg?.customerId ?? null, (d) => d.agg?.seq ?? 0);
+    metrics.coalesced.inc(decoded.length - dead.length - net.length);
+    for (const i of net) {
+      const a = (decoded[i] as { agg: CustomerAggregate }).agg; // dead-lettered ones have no key
       const update: RankUpdate = {
         customerId: a.customerId,
         seq: a.seq,
