@@ -12,6 +12,7 @@ import { RankerService } from './ranker-service';
 import { RankStore } from './rank-store';
 import { startSendThread } from './outbox-send-thread';
 import { readSchemaFile } from '@tierflow/contracts/events/schema-files';
+import { tierContextOf } from '@tierflow/contracts/keyspace/ranker/stored-tier-context';
 
 await runService({
   name: 'ranker',
@@ -57,6 +58,7 @@ await runService({
         schemaId,
         schema: await readSchemaFile('TierChange.avsc'),
         logLevel: config.connection.logLevel,
+        context: tierContextOf(config.rules, config.configVersion),
       },
       (err) => {
         logger.fatal({ err: err.message }, 'the outbox send thread died');

@@ -5,6 +5,7 @@ import { beginRestore, snapshotOf } from '@tierflow/domain/ranking/engine-snapsh
 import { decodeSnapshot, encodeSnapshot, type CustomerSnapshot } from '@tierflow/contracts/keyspace/ranker/customer-record';
 import { rankKeys, type RankKeys } from '@tierflow/contracts/keyspace/ranker/rank-store-keys';
 import { encodeStoredTierChange } from '@tierflow/contracts/keyspace/ranker/stored-tier-change';
+import { TIER_CONTEXT_FIELD, tierContextOf, type StoredTierContext } from '@tierflow/contracts/keyspace/ranker/stored-tier-context';
 import type { TierChange } from '@tierflow/contracts/events/event-types';
 import type { DirtyEntry, TierEngine } from '@tierflow/domain/ranking/tier-engine';
 import type { TierRules } from '@tierflow/domain/ranking/tier-rules';
@@ -118,7 +119,10 @@ export class RankStore {
     const k = this.keys;
     const base = k.base;
     const rel = (key: string) => key.slice(base.length);
-    const json = batch.events.map(encodeStoredTierChange);
+    const ctx = this.contextOf(engine);
+    // each change once in its compact form (t2): the outbox and the recent lists take it by
+    // number; the history takes its shorter form without scope and customer
+    const json = batch.events.map((e) => encodeStoredTierChange(e, ctx));
     const w = new FencedCommit(k.offsets, base)
       .guardEquals('offset', rel(k.offsets), offsetField, batch.expectedOffset < 0 ? null : String(batch.expectedOffset))
       .payload(json);
@@ -157,25 +161,47 @@ export class RankStore {
       if (scope) w.add('HSET', rel(k.summary(name)), summaryFields(scope.summary(), engine.rules, engine.params.configVersion, batch));
     }
     if (json.length > 0) {
-      // entries by number (1-based), so each JSON crosses the wire once
-      const history = [String(historyLength)];
+      // recent lists: entries by number (1-based), so each crosses the wire once; history: per
+      // scope and customer, the chunk's changes newest first as lines, put in front in one HCAP
       const recent = new Map<string, string[]>();
+      const history = new Map<string, Map<string, string>>();
       batch.events.forEach((e, i) => {
         const n = String(i + 1);
-        history.push(`${e.scope}:${e.customerId}`, n);
         const list = recent.get(e.scope);
         if (list) list.push(n);
         else recent.set(e.scope, [n]);
+        let byCustomer = history.get(e.scope);
+        if (!byCustomer) history.set(e.scope, (byCustomer = new Map()));
+        const line = encodeStoredTierChange(e, ctx, true);
+        const before = byCustomer.get(e.customerId);
+        byCustomer.set(e.customerId, before === undefined ? line : `${line}\n${before}`);
       });
-      w.add('HIST', rel(k.history('', '')).slice(0, -1), history);
+      for (const [scope, byCustomer] of history) {
+        const args = [String(historyLength)];
+        for (const [id, lines] of byCustomer) args.push(id, lines);
+        w.add('HCAP', rel(k.history(scope)), args);
+      }
       for (const [scope, items] of recent) w.add('ECAP', rel(k.recent(scope)), [String(recentLength), ...items.slice(-recentLength)]);
     }
+    // readers decode the compact form with the context: stored with the first commit of a start
+    const storesContext = !this.contextStored;
+    if (storesContext) w.add('HSET', rel(k.meta), [TIER_CONTEXT_FIELD, JSON.stringify(ctx)]);
     w.fence(rel(k.offsets), offsetField, String(batch.offset));
     const out = await w.run(redis);
     if (!out.committed) {
       throw new RankStoreError('FENCED', `stored offset ${out.stored ?? 'none'} is not the expected ${batch.expectedOffset}: another instance wrote`);
     }
+    if (storesContext) this.contextStored = true;
     return json;
+  }
+
+  private context: { engine: TierEngine; ctx: StoredTierContext } | null = null;
+  private contextStored = false;
+
+  /** The stored form's context of an engine's rules and config version (checkConfig made them the stored ones). */
+  private contextOf(engine: TierEngine): StoredTierContext {
+    if (this.context?.engine !== engine) this.context = { engine, ctx: tierContextOf(engine.rules, engine.params.configVersion) };
+    return this.context.ctx;
   }
 
   /** Deletes every key under this prefix's {rk} tag (tests, benchmarks). */
