@@ -6,6 +6,7 @@ import { profileKey } from '@tierflow/contracts/keyspace/profiles/profile-keys';
 import type { TierRecord } from '@tierflow/domain/churn/batch-planner';
 import type { ChurnRiskEvent } from '@tierflow/contracts/events/event-types';
 import type { CustomerChurnState } from '@tierflow/contracts/keyspace/churn-watch/churn-state';
+import { decodeChurnState, encodeChurnState } from '@tierflow/contracts/keyspace/churn-watch/churn-state-codec';
 
 
 export type ApplyResult = 'applied' | 'skipped' | 'conflict';
@@ -62,7 +63,7 @@ export class ChurnStore {
     const versions = res[1]![1] as Array<string | null>;
     customerIds.forEach((id, i) => {
       const s = states[i];
-      out.states.set(id, s ? (JSON.parse(s) as CustomerChurnState) : null);
+      out.states.set(id, s ? decodeChurnState(id, s) : null);
       out.versions.set(id, Number(versions[i] ?? 0));
       const sat = res[2 + i]![1] as string | null;
       const n = sat === null ? NaN : Number(sat);
@@ -117,7 +118,7 @@ export class ChurnStore {
     const timers: string[] = [];
     const noTimer: string[] = [];
     for (const [id, state] of params.states) {
-      states.push(id, JSON.stringify(state));
+      states.push(id, encodeChurnState(state));
       bumps.push(id, '1');
       const due = state.timerDueAt ?? -1;
       if (due < 0) noTimer.push(id);
