@@ -45,6 +45,8 @@ await runService({
       recentLength: config.recentLength,
     });
     await store.checkConfig(config.configVersion, { basis: config.basis, weights: config.weights, rules: config.rules, regions: config.regions });
+    // the context of the compact stored tier changes: what the outbox's entries are read with
+    const storedContext = await store.prepareContext(tierContextOf(config.rules, config.configVersion));
 
     const registry = new Registry();
     const metrics = createRankerMetrics(registry);
@@ -58,7 +60,7 @@ await runService({
         schemaId,
         schema: await readSchemaFile('TierChange.avsc'),
         logLevel: config.connection.logLevel,
-        context: tierContextOf(config.rules, config.configVersion),
+        context: storedContext,
       },
       (err) => {
         logger.fatal({ err: err.message }, 'the outbox send thread died');

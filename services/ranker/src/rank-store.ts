@@ -5,7 +5,7 @@ import { beginRestore, snapshotOf } from '@tierflow/domain/ranking/engine-snapsh
 import { decodeSnapshot, encodeSnapshot, type CustomerSnapshot } from '@tierflow/contracts/keyspace/ranker/customer-record';
 import { rankKeys, type RankKeys } from '@tierflow/contracts/keyspace/ranker/rank-store-keys';
 import { encodeStoredTierChange } from '@tierflow/contracts/keyspace/ranker/stored-tier-change';
-import { TIER_CONTEXT_FIELD, tierContextOf, type StoredTierContext } from '@tierflow/contracts/keyspace/ranker/stored-tier-context';
+import { readStoredTierContext, TIER_CONTEXT_FIELD, type StoredTierContext } from '@tierflow/contracts/keyspace/ranker/stored-tier-context';
 import type { TierChange } from '@tierflow/contracts/events/event-types';
 import type { DirtyEntry, TierEngine } from '@tierflow/domain/ranking/tier-engine';
 import type { TierRules } from '@tierflow/domain/ranking/tier-rules';
@@ -119,7 +119,7 @@ export class RankStore {
     const k = this.keys;
     const base = k.base;
     const rel = (key: string) => key.slice(base.length);
-    const ctx = this.contextOf(engine);
+    const ctx = this.ctx;
     // each change once in its compact form (t2): the outbox and the recent lists take it by
     // number; the history takes its shorter form without scope and customer
     const json = batch.events.map((e) => encodeStoredTierChange(e, ctx));
@@ -183,25 +183,31 @@ export class RankStore {
       }
       for (const [scope, items] of recent) w.add('ECAP', rel(k.recent(scope)), [String(recentLength), ...items.slice(-recentLength)]);
     }
-    // readers decode the compact form with the context: stored with the first commit of a start
-    const storesContext = !this.contextStored;
-    if (storesContext) w.add('HSET', rel(k.meta), [TIER_CONTEXT_FIELD, JSON.stringify(ctx)]);
     w.fence(rel(k.offsets), offsetField, String(batch.offset));
     const out = await w.run(redis);
     if (!out.committed) {
       throw new RankStoreError('FENCED', `stored offset ${out.stored ?? 'none'} is not the expected ${batch.expectedOffset}: another instance wrote`);
     }
-    if (storesContext) this.contextStored = true;
     return json;
   }
 
-  private context: { engine: TierEngine; ctx: StoredTierContext } | null = null;
-  private contextStored = false;
+  /** the context commits write the compact form with; null (until prepareContext, or another one stored): t1 */
+  private ctx: StoredTierContext | null = null;
 
-  /** The stored form's context of an engine's rules and config version (checkConfig made them the stored ones). */
-  private contextOf(engine: TierEngine): StoredTierContext {
-    if (this.context?.engine !== engine) this.context = { engine, ctx: tierContextOf(engine.rules, engine.params.configVersion) };
-    return this.context.ctx;
+  /**
+   * Stores this instance's context (the rules and config version the compact stored form leaves
+   * out) in the meta hash unless one is stored, before any commit: the first one stored stays,
+   * and is the one every compact entry under the prefix was written with. Commits write the
+   * compact form only when this instance's context is the stored one (else t1). Returns the
+   * stored context: the one to read compact entries with (the outbox's included).
+   */
+  async prepareContext(own: StoredTierContext): Promise<StoredTierContext> {
+    const { redis } = this.params;
+    await redis.hsetnx(this.keys.meta, TIER_CONTEXT_FIELD, JSON.stringify(own));
+    const stored = await readStoredTierContext(redis, this.params.prefix);
+    if (!stored) throw new RankStoreError('CONFIG_VERSION_MISMATCH', `unreadable ${TIER_CONTEXT_FIELD} in ${this.keys.meta}`);
+    this.ctx = JSON.stringify(stored) === JSON.stringify(own) ? own : null;
+    return stored;
   }
 
   /** Deletes every key under this prefix's {rk} tag (tests, benchmarks). */
