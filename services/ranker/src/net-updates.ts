@@ -17,9 +17,9 @@
  * several; a change's fromTier is the tier the customer had before the chunk, and its
  * explanation (rank, population, shares, boundaries, cause) is the one at the applied update.
  * With hysteresis on, the published tier is path-dependent (a margin band or a minimum dwell
- * looks at the bases and times it saw): a skipped record's basis or time no longer counts, so a
- * published change that one-by-one application would have made on an intermediate value may
- * be made later, or not at all, exactly as if that record had never been sent.
+ * looks at the bases and times it saw) and chunk boundaries follow Kafka's fetches, so netting
+ * would make the final published tiers depend on batching: the ranker nets only exact tiers
+ * (ranker-service.ts exactTiers) and applies every record, in order, under hysteresis.
  */
 export function netUpdateIndexes<T>(records: readonly T[], keyOf: (r: T) => string | null, seqOf: (r: T) => number): number[] {
   const latest = new Map<string, number>();
