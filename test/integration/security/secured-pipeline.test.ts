@@ -76,10 +76,10 @@ describe('the pipeline over the secured listeners', () => {
       }
       return out;
     };
-    const want = finalTiers(expected);
-    const got = finalTiers(published.values());
+    const wantTiers = finalTiers(expected);
+    const gotTiers = finalTiers(published.values());
     // a customer whose tier came back within a chunk has no change published: its tier is its first one
-    for (const key of new Set([...want.keys(), ...got.keys()])) expect([key, got.get(key) ?? first.get(key)]).toEqual([key, want.get(key) ?? first.get(key)]);
+    for (const key of new Set([...wantTiers.keys(), ...gotTiers.keys()])) expect([key, gotTiers.get(key) ?? first.get(key)]).toEqual([key, wantTiers.get(key) ?? first.get(key)]);
     const causes = new Set(aggregates.map((a) => a.eventId));
     for (const e of published.values()) expect(causes.has(e.causeEventId)).toBe(true);
     // churn-watch and the alerter read everything over the same endpoints
