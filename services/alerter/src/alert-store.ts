@@ -4,6 +4,7 @@ import { FencedCommit } from '@tierflow/runtime/exactly-once/fenced-commit';
 import { defineScript } from '@tierflow/runtime/redis/scripts';
 import { alertKeys, type AlertKeys } from '@tierflow/contracts/keyspace/alerter/alert-keys';
 import { profileKey } from '@tierflow/contracts/keyspace/profiles/profile-keys';
+import { seenSlot } from '@tierflow/contracts/keyspace/alerter/seen-bucket';
 import type { Alert, RoutingProfile } from '@tierflow/domain/alerts/alert-types';
 
 const completeScript = defineScript({ name: 'alComplete', file: new URL('./lua/complete-alert.lua', import.meta.url), keys: 3 });
@@ -61,10 +62,27 @@ export class AlertStore {
     const field = `${topic}:${partition}`;
     c.guardBelow('offset', c.relative(k.offsets), field, lastOffset);
     if (alerts.length > 0) {
-      // one seen key per de-duplication key (customer, kind, period), or per alertId without one
-      const seen = [String(this.params.dedupeTtlSeconds)];
-      alerts.forEach((a, i) => seen.push(c.relative(k.seen(a.dedupeKey ?? a.alertId)), String(i + 1)));
-      c.payload(alerts.map((a) => JSON.stringify(a))).add('NXPUSH', c.relative(k.queue), seen);
+      // a de-duplication key (customer, kind, period) is a field of its period's bucket hash
+      // (HNXPUSH); an alertId or a key without a period is a seen key of its own (NXPUSH). Runs
+      // of the same kind in alert order, so the queue keeps the alerts' order.
+      const ttl = String(this.params.dedupeTtlSeconds);
+      let run: { cmd: 'NXPUSH' | 'HNXPUSH'; args: string[] } | null = null;
+      const flush = () => {
+        if (run) c.add(run.cmd, c.relative(k.queue), run.args);
+        run = null;
+      };
+      alerts.forEach((a, i) => {
+        const slot = a.dedupeKey ? seenSlot(a.dedupeKey) : null;
+        const cmd = slot ? 'HNXPUSH' : 'NXPUSH';
+        if (run?.cmd !== cmd) {
+          flush();
+          run = { cmd, args: [ttl] };
+        }
+        if (slot) run.args.push(c.relative(k.seenPeriod(slot.period, slot.bucket)), slot.field, String(i + 1));
+        else run.args.push(c.relative(k.seen(a.dedupeKey ?? a.alertId)), String(i + 1));
+      });
+      flush();
+      c.payload(alerts.map((a) => JSON.stringify(a)));
     }
     c.fence(c.relative(k.offsets), field, lastOffset);
     const out = await c.run(this.redis);

@@ -1,11 +1,12 @@
 import type { Redis } from 'ioredis';
 import { TransientError } from '@tierflow/contracts/errors/tierflow-error';
 import { FencedCommit } from '@tierflow/runtime/exactly-once/fenced-commit';
-import { churnKeys, offsetField, type ChurnKeys } from '@tierflow/contracts/keyspace/churn-watch/churn-keys';
+import { churnKeys, offsetField, versionKey, type ChurnKeys } from '@tierflow/contracts/keyspace/churn-watch/churn-keys';
 import { profileKey } from '@tierflow/contracts/keyspace/profiles/profile-keys';
 import type { TierRecord } from '@tierflow/domain/churn/batch-planner';
 import type { ChurnRiskEvent } from '@tierflow/contracts/events/event-types';
 import type { CustomerChurnState } from '@tierflow/contracts/keyspace/churn-watch/churn-state';
+import { decodeChurnState, encodeChurnState } from '@tierflow/contracts/keyspace/churn-watch/churn-state-codec';
 
 
 export type ApplyResult = 'applied' | 'skipped' | 'conflict';
@@ -28,6 +29,23 @@ export class ChurnStore {
     this.keys = churnKeys(params.prefix);
     this.redis = params.redis;
     this.base = this.keys.offsets.slice(0, -'offsets'.length);
+  }
+
+  /** The version hash of a customer (its bucket's). */
+  private versionKey(customerId: string): string {
+    return versionKey(this.keys, customerId);
+  }
+
+  /** The stored versions of these fields (`<id>` or `staged:<id>`) of these customers, in order: one HGET each, pipelined. */
+  private async readVersions(customerIds: string[], field: (id: string) => string): Promise<Array<string | null>> {
+    const pipe = this.redis.pipeline();
+    for (const id of customerIds) pipe.hget(this.versionKey(id), field(id));
+    const res = (await pipe.exec()) ?? [];
+    return customerIds.map((_, i) => {
+      const [err, v] = res[i] ?? [new Error('no reply'), null];
+      if (err) throw new TransientError('REDIS_LOAD', err.message, { cause: err });
+      return (v as string | null) ?? null;
+    });
   }
 
   async appliedOffset(topic: string, partition: number): Promise<bigint | null> {
@@ -53,18 +71,18 @@ export class ChurnStore {
     if (customerIds.length === 0) return out;
     const pipe = this.redis.pipeline();
     pipe.hmget(this.keys.state, ...customerIds);
-    pipe.hmget(this.keys.version, ...customerIds);
     for (const id of customerIds) pipe.hget(profileKey(this.params.prefix, id), 'satisfactionScore');
+    for (const id of customerIds) pipe.hget(this.versionKey(id), id);
     const res = await pipe.exec();
     if (!res) throw new TransientError('REDIS_PIPELINE', 'redis pipeline returned nothing');
     for (const [err] of res) if (err) throw new TransientError('REDIS_LOAD', err.message, { cause: err });
     const states = res[0]![1] as Array<string | null>;
-    const versions = res[1]![1] as Array<string | null>;
+    const count = customerIds.length;
     customerIds.forEach((id, i) => {
       const s = states[i];
-      out.states.set(id, s ? (JSON.parse(s) as CustomerChurnState) : null);
-      out.versions.set(id, Number(versions[i] ?? 0));
-      const sat = res[2 + i]![1] as string | null;
+      out.states.set(id, s ? decodeChurnState(id, s) : null);
+      out.versions.set(id, Number((res[1 + count + i]![1] as string | null) ?? 0));
+      const sat = res[1 + i]![1] as string | null;
       const n = sat === null ? NaN : Number(sat);
       out.satisfaction.set(id, Number.isFinite(n) ? n : null);
     });
@@ -77,7 +95,7 @@ export class ChurnStore {
     const versions = new Map<string, number>();
     if (customerIds.length === 0) return { staged, versions };
     const rows = await this.redis.hmget(this.keys.staged, ...customerIds);
-    const vers = await this.redis.hmget(this.keys.version, ...customerIds.map((id) => `staged:${id}`));
+    const vers = await this.readVersions(customerIds, (id) => `staged:${id}`);
     customerIds.forEach((id, i) => {
       const row = rows[i];
       if (row) staged.set(id, JSON.parse(row) as TierRecord[]);
@@ -110,15 +128,22 @@ export class ChurnStore {
     if (field !== null) c.guardBelow('offset', rel(k.offsets), field, params.lastOffset);
     // a version the plan read as 0 is an absent field (versions only grow from 1)
     const ver = (v: number | undefined) => (v === undefined || v === 0 ? null : String(v));
-    for (const id of params.states.keys()) c.guardEquals('version', rel(k.version), id, ver(params.versions.get(id)));
-    for (const id of params.staged.keys()) c.guardEquals('version', rel(k.version), `staged:${id}`, ver(params.stagedVersions.get(id)));
+    for (const id of params.states.keys()) c.guardEquals('version', rel(this.versionKey(id)), id, ver(params.versions.get(id)));
+    for (const id of params.staged.keys()) c.guardEquals('version', rel(this.versionKey(id)), `staged:${id}`, ver(params.stagedVersions.get(id)));
+    // version bumps, one HINCRBY command per bucket
+    const bumps = new Map<string, string[]>();
+    const bump = (id: string, field: string) => {
+      const key = this.versionKey(id);
+      const list = bumps.get(key);
+      if (list) list.push(field, '1');
+      else bumps.set(key, [field, '1']);
+    };
     const states: string[] = [];
-    const bumps: string[] = [];
     const timers: string[] = [];
     const noTimer: string[] = [];
     for (const [id, state] of params.states) {
-      states.push(id, JSON.stringify(state));
-      bumps.push(id, '1');
+      states.push(id, encodeChurnState(state));
+      bump(id, id);
       const due = state.timerDueAt ?? -1;
       if (due < 0) noTimer.push(id);
       else timers.push(String(due), id);
@@ -126,11 +151,12 @@ export class ChurnStore {
     const stagedSet: string[] = [];
     const stagedDel: string[] = [];
     for (const [id, list] of params.staged) {
-      bumps.push(`staged:${id}`, '1');
+      bump(id, `staged:${id}`);
       if (list.length === 0) stagedDel.push(id);
       else stagedSet.push(id, JSON.stringify(list));
     }
-    c.add('HSET', rel(k.state), states).add('HINCRBY', rel(k.version), bumps);
+    c.add('HSET', rel(k.state), states);
+    for (const [key, fields] of bumps) c.add('HINCRBY', rel(key), fields);
     c.add('ZREM', rel(k.timers), noTimer).add('ZADD', rel(k.timers), timers);
     c.add('HDEL', rel(k.staged), stagedDel).add('HSET', rel(k.staged), stagedSet);
     c.add('HMAX', rel(k.meta), ['watermark', String(params.watermark)]);

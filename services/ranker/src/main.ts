@@ -12,6 +12,7 @@ import { RankerService } from './ranker-service';
 import { RankStore } from './rank-store';
 import { startSendThread } from './outbox-send-thread';
 import { readSchemaFile } from '@tierflow/contracts/events/schema-files';
+import { tierContextOf } from '@tierflow/contracts/keyspace/ranker/stored-tier-context';
 
 await runService({
   name: 'ranker',
@@ -44,6 +45,8 @@ await runService({
       recentLength: config.recentLength,
     });
     await store.checkConfig(config.configVersion, { basis: config.basis, weights: config.weights, rules: config.rules, regions: config.regions });
+    // the context of the compact stored tier changes: what the outbox's entries are read with
+    const storedContext = await store.prepareContext(tierContextOf(config.rules, config.configVersion));
 
     const registry = new Registry();
     const metrics = createRankerMetrics(registry);
@@ -57,6 +60,7 @@ await runService({
         schemaId,
         schema: await readSchemaFile('TierChange.avsc'),
         logLevel: config.connection.logLevel,
+        context: storedContext,
       },
       (err) => {
         logger.fatal({ err: err.message }, 'the outbox send thread died');

@@ -1,7 +1,7 @@
 /**
  * Worker thread of the outbox flusher: Avro-encodes tier changes and produces them to Kafka
  * (acks=-1), one request at a time, in the order they arrive, so kafkajs's per-message work
- * runs beside the ranking instead of in its thread. Messages in: {id, entries: JSON strings},
+ * runs beside the ranking instead of in its thread. Messages in: {id, entries: stored tier changes},
  * {reset} (after a failure, once the flusher has settled every request it posted), {stop};
  * out: {id} when Kafka acknowledged them, {id, error} when the send failed or was refused
  * because an earlier one failed (so nothing is ever sent out of order).
@@ -17,6 +17,7 @@ import type { KafkaSecurity } from '@tierflow/runtime/kafka/kafka-security';
 import { createLogger } from '@tierflow/runtime/service/logger';
 import { frame } from '@tierflow/runtime/codec/wire-format';
 import { decodeStoredTierChange } from '@tierflow/contracts/keyspace/ranker/stored-tier-change';
+import type { StoredTierContext } from '@tierflow/contracts/keyspace/ranker/stored-tier-context';
 
 export interface SendWorkerData {
   brokers: string[];
@@ -29,6 +30,8 @@ export interface SendWorkerData {
   /** the registered TierChange schema (JSON text) */
   schema: string;
   logLevel: string;
+  /** the rules and config version the compact stored form leaves out (the ranker's own) */
+  context: StoredTierContext;
 }
 
 const data = workerData as SendWorkerData;
@@ -54,7 +57,7 @@ const encode = (entries: string[]) => {
   for (const json of entries) {
     let key: string | null = null;
     try {
-      const e = decodeStoredTierChange(json);
+      const e = decodeStoredTierChange(json, data.context);
       key = e.customerId;
       let body: Buffer;
       try {

@@ -5,6 +5,7 @@ import { beginRestore, snapshotOf } from '@tierflow/domain/ranking/engine-snapsh
 import { decodeSnapshot, encodeSnapshot, type CustomerSnapshot } from '@tierflow/contracts/keyspace/ranker/customer-record';
 import { rankKeys, type RankKeys } from '@tierflow/contracts/keyspace/ranker/rank-store-keys';
 import { encodeStoredTierChange } from '@tierflow/contracts/keyspace/ranker/stored-tier-change';
+import { readStoredTierContext, TIER_CONTEXT_FIELD, type StoredTierContext } from '@tierflow/contracts/keyspace/ranker/stored-tier-context';
 import type { TierChange } from '@tierflow/contracts/events/event-types';
 import type { DirtyEntry, TierEngine } from '@tierflow/domain/ranking/tier-engine';
 import type { TierRules } from '@tierflow/domain/ranking/tier-rules';
@@ -118,7 +119,10 @@ export class RankStore {
     const k = this.keys;
     const base = k.base;
     const rel = (key: string) => key.slice(base.length);
-    const json = batch.events.map(encodeStoredTierChange);
+    const ctx = this.ctx;
+    // each change once in its compact form (t2): the outbox and the recent lists take it by
+    // number; the history takes its shorter form without scope and customer
+    const json = batch.events.map((e) => encodeStoredTierChange(e, ctx));
     const w = new FencedCommit(k.offsets, base)
       .guardEquals('offset', rel(k.offsets), offsetField, batch.expectedOffset < 0 ? null : String(batch.expectedOffset))
       .payload(json);
@@ -157,17 +161,26 @@ export class RankStore {
       if (scope) w.add('HSET', rel(k.summary(name)), summaryFields(scope.summary(), engine.rules, engine.params.configVersion, batch));
     }
     if (json.length > 0) {
-      // entries by number (1-based), so each JSON crosses the wire once
-      const history = [String(historyLength)];
+      // recent lists: entries by number (1-based), so each crosses the wire once; history: per
+      // scope and customer, the chunk's changes newest first as lines, put in front in one HCAP
       const recent = new Map<string, string[]>();
+      const history = new Map<string, Map<string, string>>();
       batch.events.forEach((e, i) => {
         const n = String(i + 1);
-        history.push(`${e.scope}:${e.customerId}`, n);
         const list = recent.get(e.scope);
         if (list) list.push(n);
         else recent.set(e.scope, [n]);
+        let byCustomer = history.get(e.scope);
+        if (!byCustomer) history.set(e.scope, (byCustomer = new Map()));
+        const line = encodeStoredTierChange(e, ctx, true);
+        const before = byCustomer.get(e.customerId);
+        byCustomer.set(e.customerId, before === undefined ? line : `${line}\n${before}`);
       });
-      w.add('HIST', rel(k.history('', '')).slice(0, -1), history);
+      for (const [scope, byCustomer] of history) {
+        const args = [String(historyLength)];
+        for (const [id, lines] of byCustomer) args.push(id, lines);
+        w.add('HCAP', rel(k.history(scope)), args);
+      }
       for (const [scope, items] of recent) w.add('ECAP', rel(k.recent(scope)), [String(recentLength), ...items.slice(-recentLength)]);
     }
     w.fence(rel(k.offsets), offsetField, String(batch.offset));
@@ -176,6 +189,25 @@ export class RankStore {
       throw new RankStoreError('FENCED', `stored offset ${out.stored ?? 'none'} is not the expected ${batch.expectedOffset}: another instance wrote`);
     }
     return json;
+  }
+
+  /** the context commits write the compact form with; null (until prepareContext, or another one stored): t1 */
+  private ctx: StoredTierContext | null = null;
+
+  /**
+   * Stores this instance's context (the rules and config version the compact stored form leaves
+   * out) in the meta hash unless one is stored, before any commit: the first one stored stays,
+   * and is the one every compact entry under the prefix was written with. Commits write the
+   * compact form only when this instance's context is the stored one (else t1). Returns the
+   * stored context: the one to read compact entries with (the outbox's included).
+   */
+  async prepareContext(own: StoredTierContext): Promise<StoredTierContext> {
+    const { redis } = this.params;
+    await redis.hsetnx(this.keys.meta, TIER_CONTEXT_FIELD, JSON.stringify(own));
+    const stored = await readStoredTierContext(redis, this.params.prefix);
+    if (!stored) throw new RankStoreError('CONFIG_VERSION_MISMATCH', `unreadable ${TIER_CONTEXT_FIELD} in ${this.keys.meta}`);
+    this.ctx = JSON.stringify(stored) === JSON.stringify(own) ? own : null;
+    return stored;
   }
 
   /** Deletes every key under this prefix's {rk} tag (tests, benchmarks). */

@@ -9,6 +9,11 @@ export function createRankerMetrics(registry: Registry) {
       help: 'CustomerAggregates ignored because their seq was not above the last one seen',
       registers: [registry],
     }),
+    coalesced: new Counter({
+      name: 'tierflow_ranker_aggregates_coalesced_total',
+      help: 'CustomerAggregates not applied because a later record of the same customer was in the same chunk (net-updates.ts)',
+      registers: [registry],
+    }),
     rejected: new Counter({
       name: 'tierflow_ranker_aggregates_rejected_total',
       help: 'records that could not be decoded (sent to the ranker dead-letter topic)',

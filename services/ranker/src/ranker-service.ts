@@ -17,6 +17,7 @@ import type { CustomerAggregate, TierChange } from '@tierflow/contracts/events/e
 import { TierEngine } from '@tierflow/domain/ranking/tier-engine';
 import type { RankUpdate } from '@tierflow/domain/ranking/rank-update';
 import { profileKey } from '@tierflow/contracts/keyspace/profiles/profile-keys';
+import { netUpdateIndexes } from './net-updates';
 
 /**
  * The ranker's batch handler: decode, look up regions, apply to the in-memory engine, commit
@@ -146,10 +147,14 @@ export class RankerService {
     const events: TierChange[] = [];
     const applied: number[] = [];
     let eventTime = 0;
-    for (const d of decoded) {
-      if (!d.agg) continue; // dead-lettered above, with its bytes, code and reason
-
-      const a = d.agg;
+    // exact tiers: the chunk's net updates, each customer's latest record only, once (net-updates.ts
+    // says which intermediate tier changes this leaves out); with hysteresis every record, in order
+    const net = exactTiers(config)
+      ? netUpdateIndexes(decoded, (d) => d.agg?.customerId ?? null, (d) => d.agg?.seq ?? 0)
+      : decoded.flatMap((d, i) => (d.agg ? [i] : []));
+    metrics.coalesced.inc(decoded.length - dead.length - net.length);
+    for (const i of net) {
+      const a = (decoded[i] as { agg: CustomerAggregate }).agg; // dead-lettered ones have no key
       const update: RankUpdate = {
         customerId: a.customerId,
         seq: a.seq,
@@ -210,6 +215,17 @@ export class RankerService {
     });
     return out;
   }
+}
+
+/**
+ * Tiers without hysteresis (no margin band, no minimum dwell): the published tier is the raw
+ * one, a function of the final bases alone, so a chunk's net updates give the same final tiers
+ * whatever the chunk boundaries. With hysteresis the published tier depends on the path (the
+ * bases and times it saw), and chunk boundaries depend on how Kafka batched the fetches: every
+ * record is applied then, so the output stays a function of the input alone.
+ */
+function exactTiers(config: RankerConfig): boolean {
+  return config.rules.margin === 0 && config.rules.minDwellMs === 0;
 }
 
 /** tier-change counters, incremented once per label pair per chunk */

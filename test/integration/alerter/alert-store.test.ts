@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { connectionConfig } from '@tierflow/runtime/config/connection-config';
 import { AlertStore } from '../../../services/alerter/src/alert-store';
 import type { Alert } from '../../../shared/domain/src/alerts/alert-types';
+import { seenSlot } from '../../../shared/contracts/src/keyspace/alerter/seen-bucket';
 
 const prefix = `test:als:${randomUUID()}:`;
 let redis: Redis;
@@ -28,6 +29,21 @@ describe('alerter Lua scripts on a real Redis', () => {
     expect(await store.appliedOffset('t', 0)).toBe(7n);
     expect(await store.queueLength()).toBe(3);
     expect(await redis.ttl(store.keys.seen('a'))).toBeGreaterThan(50);
+  });
+
+  it('the input commit: a key of a period is one field of its bucket hash, queued once, the hash expiring', async () => {
+    const other = new AlertStore({ redis, prefix: `${prefix}p:`, dedupeTtlSeconds: 60 });
+    const periodic = (alertId: string, customerId: string) => ({ alertId, kind: 'review', customerId, dedupeKey: `${customerId}|review|2025-06-16` }) as Alert;
+    expect(await other.enqueue('t', 0, '1', [periodic('p1', 'X'), alert('q1'), periodic('p2', 'X'), periodic('p3', 'Y')])).toBe(3);
+    expect(await other.enqueue('t', 0, '2', [periodic('p4', 'Y'), periodic('p5', 'Z')])).toBe(1);
+    // in alert order, each key once
+    const queued = (await redis.lrange(other.keys.queue, 0, -1)).map((r) => JSON.parse(r).alertId);
+    expect(queued).toEqual(['p1', 'q1', 'p3', 'p5']);
+    const slot = seenSlot('X|review|2025-06-16')!;
+    const hash = other.keys.seenPeriod(slot.period, slot.bucket);
+    expect(await redis.hget(hash, 'X|review')).toBe('1');
+    expect(await redis.ttl(hash)).toBeGreaterThan(50);
+    expect(await redis.object('ENCODING', hash)).toBe('listpack');
   });
 
   it('complete-alert.lua: takes off only the head it handled, dead-letters on failure', async () => {

@@ -17,6 +17,19 @@ describe('the fenced commit on the real Redis', () => {
     redis.disconnect();
   });
 
+  it('HCAP keeps a capped history of lines in a hash field, newest first; HNXPUSH queues each hash field once', async () => {
+    await commit().add('HCAP', 'hist', ['3', 'a', 'a2\na1', 'b', 'b1']).run(redis);
+    await commit().add('HCAP', 'hist', ['3', 'a', 'a3', 'b', 'b3\nb2']).run(redis);
+    await commit().add('HCAP', 'hist', ['3', 'a', 'a5\na4']).run(redis);
+    expect(await redis.hgetall(`${base}hist`)).toEqual({ a: 'a5\na4\na3', b: 'b3\nb2\nb1' });
+    await commit().add('HCAP', 'hist', ['1', 'c', 'c2\nc1']).run(redis);
+    expect(await redis.hget(`${base}hist`, 'c')).toBe('c2');
+    const out = await commit().payload(['e1', 'e2', 'e3']).add('HNXPUSH', 'q', ['60', 'hseen:1', 'x', '1', 'hseen:1', 'x', '2', 'hseen:2', 'x', '3']).run(redis);
+    expect(out).toEqual({ committed: true, queued: 2 });
+    expect(await redis.lrange(`${base}q`, 0, -1)).toEqual(['e1', 'e3']);
+    expect(await redis.ttl(`${base}hseen:1`)).toBeGreaterThan(50);
+  });
+
   it('runs each command, then the fence update, when every guard holds', async () => {
     await redis.hset(`${base}h`, 'gone', 'x');
     await redis.sadd(`${base}s`, 'a', 'b');

@@ -17,6 +17,7 @@ import { TierEngine } from '../../../shared/domain/src/ranking/tier-engine';
 import type { RankUpdate } from '../../../shared/domain/src/ranking/rank-update';
 import type { TierRules } from '../../../shared/domain/src/ranking/tier-rules';
 import { TIERS } from '../../../shared/contracts/src/tier';
+import { tierContextOf } from '../../../shared/contracts/src/keyspace/ranker/stored-tier-context';
 
 const rules: TierRules = { mode: 'share', thresholdA: 0.8, thresholdB: 0.95, margin: 0.02, minDwellMs: 0 };
 const engineOf = () => new TierEngine({ rules, configVersion: 'v-test' });
@@ -44,6 +45,7 @@ describe('RankStore on the real Redis', () => {
 
   beforeAll(async () => {
     await store.checkConfig('v-test', rules);
+    await store.prepareContext(tierContextOf(rules, 'v-test')); // commits write the compact stored form
   });
   afterAll(async () => {
     await store.destroy();

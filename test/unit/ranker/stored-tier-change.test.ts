@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeStoredTierChange, encodeStoredTierChange, StoredTierChangeError } from '../../../shared/contracts/src/keyspace/ranker/stored-tier-change';
 import { tierChangeEventId, type TierChange } from '../../../shared/contracts/src/events/event-types';
+import type { StoredTierContext } from '../../../shared/contracts/src/keyspace/ranker/stored-tier-context';
 
 function change(i: number): TierChange {
   const scope = i % 3 === 0 ? 'global' : `region:r${i % 5}`;
@@ -33,6 +34,34 @@ describe('stored TierChange', () => {
       object += JSON.stringify(e).length;
     }
     expect(stored / object).toBeLessThan(0.55);
+  });
+
+  it('with the ranker\'s context: the compact t2 line round-trips every field, shorter than t1', () => {
+    let compact = 0;
+    let t1 = 0;
+    for (let i = 0; i < 200; i++) {
+      const e = { ...change(i), customerId: `C${i}`, causeCustomerId: i % 2 ? `C${i}` : 'other' };
+      const fixed = { ...e, eventId: tierChangeEventId(e.scope, e.customerId, e.causeEventId) };
+      const ctx: StoredTierContext = { tierMode: fixed.tierMode, thresholdA: 0.8, thresholdB: 0.95, hysteresisMargin: fixed.hysteresisMargin, minDwellMs: fixed.minDwellMs, configVersion: 'abc123' };
+      const s = encodeStoredTierChange(fixed, ctx);
+      expect(s.startsWith('2|')).toBe(true);
+      expect(decodeStoredTierChange(s, ctx)).toEqual(fixed);
+      // in a customer's history the key names scope and customer
+      const h = encodeStoredTierChange(fixed, ctx, true);
+      expect(h.length).toBeLessThan(s.length);
+      expect(decodeStoredTierChange(h, ctx, { scope: fixed.scope, customerId: fixed.customerId })).toEqual(fixed);
+      // another context (a change made under other rules) keeps t1
+      expect(encodeStoredTierChange(fixed, { ...ctx, configVersion: 'other' }).startsWith('["t1",')).toBe(true);
+      expect(() => decodeStoredTierChange(s)).toThrow(/needs the ranker's context/);
+      compact += s.length;
+      t1 += encodeStoredTierChange(fixed).length;
+    }
+    expect(compact / t1).toBeLessThan(0.65); // these test values are long numbers; real changes are about a third
+    // a value holding the separator keeps t1
+    const odd = change(2);
+    expect(encodeStoredTierChange(odd, { tierMode: odd.tierMode, thresholdA: 0.8, thresholdB: 0.95, hysteresisMargin: odd.hysteresisMargin, minDwellMs: odd.minDwellMs, configVersion: 'abc123' }).startsWith('2|')).toBe(true);
+    const piped = { ...odd, customerId: 'a|b', eventId: tierChangeEventId(odd.scope, 'a|b', odd.causeEventId) };
+    expect(encodeStoredTierChange(piped, { tierMode: odd.tierMode, thresholdA: 0.8, thresholdB: 0.95, hysteresisMargin: odd.hysteresisMargin, minDwellMs: odd.minDwellMs, configVersion: 'abc123' }).startsWith('["t1",')).toBe(true);
   });
 
   it('reads entries written in the object form by earlier versions', () => {

@@ -5,38 +5,48 @@
  *     consume-and-decode-only ceiling of the same topic;
  *  2. rebuild: state and derived topics reset, everything reprocessed from the earliest offsets;
  *  3. latency from a transaction's produce time to the tier-change it causes, at a steady
- *     5,000 transactions/s for 60 s (live mode);
- *  4. peak memory of each service, Redis bytes per customer, and a CPU profile of the
- *     aggregator's hot path.
+ *     5,000 transactions/s for 60 s, then at 20,000/s for 60 s (live mode; latency-run.ts);
+ *  4. peak memory of every service, Redis bytes per customer (and per key pattern,
+ *     redis-breakdown.ts), the AOF bytes the throughput run appended per transaction, and a
+ *     CPU profile of the aggregator's hot path.
+ * Every service runs: aggregator, ranker, churn-watch and alerter (BENCH_SERVICES narrows it);
+ * the throughput is transactions -> tiers, and the state is measured once churn-watch and the
+ * alerter have consumed everything too.
  * Writes a table (stderr) and bench-results/pipeline.json; the last line is one JSON object.
  */
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { availableParallelism } from 'node:os';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
-import { Partitioners, type Kafka } from 'kafkajs';
-import avro from 'avsc';
 import { connectionConfig } from '@tierflow/runtime/config/connection-config';
 import { SchemaCodec } from '@tierflow/runtime/codec/schema-codec';
-import { readSchemaFile } from '@tierflow/contracts/events/schema-files';
 import { ensureTopics, pipelineTopicSpecs } from '@tierflow/runtime/kafka/topic-setup';
 import { dropPrefix, PARTITIONS, pipelineFixture, toMessage, waitApplied } from '@tierflow/testkit/aggregator-harness';
 import { deleteTopics, produce, testKafka } from '@tierflow/testkit/kafka-io';
 import { waitRanked } from '@tierflow/testkit/pipeline-harness';
 import { prefixBytes } from '@tierflow/testkit/redis-memory';
 import { startService, type ServiceProcess } from '@tierflow/testkit/service-process';
-import { generateTransactions, prng } from '@tierflow/testkit/transaction-fixtures';
+import { generateTransactions } from '@tierflow/testkit/transaction-fixtures';
+import { waitConsumed } from '@tierflow/testkit/wait-consumed';
+import { churnKeys } from '@tierflow/contracts/keyspace/churn-watch/churn-keys';
+import { alertKeys } from '@tierflow/contracts/keyspace/alerter/alert-keys';
 import { summariseCpuProfile } from './cpu-profile-summary';
-import { cpuMeter, stackPids } from './process-cpu';
 import { peakRssMb } from './process-memory';
-import { stackLayout } from '@tierflow/cli/stack/stack-layout';
+import { aofFiles, aofMeter } from './aof-meter';
+import { breakdownTable, redisBreakdown, type KeyPatternBytes } from './redis-breakdown';
+import { latencyRun, type LatencyResult } from './latency-run';
 
 const TOTAL = Number(process.env.BENCH_TRANSACTIONS ?? 1_000_000);
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 100_000);
 const RATE = Number(process.env.BENCH_RATE ?? 5_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
+/** the second latency run's rate and measured seconds (BENCH_HIGH_RATE=0: skipped) */
+const HIGH_RATE = Number(process.env.BENCH_HIGH_RATE ?? 20_000);
+const HIGH_SECONDS = Number(process.env.BENCH_HIGH_SECONDS ?? 60);
+/** Customers of the latency runs; the steady load picks them with a strong skew (a few big accounts). */
+const LIVE_CUSTOMERS = Number(process.env.BENCH_LIVE_CUSTOMERS ?? 20_000);
+/** the services started, in order (BENCH_SERVICES=aggregator,ranker: the pipeline to the tiers only) */
+const SERVICES = (process.env.BENCH_SERVICES ?? 'aggregator,ranker,churn-watch,alerter').split(',').map((x) => x.trim()).filter(Boolean);
 /** seconds of the same steady load before the measured SECONDS (BENCH_RAMP_SECONDS) */
 const RAMP_SECONDS = Number(process.env.BENCH_RAMP_SECONDS ?? 10);
 /** BENCH_PHASES=latency (or any of throughput,rebuild,latency): run only those; the others print null */
@@ -51,23 +61,42 @@ const redis = new Redis(connectionConfig().redisUrl);
 type Fixture = Awaited<ReturnType<typeof pipelineFixture>>;
 
 async function startPipeline(f: Fixture, extra: Record<string, string>, profile = false, dir = profileDir): Promise<ServiceProcess[]> {
-  // BENCH_SERVICE_NODE_ARGS: extra node flags for both services (e.g. --trace-gc)
+  // BENCH_SERVICE_NODE_ARGS: extra node flags for every service (e.g. --trace-gc)
   const extraArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const prof = (name: string) => [...(profile ? ['--cpu-prof', `--cpu-prof-dir=${dir}/${name}`] : []), ...extraArgs];
-  const aggregator = await startService('aggregator', f.envFor('aggregator', extra), { nodeArgs: prof('aggregator') });
-  const ranker = await startService('ranker', f.envFor('ranker', extra), { nodeArgs: prof('ranker') });
-  await Promise.all([aggregator.ready(), ranker.ready()]);
-  return [aggregator, ranker];
+  // each service's dead-letter topic is the run's own
+  const own = { CHURN_DLQ_TOPIC: `customer.churn-watch.dlq.${f.suffix}`, ALERTER_DLQ_TOPIC: `customer.alerter.dlq.${f.suffix}`, RANKER_DLQ_TOPIC: `customer.ranker.dlq.${f.suffix}` };
+  const services: ServiceProcess[] = [];
+  for (const name of SERVICES) services.push(await startService(name, f.envFor(name, { ...own, ...extra }), { nodeArgs: prof(name) }));
+  await Promise.all(services.map((s) => s.ready()));
+  return services;
 }
 
-async function runToEnd(f: Fixture, services: ServiceProcess[]): Promise<{ seconds: number; rss: Record<string, number> }> {
+/** Waits until churn-watch and the alerter (when running) have consumed every record of their input topics. */
+async function waitDownstream(f: Fixture): Promise<void> {
+  if (SERVICES.includes('churn-watch')) await waitConsumed(redis, churnKeys(f.prefix).offsets, [f.topics.aggregates, f.topics.tierChanges], kafka, 1_800_000);
+  if (SERVICES.includes('alerter')) await waitConsumed(redis, alertKeys(f.prefix).offsets, [f.topics.churnRisk, f.topics.tierChanges], kafka, 1_800_000);
+}
+
+interface RunResult {
+  /** transactions -> tiers */
+  seconds: number;
+  /** until churn-watch and the alerter were through as well */
+  downstreamSeconds: number;
+  rss: Record<string, number>;
+}
+
+/** Runs until the tiers are through, and (`downstream`) churn-watch and the alerter as well. */
+async function runToEnd(f: Fixture, services: ServiceProcess[], downstream = true): Promise<RunResult> {
   const started = Date.now();
   await waitApplied(redis, f, kafka, 1_800_000);
   await waitRanked(redis, f.prefix, f.topics.aggregates, kafka, 1_800_000);
   const seconds = (Date.now() - started) / 1000 - 2; // waitRanked confirms over 4 polls of 0.5 s
+  if (downstream) await waitDownstream(f);
+  const downstreamSeconds = downstream ? (Date.now() - started) / 1000 - 1.5 : NaN; // waitConsumed confirms over 3 polls
   const rss = Object.fromEntries(services.map((s) => [s.name, peakRssMb(s.child.pid)]));
   for (const s of services) await s.stop();
-  return { seconds, rss };
+  return { seconds, downstreamSeconds, rss };
 }
 
 async function ceiling(topic: string): Promise<number> {
@@ -92,215 +121,16 @@ async function ceiling(topic: string): Promise<number> {
   return TOTAL / seconds;
 }
 
-/** How many AOF rewrites the stack's Redis has started since it started (finished ones, plus one running). */
-async function aofRewrites(): Promise<number> {
-  const info = await redis.info('persistence');
-  const finished = Number(/^aof_rewrites:(\d+)/m.exec(info)?.[1] ?? NaN);
-  const running = /^aof_rewrite_in_progress:1/m.test(info) ? 1 : 0;
-  return finished + running;
-}
-
-/** Customers of the latency run; the steady load picks them with a strong skew (a few big accounts). */
-const LIVE_CUSTOMERS = Number(process.env.BENCH_LIVE_CUSTOMERS ?? 20_000);
-
-/**
- * Latency at a steady RATE/s, with occurredAt = produce time; latency = tier change seen - that
- * time. "Steady" means a running system: first a warm-up gives every customer of the run its
- * history (3 transactions each over the last 6 hours) and waits until the pipeline has
- * ranked all of it; then the measured minute starts. Only tier changes caused by transactions of
- * the measured minute count. The warm-up's own figures (a cold start: every customer new, the
- * tier boundaries moving all the time) are reported beside it.
- */
-async function latencyRun(k: Kafka): Promise<{ p50: number; p99: number; max: number; samples: number; warmupSeconds: number; warmupEvents: number }> {
-  const f = await pipelineFixture(k);
-  // BENCH_PROFILE_LATENCY=<dir>: CPU profiles of both services during the latency run
-  const latencyProfile = process.env.BENCH_PROFILE_LATENCY;
-  const services = await startPipeline(f, { TIME_MODE: 'live' }, latencyProfile !== undefined, latencyProfile);
-  // the measuring consumer reads only the fields it needs: Avro schema resolution skips the
-  // rest without building them (it shares the 2 cores with the pipeline it measures)
-  const projection = (schema: { fields: Array<{ name: string }> }, keep: string[]) =>
-    avro.Type.forSchema({ ...schema, fields: schema.fields.filter((x) => keep.includes(x.name)) } as avro.Schema);
-  const aggType = projection(JSON.parse(await readSchemaFile('CustomerAggregate.avsc')), ['eventId', 'eventTime', 'lastActivityAt']);
-  const tierType = projection(JSON.parse(await readSchemaFile('TierChange.avsc')), ['causeEventId']);
-  const rnd = prng(21);
-
-  const lastActivity = new Map<string, { lastActivityAt: number; eventTime: number }>();
-  const latencies: number[] = [];
-  /** latencies by the second of the measured minute their transaction was produced in */
-  const bySecond: number[][] = [];
-  /** produce -> CustomerAggregate seen: the aggregator's share of the latency */
-  const aggLatencies: number[] = [];
-  const pending: { cause: string; seenAt: number }[] = [];
-  /** by second since the load started (ramp included): tier-change and aggregate latencies */
-  const timeline: { tier: number[]; agg: number[] }[] = [];
-  const at = (produced: number) => (timeline[Math.floor((produced - loadStart) / 1000)] ??= { tier: [], agg: [] });
-  let steadyStart = Number.POSITIVE_INFINITY;
-  let loadStart = Number.POSITIVE_INFINITY;
-  /** latencies of the ramp's transactions (reported, not counted) */
-  const rampLatencies: number[] = [];
-  const consumer = k.consumer({ groupId: `bench-latency-${randomUUID()}`, maxWaitTimeInMs: 20 });
-  await consumer.connect();
-  await consumer.subscribe({ topics: [f.topics.aggregates, f.topics.tierChanges], fromBeginning: true });
-  const measure = (cause: string, seenAt: number) => {
-    const a = lastActivity.get(cause);
-    if (!a) return false;
-    // only changes caused by the measured minute's transactions (not by the warm-up, not by a window tick)
-    if (a.lastActivityAt >= loadStart && a.eventTime - a.lastActivityAt < 5_000) at(a.lastActivityAt).tier.push(seenAt - a.lastActivityAt);
-    if (a.lastActivityAt >= loadStart && a.lastActivityAt < steadyStart && a.eventTime - a.lastActivityAt < 5_000) {
-      rampLatencies.push(seenAt - a.lastActivityAt);
-    }
-    if (a.lastActivityAt >= steadyStart && a.eventTime - a.lastActivityAt < 5_000) {
-      latencies.push(seenAt - a.lastActivityAt);
-      const second = Math.floor((a.lastActivityAt - steadyStart) / 1000);
-      (bySecond[second] ??= []).push(seenAt - a.lastActivityAt);
-    }
-    return true;
-  };
-  // eachBatch: the measuring consumer shares the 2 cores with the pipeline, so it should take as
-  // little of them as it can
-  const decodeWith = (value: Buffer | null, reader: avro.Type) => f.codec.decode(value, reader);
-  await consumer.run({
-    eachBatch: async ({ batch }) => {
-      const seenAt = Date.now();
-      const isAggregate = batch.topic === f.topics.aggregates;
-      for (const message of batch.messages) {
-        if (isAggregate) {
-          const a = (await decodeWith(message.value, aggType)) as { eventId: string; lastActivityAt: number; eventTime: number };
-          lastActivity.set(a.eventId, { lastActivityAt: a.lastActivityAt, eventTime: a.eventTime });
-          if (a.lastActivityAt >= steadyStart && a.eventTime - a.lastActivityAt < 5_000) aggLatencies.push(seenAt - a.lastActivityAt);
-          if (a.lastActivityAt >= loadStart && a.eventTime - a.lastActivityAt < 5_000) at(a.lastActivityAt).agg.push(seenAt - a.lastActivityAt);
-        } else {
-          const t = (await decodeWith(message.value, tierType)) as { causeEventId: string };
-          if (!measure(t.causeEventId, seenAt)) pending.push({ cause: t.causeEventId, seenAt });
-        }
-      }
-    },
-  });
-  const warmStarted = Date.now();
-  const warm = [];
-  for (let i = 0; i < 3 * LIVE_CUSTOMERS; i++) {
-    warm.push({
-      transactionId: `warm-${i}`, customerId: `L${i % LIVE_CUSTOMERS}`, occurredAt: warmStarted - Math.floor(rnd() * 6 * 3_600_000),
-      kind: 'CHARGE' as const, amountMinor: Math.floor(100 * Math.exp(rnd() * 8)), costMinor: 50, currency: 'USD', product: null,
-    });
-  }
-  await produce(k, f.topics.transactions, warm.map((e) => toMessage(f.codec, f.txSchemaId, e)), 5_000);
-  await waitApplied(redis, f, k, 900_000);
-  await waitRanked(redis, f.prefix, f.topics.aggregates, k, 900_000);
-  const warmupSeconds = (Date.now() - warmStarted) / 1000 - 2; // waitRanked confirms over 4 polls of 0.5 s
-  log(`latency run warm-up: ${warm.length} transactions of ${LIVE_CUSTOMERS} customers ranked in ${warmupSeconds.toFixed(1)}s`);
-
-  await new Promise((r) => setTimeout(r, 2_000)); // the measuring consumer reads the warm-up's output meanwhile
-  const producer = k.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-  await producer.connect();
-  const tickMs = 50;
-  const perTick = Math.round((RATE * tickMs) / 1000);
-  // the load runs RAMP_SECONDS at RATE before the measured SECONDS start: the first seconds of a
-  // new load (a fresh producer connection, code paths not yet optimised, fetch sessions settling)
-  // are the load generator's start, not the pipeline's steady state
-  const ticks = Math.round(((RAMP_SECONDS + SECONDS) * 1000) / tickMs);
-  // CPU of every process on the machine's 2 cores during the measured minute (the pipeline's
-  // headroom is what keeps its tail short)
-  const meter = cpuMeter({
-    ...Object.fromEntries(services.map((s) => [s.name, s.child.pid])),
-    bench: process.pid,
-    ...stackPids(stackLayout().root),
-  });
-  let metering = false;
-  /** each service's event-loop delay (p99, max) since the last scrape of its /metrics */
-  const serviceLoopLag = () =>
-    Promise.all(
-      services.map(async (svc) => {
-        const text = await (await fetch(`http://127.0.0.1:${svc.port}/metrics`)).text();
-        const read = (m: string) => Math.round(1000 * Number(new RegExp(`^\\S*eventloop_lag_${m}_seconds(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? NaN));
-        return { name: svc.name, p99: read('p99'), max: read('max') };
-      }),
-    );
-  // the bench's own event-loop delay: a stall here delays what the measuring consumer sees, and
-  // would show as pipeline latency
-  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
-  const started = Date.now();
-  loadStart = started;
-  steadyStart = started + RAMP_SECONDS * 1000;
-  let sent = 0;
-  // Redis's AOF rewrites (a fork: Redis answers slowly while its child lives) counted over the
-  // measured minute; BENCH_AOF_REWRITE_AT=<s> forces one at second s of it, to measure that case
-  let rewriteAt = process.env.BENCH_AOF_REWRITE_AT === undefined ? NaN : steadyStart + 1000 * Number(process.env.BENCH_AOF_REWRITE_AT);
-  let rewritesBefore = NaN;
-  for (let i = 0; i < ticks; i++) {
-    const now = Date.now();
-    if (!metering && now >= steadyStart) {
-      meter.start();
-      loopDelay.enable();
-      void serviceLoopLag(); // prom-client resets its event-loop histogram on each scrape
-      void aofRewrites().then((n) => (rewritesBefore = n));
-      metering = true;
-    }
-    if (now >= rewriteAt) {
-      void redis.bgrewriteaof().then(() => log(`forced an AOF rewrite at second ${Math.round((now - steadyStart) / 1000)} of the measured minute`));
-      rewriteAt = NaN;
-    }
-    const messages = [];
-    for (let j = 0; j < perTick; j++) {
-      const customer = Math.floor(LIVE_CUSTOMERS * Math.pow(rnd(), 3));
-      const e = {
-        transactionId: `lat-${i}-${j}`, customerId: `L${customer}`, occurredAt: now, kind: 'CHARGE' as const,
-        amountMinor: 100 + Math.floor(rnd() * 20_000), costMinor: 50, currency: 'USD', product: null,
-      };
-      messages.push(toMessage(f.codec, f.txSchemaId, e));
-    }
-    await producer.send({ topic: f.topics.transactions, messages });
-    sent += messages.length;
-    const next = started + (i + 1) * tickMs;
-    const wait = next - Date.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-  }
-  const cpu = meter.stop();
-  loopDelay.disable();
-  log(`Redis AOF rewrites started in the measured minute: ${(await aofRewrites()) - rewritesBefore} (its log: .stack/logs/redis.log)`);
-  const lag = await serviceLoopLag();
-  log(`services' event-loop delay in the measured minute: ${lag.map((x) => `${x.name} p99 ${x.p99} ms, max ${x.max} ms`).join('; ')}`);
-  log(`bench event-loop delay in the measured minute: p99 ${Math.round(loopDelay.percentile(99) / 1e6)} ms, max ${Math.round(loopDelay.max / 1e6)} ms`);
-  log(`latency run: sent ${sent} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
-  const cpuTotal = Object.values(cpu).reduce((a, b) => a + b, 0);
-  log(`CPU in the measured minute, % of one core: ${Object.entries(cpu).map(([n, v]) => `${n} ${v}`).join(', ')}; all ${cpuTotal} of ${100 * availableParallelism()}`);
-  await new Promise((r) => setTimeout(r, 3_000));
-  for (const p of pending) measure(p.cause, p.seenAt);
-  await producer.disconnect();
-  await consumer.disconnect();
-  for (const s of services) await s.stop();
-  await deleteTopics(k, Object.values(f.topics));
-  await dropPrefix(redis, f.prefix);
-  latencies.sort((a, b) => a - b);
-  aggLatencies.sort((a, b) => a - b);
-  const q = (p: number, xs = latencies) => xs[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? NaN;
-  // the tail over time: steady queueing shows in every second, a stall in a few
-  const perSecond = bySecond.map((xs, second) => {
-    xs.sort((a, b) => a - b);
-    return { second, p99: q(0.99, xs), n: xs.length };
-  });
-  const worst = [...perSecond].filter(Boolean).sort((a, b) => b.p99 - a.p99).slice(0, 8);
-  log(`latency p99 by second of production, worst 8: ${worst.map((w) => `s${w.second}:${w.p99}ms`).join(' ')}`);
-  // BENCH_TIMELINE=1: p99 of the aggregate and of the tier change, second by second from the
-  // start of the load (the ramp's seconds first), to see which service a stall comes from
-  if (process.env.BENCH_TIMELINE === '1') {
-    const p99 = (xs: number[]) => q(0.99, xs.sort((a, b) => a - b));
-    log(`timeline, p99 ms by second since the load started (aggregate/tier change): ${timeline.map((x, i) => (x ? `${i}:${p99(x.agg)}/${p99(x.tier)}` : `${i}:-`)).join(' ')}`);
-  }
-  rampLatencies.sort((a, b) => a - b);
-  log(`ramp (first ${RAMP_SECONDS} s of the load, not counted): p50 ${q(0.5, rampLatencies)} ms, p99 ${q(0.99, rampLatencies)} ms, max ${rampLatencies[rampLatencies.length - 1]} ms`);
-  log(`seconds with p99 over 250 ms: ${perSecond.filter((x) => x && x.p99 > 250).length} of ${perSecond.filter(Boolean).length}`);
-  log(`latency to the aggregate (aggregator's share): p50 ${q(0.5, aggLatencies)} ms, p99 ${q(0.99, aggLatencies)} ms (${aggLatencies.length} aggregates)`);
-  return { p50: q(0.5), p99: q(0.99), max: latencies[latencies.length - 1] ?? NaN, samples: latencies.length, warmupSeconds, warmupEvents: warm.length };
-}
-
 const f = await pipelineFixture(kafka);
 try {
   let ceilingEventsPerSec = NaN;
   let e2eEventsPerSec = NaN;
   let redisBytesPerCustomer = NaN;
-  let first: { seconds: number; rss: Record<string, number> } = { seconds: NaN, rss: {} };
-  let rebuild: { seconds: number; rss: Record<string, number> } = { seconds: NaN, rss: {} };
+  let aofBytesPerTransaction = NaN;
+  let breakdown: KeyPatternBytes[] = [];
+  const none: RunResult = { seconds: NaN, downstreamSeconds: NaN, rss: {} };
+  let first = none;
+  let rebuild = none;
   if (PHASES.has('throughput') || PHASES.has('rebuild')) {
     log(`producing ${TOTAL} transactions over ${CUSTOMERS} customers...`);
     const events = generateTransactions({ count: TOTAL, customers: CUSTOMERS, startMs: Date.UTC(2025, 0, 1), days: 180, seed: 7 });
@@ -309,10 +139,20 @@ try {
     ceilingEventsPerSec = await ceiling(f.topics.transactions);
     log(`ceiling (consume + decode only): ${Math.round(ceilingEventsPerSec)}/s`);
 
+    const aof = aofMeter(redis);
+    const filesBefore = await aofFiles(redis);
+    await aof.start();
     first = await runToEnd(f, await startPipeline(f, { TIME_MODE: 'replay' }, true));
+    const appended = await aof.stop();
+    aofBytesPerTransaction = Math.round(appended.bytes / TOTAL);
+    const filesAfter = await aofFiles(redis);
+    log(`AOF: ${appended.bytes} bytes appended in the throughput run (${appended.rewrites} rewrites meanwhile) = ${aofBytesPerTransaction} per transaction` +
+      (filesBefore && filesAfter ? `; ${filesAfter.dir} ${filesBefore.bytes} -> ${filesAfter.bytes} bytes` : ''));
     e2eEventsPerSec = TOTAL / first.seconds;
     redisBytesPerCustomer = Math.round((await prefixBytes(redis, f.prefix)) / CUSTOMERS);
-    log(`pipeline: ${TOTAL} in ${first.seconds.toFixed(1)}s = ${Math.round(e2eEventsPerSec)}/s; peak RSS ${JSON.stringify(first.rss)}`);
+    breakdown = await redisBreakdown(redis, f.prefix);
+    log(`pipeline: ${TOTAL} in ${first.seconds.toFixed(1)}s = ${Math.round(e2eEventsPerSec)}/s (churn-watch and alerter through at ${first.downstreamSeconds.toFixed(1)}s); peak RSS ${JSON.stringify(first.rss)}`);
+    log(`\nRedis bytes per customer by key pattern (${CUSTOMERS} customers):\n${breakdownTable(breakdown, CUSTOMERS)}\n`);
   }
 
   if (PHASES.has('rebuild')) {
@@ -324,15 +164,22 @@ try {
     await new Promise((r) => setTimeout(r, 2_000));
     await ensureTopics(admin, pipelineTopicSpecs(f.topics, PARTITIONS));
     await admin.disconnect();
-    rebuild = await runToEnd(f, await startPipeline(f, { TIME_MODE: 'replay' }));
+    rebuild = await runToEnd(f, await startPipeline(f, { TIME_MODE: 'replay' }), false); // the tiers' rebuild
     log(`rebuild: ${rebuild.seconds.toFixed(1)}s`);
   }
 
   // the latency run starts from a Redis without the 1,000,000-transaction state (its size
   // would otherwise make Redis rewrite its AOF in the middle of the measured minute)
   await dropPrefix(redis, f.prefix);
-  const latency = PHASES.has('latency') ? await latencyRun(kafka) : { p50: NaN, p99: NaN, max: NaN, samples: 0, warmupSeconds: NaN, warmupEvents: 0 };
-  log(`latency at ${RATE}/s for ${SECONDS}s: p50 ${latency.p50} ms, p99 ${latency.p99} ms, max ${latency.max} ms (${latency.samples} tier changes)`);
+  const skipped = (rate: number): LatencyResult => ({ rate, p50: NaN, p99: NaN, max: NaN, samples: 0, warmupSeconds: NaN, warmupEvents: 0 });
+  const latencyAt = async (rate: number, seconds: number): Promise<LatencyResult> => {
+    if (!PHASES.has('latency') || rate <= 0) return skipped(rate);
+    const r = await latencyRun({ kafka, redis, rate, seconds, rampSeconds: RAMP_SECONDS, liveCustomers: LIVE_CUSTOMERS, startPipeline, log });
+    log(`latency at ${rate}/s for ${seconds}s: p50 ${r.p50} ms, p99 ${r.p99} ms, max ${r.max} ms (${r.samples} tier changes)`);
+    return r;
+  };
+  const latency = await latencyAt(RATE, SECONDS);
+  const high = await latencyAt(HIGH_RATE, HIGH_SECONDS);
 
   const aggregatorProfiles = existsSync(path.join(profileDir, 'aggregator')) ? readdirSync(path.join(profileDir, 'aggregator')) : [];
   const profile = aggregatorProfiles.find((n) => n.endsWith('.cpuprofile'));
@@ -346,9 +193,12 @@ try {
     ['e2e events/s', Math.round(e2eEventsPerSec)], ['ceiling events/s', Math.round(ceilingEventsPerSec)],
     ['e2e / ceiling', (e2eEventsPerSec / ceilingEventsPerSec).toFixed(2)],
     ['rebuild s', rebuild.seconds.toFixed(1)],
-    ['latency p50 / p99 / max ms', `${latency.p50} / ${latency.p99} / ${latency.max} (${latency.samples} tier changes)`],
+    ['churn-watch and alerter through s', first.downstreamSeconds.toFixed(1)],
+    [`latency at ${RATE}/s p50 / p99 / max ms`, `${latency.p50} / ${latency.p99} / ${latency.max} (${latency.samples} tier changes)`],
     ['latency warm-up (cold start)', `${latency.warmupEvents} transactions ranked in ${latency.warmupSeconds.toFixed(1)} s`],
-    ['peak RSS MB', JSON.stringify(first.rss)], ['Redis bytes/customer', redisBytesPerCustomer],
+    [`latency at ${HIGH_RATE}/s p50 / p99 / max ms`, `${high.p50} / ${high.p99} / ${high.max} (${high.samples} tier changes)`],
+    ...SERVICES.map((name) => [`peak RSS MB ${name}`, first.rss[name] ?? NaN]),
+    ['Redis bytes/customer', redisBytesPerCustomer], ['AOF bytes/transaction', aofBytesPerTransaction],
   ];
   log('\n| measure | value |\n|---|---|');
   for (const [k, v] of table) log(`| ${k} | ${v} |`);
@@ -358,10 +208,18 @@ try {
     p50Ms: latency.p50,
     p99Ms: latency.p99,
     maxMs: latency.max,
+    highRate: HIGH_RATE,
+    highP50Ms: high.p50,
+    highP99Ms: high.p99,
+    highMaxMs: high.max,
     rebuildSeconds: Number(rebuild.seconds.toFixed(1)),
     peakRssMb: peak,
+    peakRssByService: first.rss,
+    redisBytesPerCustomer,
+    aofBytesPerTransaction,
   };
-  writeFileSync(path.join(outDir, 'pipeline.json'), JSON.stringify({ ...result, peakRssByService: first.rss, redisBytesPerCustomer, latencySamples: latency.samples, latencyWarmup: { events: latency.warmupEvents, seconds: latency.warmupSeconds }, hot }, null, 2));
+  const bytesByPattern = breakdown.map((r) => ({ ...r, bytesPerCustomer: Number((r.bytes / CUSTOMERS).toFixed(1)) }));
+  writeFileSync(path.join(outDir, 'pipeline.json'), JSON.stringify({ ...result, latencySamples: latency.samples, highLatencySamples: high.samples, latencyWarmup: { events: latency.warmupEvents, seconds: latency.warmupSeconds }, bytesByPattern, hot }, null, 2));
   console.log(JSON.stringify(result));
 } finally {
   await deleteTopics(kafka, Object.values(f.topics));

@@ -8,7 +8,7 @@ export type CommitCommand =
   | 'SADD' | 'SREM' | 'DEL' | 'APPEND'
   | 'ZADD' | 'ZREM'
   | 'RPUSH' | 'LPUSH' | 'LTRIM'
-  | 'ERPUSH' | 'ECAP' | 'HIST' | 'NXPUSH';
+  | 'ERPUSH' | 'ECAP' | 'HIST' | 'NXPUSH' | 'HCAP' | 'HNXPUSH';
 
 /** One write of a plan: a command on a key relative to the key base. */
 export interface WriteCommand {

@@ -6,12 +6,13 @@ export type { CommitCommand, WriteCommand } from '@tierflow/contracts/keyspace/w
 
 /**
  * Lua's unpack takes a few thousand values: longer argument lists are split into several
- * commands of the same kind (pairs kept whole; a cap or ttl heading the list is repeated).
+ * commands of the same kind (pairs kept whole, and the triples of HNXPUSH; a cap or ttl heading
+ * the list is repeated).
  */
 export const MAX_ARGS = 4_000;
 
 /** Commands whose first argument (a cap, a ttl) heads every part of a split. */
-const HEADED: ReadonlySet<CommitCommand> = new Set<CommitCommand>(['ECAP', 'HIST', 'NXPUSH']);
+const HEADED: ReadonlySet<CommitCommand> = new Set<CommitCommand>(['ECAP', 'HIST', 'NXPUSH', 'HCAP', 'HNXPUSH']);
 
 const script = defineScript({ name: 'tfFencedCommit', file: new URL('./lua/fenced-commit.lua', import.meta.url), keys: 1 });
 
@@ -79,8 +80,9 @@ export class FencedCommit {
     }
     const head = HEADED.has(cmd) ? 1 : 0;
     if (args.length <= head) return this;
-    for (let i = head; i < args.length; i += MAX_ARGS) {
-      const end = Math.min(args.length, i + MAX_ARGS);
+    const step = cmd === 'HNXPUSH' ? MAX_ARGS - (MAX_ARGS % 3) : MAX_ARGS;
+    for (let i = head; i < args.length; i += step) {
+      const end = Math.min(args.length, i + step);
       out.push(cmd, key, String(end - i + head));
       if (head) out.push(args[0] as string);
       for (let j = i; j < end; j++) out.push(args[j] as string);

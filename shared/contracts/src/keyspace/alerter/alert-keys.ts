@@ -7,7 +7,14 @@ export function alertKeys(prefix: string) {
     dead: `${base}dead`,
     stats: `${base}stats`,
     lease: `${base}lease`,
+    /** string, with a TTL: an alert (by alertId, or a de-duplication key without a period) was queued */
     seen: (alertId: string) => `${base}seen:${alertId}`,
+    /**
+     * hash, with a TTL renewed by each new field: the `customer|kind` fields of one period's
+     * alerts already queued, for the customers of one bucket (seen-bucket.ts): small hashes
+     * (listpack) instead of a key per alert
+     */
+    seenPeriod: (period: string, bucket: number) => `${base}seen:${period}:${bucket}`,
   };
 }
 

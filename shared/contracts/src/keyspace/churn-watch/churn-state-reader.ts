@@ -2,10 +2,12 @@ import type { Redis } from 'ioredis';
 import { churnKeys } from './churn-keys';
 import { SIGNALS, type Attractiveness, type ChurnRiskEvent, type ChurnSignal, type Relationship, type Severity } from '../../events/event-types';
 import type { CustomerChurnState } from './churn-state';
+import { decodeChurnState } from './churn-state-codec';
 import type { Tier } from '../../tier';
 
 /**
- * Readers of churn-watch's state hash and recent-risk list (churn-keys.ts, churn-state.ts).
+ * Readers of churn-watch's state hash and recent-risk list (churn-keys.ts, churn-state.ts, the
+ * stored form in churn-state-codec.ts).
  * Written only by services/churn-watch (churn-store.ts and its scripts); read by
  * shared/views (the card, the lists, the portfolio) and the tests. Read-only.
  */
@@ -26,7 +28,7 @@ export interface ChurnStateView {
 export async function readChurnState(redis: Redis, prefix: string, customerId: string): Promise<ChurnStateView | null> {
   const raw = await redis.hget(churnKeys(prefix).state, customerId);
   if (!raw) return null;
-  const s = JSON.parse(raw) as CustomerChurnState;
+  const s = decodeChurnState(customerId, raw);
   return {
     customerId: s.customerId,
     tier: s.tier,
@@ -54,7 +56,7 @@ export async function readChurnRecords(redis: Redis, prefix: string, customerIds
   const rows = await redis.hmget(churnKeys(prefix).state, ...customerIds);
   customerIds.forEach((id, i) => {
     const raw = rows[i];
-    if (raw) out.set(id, JSON.parse(raw) as CustomerChurnState);
+    if (raw) out.set(id, decodeChurnState(id, raw));
   });
   return out;
 }

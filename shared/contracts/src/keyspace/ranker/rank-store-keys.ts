@@ -19,8 +19,14 @@ export function rankKeys(prefix: string) {
     rank: (scope: string) => `${p}rank:${scope}`,
     /** hash: the population summary of a scope */
     summary: (scope: string) => `${p}summary:${scope}`,
-    /** list, newest first: stored TierChange (stored-tier-change.ts) of a customer in a scope (capped) */
-    history: (scope: string, customerId: string) => `${p}history:${scope}:${customerId}`,
+    /**
+     * hash of a scope: customerId -> the customer's tier changes in the scope, newest first, one
+     * stored TierChange (stored-tier-change.ts, t2 without scope and customer) a line, capped
+     * at HISTORY_LENGTH: one field a customer, not a list key each (a key costs ~190 bytes more)
+     */
+    history: (scope: string) => `${p}hist:${scope}`,
+    /** list, newest first, of earlier builds: stored TierChange of a customer in a scope (read when the hash has none) */
+    legacyHistory: (scope: string, customerId: string) => `${p}history:${scope}:${customerId}`,
     /** list, newest first: stored TierChange (stored-tier-change.ts) of a scope (capped) */
     recent: (scope: string) => `${p}recent:${scope}`,
     /** list, oldest first: stored TierChange not yet confirmed sent to Kafka */

@@ -4,6 +4,7 @@ import { rankKeys } from './rank-store-keys';
 import type { ScopeSummary } from './scope-summary';
 import { GLOBAL_SCOPE, regionScopeName, UNASSIGNED_REGION } from '../../scopes/scope';
 import { decodeStoredTierChange } from './stored-tier-change';
+import { readStoredTierContext } from './stored-tier-context';
 import type { TierChange } from '../../events/event-types';
 import { TIERS, type Tier } from '../../tier';
 
@@ -188,7 +189,10 @@ export async function readTop(redis: Redis, prefix: string, scope: string, n: nu
   });
 }
 
-/** A customer's tier changes in a scope, newest first. */
+/**
+ * A customer's tier changes in a scope, newest first: its field of the scope's history hash
+ * (one stored change a line), or the list an earlier build kept when the hash has none.
+ */
 export async function readTierHistory(
   redis: Redis,
   prefix: string,
@@ -196,12 +200,15 @@ export async function readTierHistory(
   customerId: string,
   limit = 50,
 ): Promise<TierChange[]> {
-  const items = await redis.lrange(rankKeys(prefix).history(scope, customerId), 0, limit - 1);
-  return items.map(decodeStoredTierChange);
+  if (limit <= 0) return [];
+  const k = rankKeys(prefix);
+  const [lines, ctx] = await Promise.all([redis.hget(k.history(scope), customerId), readStoredTierContext(redis, prefix)]);
+  const items = lines !== null ? lines.split('\n').slice(0, limit) : await redis.lrange(k.legacyHistory(scope, customerId), 0, limit - 1);
+  return items.map((s) => decodeStoredTierChange(s, ctx, { scope, customerId }));
 }
 
 /** The latest tier changes of a scope, newest first. */
 export async function readRecentChanges(redis: Redis, prefix: string, scope: string, limit = 100): Promise<TierChange[]> {
-  const items = await redis.lrange(rankKeys(prefix).recent(scope), 0, limit - 1);
-  return items.map(decodeStoredTierChange);
+  const [items, ctx] = await Promise.all([redis.lrange(rankKeys(prefix).recent(scope), 0, limit - 1), readStoredTierContext(redis, prefix)]);
+  return items.map((s) => decodeStoredTierChange(s, ctx));
 }

@@ -1,15 +1,26 @@
 /**
- * The form a TierChange takes in Redis (outbox, per-customer history, per-scope recent list):
- * a JSON array of its values in a fixed order, tagged "t1", without the eventId (rebuilt from
- * scope, customerId and causeEventId). Every tier change is written three times (outbox,
- * history, recent list) and each write also goes to the AOF; the object form repeated ~360
- * bytes of field names in each (590 bytes an event, 230 in this form), which made these lists
- * most of what Redis wrote and of what an AOF rewrite has to serialise. Still JSON: readable
- * with redis-cli. Entries written in the object form (before this format) are read as they are.
- * Pure.
+ * The form a TierChange takes in Redis (outbox, per-customer history, per-scope recent list).
+ *
+ * "t2", the compact form written with the ranker's context (stored-tier-context.ts): one line
+ * of `|`-separated values, `2|scope|customerId|<from><to><raw>|reason|rank|population|basis|
+ * shareBefore|total|countA|countB|basisA|basisB|eventTime|cause|causeCustomer`, an empty value
+ * for null. Left out, because they are rebuilt: the eventId (scope, customerId, causeEventId),
+ * the direction (from the tiers), the rules and config version (the context: the same for every
+ * change under a prefix), the causeCustomerId when it is the customer (empty) and the customer
+ * in the causeEventId (`:<seq>` for `<causeCustomerId>:<seq>`, else `=<causeEventId>`). In a
+ * customer's history (`implied`) scope and customerId are empty too: the key names them. About
+ * 80 bytes a change (230 in t1, 590 in the object form), and still readable with redis-cli.
+ *
+ * "t1", the form without a context: a JSON array of the values in a fixed order (every field
+ * but the eventId). Written when there is no context or a change does not fit t2 (a value
+ * holding `|` or a line break, constants that are not the context's, a direction or eventId
+ * that cannot be rebuilt); entries in the object form of the first versions are read as they
+ * are. Pure.
  */
 import { BadInputError } from '../../errors/tierflow-error';
-import { tierChangeEventId, type TierChange } from '../../events/event-types';
+import { tierChangeEventId, type TierChange, type TierChangeReason } from '../../events/event-types';
+import { TIERS, type Tier } from '../../tier';
+import type { StoredTierContext } from './stored-tier-context';
 
 const TAG = 't1';
 
@@ -21,11 +32,67 @@ const FIELDS = [
   'causeCustomerId',
 ] as const satisfies readonly Exclude<keyof TierChange, 'eventId'>[];
 
-/** The stored form of a tier change. */
-export function encodeStoredTierChange(e: TierChange): string {
+const REASONS: readonly TierChangeReason[] = ['BASIS_CHANGE', 'BOUNDARY_SHIFT', 'SCOPE_JOIN', 'SCOPE_LEAVE', 'DWELL_ELAPSED'];
+const T2_PARTS = 17;
+const num = (n: number | null) => (n === null ? '' : String(n));
+const tierRank = (t: Tier) => TIERS.indexOf(t);
+
+/** The t2 line of a change, or null when it does not fit (see above). */
+function compact(e: TierChange, ctx: StoredTierContext, implied: boolean): string | null {
+  const sameContext =
+    e.tierMode === ctx.tierMode && e.thresholdA === ctx.thresholdA && e.thresholdB === ctx.thresholdB &&
+    e.hysteresisMargin === ctx.hysteresisMargin && e.minDwellMs === ctx.minDwellMs && e.configVersion === ctx.configVersion;
+  const reason = REASONS.indexOf(e.reason);
+  const direction = tierRank(e.toTier) < tierRank(e.fromTier) ? 'UPGRADE' : 'DOWNGRADE';
+  if (!sameContext || reason < 0 || direction !== e.direction) return null;
+  const cause = e.causeEventId.startsWith(`${e.causeCustomerId}:`) ? e.causeEventId.slice(e.causeCustomerId.length) : `=${e.causeEventId}`;
+  const parts = [
+    '2', implied ? '' : e.scope, implied ? '' : e.customerId, `${e.fromTier}${e.toTier}${e.rawTier}`, String(reason),
+    num(e.rank), num(e.populationSize), num(e.basisMinor), num(e.cumulativeShareBefore), num(e.totalBasisMinor),
+    num(e.boundaryCountA), num(e.boundaryCountB), num(e.boundaryBasisA), num(e.boundaryBasisB), num(e.eventTime),
+    cause, e.causeCustomerId === e.customerId ? '' : e.causeCustomerId,
+  ];
+  const line = parts.join('|');
+  return /[|\n\r]/.test(e.scope + e.customerId + e.causeEventId + e.causeCustomerId) ? null : line;
+}
+
+/**
+ * The stored form of a tier change: t2 with the ranker's context (`implied`: for a customer's
+ * history, without scope and customerId), else t1.
+ */
+export function encodeStoredTierChange(e: TierChange, ctx?: StoredTierContext | null, implied = false): string {
   // the eventId is rebuilt on reading: one that cannot be keeps the object form
   if (e.eventId !== tierChangeEventId(e.scope, e.customerId, e.causeEventId)) return JSON.stringify(e);
-  return JSON.stringify([TAG, ...FIELDS.map((f) => e[f])]);
+  const line = ctx ? compact(e, ctx, implied) : null;
+  return line ?? JSON.stringify([TAG, ...FIELDS.map((f) => e[f])]);
+}
+
+function expand(stored: string, ctx: StoredTierContext | null | undefined, implied?: { scope: string; customerId: string }): TierChange {
+  const v = stored.split('|');
+  if (v.length !== T2_PARTS) throw new StoredTierChangeError(`unknown stored tier change format: ${stored.slice(0, 80)}`);
+  if (!ctx) throw new StoredTierChangeError(`a compact stored tier change needs the ranker's context (its meta hash): ${stored.slice(0, 80)}`);
+  const at = (i: number) => v[i] as string;
+  const n = (i: number) => Number(at(i));
+  const nullable = (i: number) => (at(i) === '' ? null : Number(at(i)));
+  const scope = at(1) === '' && implied ? implied.scope : at(1);
+  const customerId = at(2) === '' && implied ? implied.customerId : at(2);
+  const [fromTier, toTier, rawTier] = at(3).split('') as [Tier, Tier, Tier];
+  const reason = REASONS[n(4)];
+  if (!reason || !TIERS.includes(fromTier) || !TIERS.includes(toTier) || !TIERS.includes(rawTier)) {
+    throw new StoredTierChangeError(`bad compact stored tier change: ${stored.slice(0, 80)}`);
+  }
+  const causeCustomerId = at(16) === '' ? customerId : at(16);
+  const causeEventId = at(15).startsWith('=') ? at(15).slice(1) : `${causeCustomerId}${at(15)}`;
+  return {
+    eventId: tierChangeEventId(scope, customerId, causeEventId),
+    customerId, scope, fromTier, toTier,
+    direction: tierRank(toTier) < tierRank(fromTier) ? 'UPGRADE' : 'DOWNGRADE',
+    reason, rawTier,
+    rank: nullable(5), populationSize: n(6), basisMinor: n(7), cumulativeShareBefore: nullable(8), totalBasisMinor: n(9),
+    tierMode: ctx.tierMode, thresholdA: ctx.thresholdA, thresholdB: ctx.thresholdB, hysteresisMargin: ctx.hysteresisMargin, minDwellMs: ctx.minDwellMs,
+    boundaryCountA: n(10), boundaryCountB: n(11), boundaryBasisA: nullable(12), boundaryBasisB: nullable(13),
+    configVersion: ctx.configVersion, eventTime: n(14), causeEventId, causeCustomerId,
+  };
 }
 
 /** A stored entry that is not a tier change: dead-lettered from the outbox as BAD_OUTBOX_ENTRY. */
@@ -36,9 +103,19 @@ export class StoredTierChangeError extends BadInputError<'BAD_OUTBOX_ENTRY'> {
   }
 }
 
-/** A tier change from its stored form (or from the object form of earlier versions). */
-export function decodeStoredTierChange(stored: string): TierChange {
-  const v = JSON.parse(stored) as unknown;
+/**
+ * A tier change from its stored form: t2 (with the context it was written under; `implied`:
+ * the scope and customer of the history it was read from), t1, or the object form of earlier
+ * versions.
+ */
+export function decodeStoredTierChange(stored: string, ctx?: StoredTierContext | null, implied?: { scope: string; customerId: string }): TierChange {
+  if (stored.startsWith('2|')) return expand(stored, ctx, implied);
+  let v: unknown;
+  try {
+    v = JSON.parse(stored) as unknown;
+  } catch {
+    throw new StoredTierChangeError(`not a stored tier change: ${stored.slice(0, 80)}`);
+  }
   if (!Array.isArray(v)) {
     if (v !== null && typeof v === 'object' && 'eventId' in v) return v as TierChange;
     throw new StoredTierChangeError(`not a stored tier change: ${stored.slice(0, 80)}`);

@@ -23,6 +23,12 @@ then     number of commands M, then M groups: command, key, argument count k, k 
                     to its key, LTRIM to the cap when longer
            NXPUSH   ttl seconds, pairs seen key, entry number: when SET seen-key 1 NX EX ttl
                     succeeds, RPUSH the entry (de-duplication); counted in the result
+           HCAP     cap, pairs field, lines: a capped history in one hash field, newest first,
+                    one entry a line: the lines (newest first, no trailing line break) go in
+                    front of the field's value, and the value is cut after its cap-th line
+           HNXPUSH  ttl seconds, triples seen hash, field, entry number: when HSETNX seen-hash
+                    field 1 succeeds, RPUSH the entry and EXPIRE seen-hash ttl (so the hash
+                    lives ttl after its last new field); counted in the result
 Returns  {1, number of entries NXPUSH queued} when written; {0, guard number, the stored value
          (absent = '')} when a guard failed (nothing written).
 Errors   TF_NOT_ALLOWED (a command outside the list), TF_BAD_GUARD (an unknown guard kind):
@@ -46,7 +52,7 @@ end
 local first = i + 1
 i = first + tonumber(ARGV[i])
 local plain = { HSET = true, HDEL = true, SADD = true, SREM = true, DEL = true, ZADD = true, ZREM = true, RPUSH = true, LPUSH = true, LTRIM = true, APPEND = true }
-local macro = { HINCRBY = true, HMAX = true, ERPUSH = true, ECAP = true, HIST = true, NXPUSH = true }
+local macro = { HINCRBY = true, HMAX = true, ERPUSH = true, ECAP = true, HIST = true, NXPUSH = true, HCAP = true, HNXPUSH = true }
 local queued = 0
 local m = tonumber(ARGV[i])
 i = i + 1
@@ -94,6 +100,30 @@ for _ = 1, m do
     for j = a + 1, z, 2 do
       if redis.call('SET', base .. ARGV[j], '1', 'NX', 'EX', ttl) then
         redis.call('RPUSH', key, ARGV[first + tonumber(ARGV[j + 1]) - 1])
+        queued = queued + 1
+      end
+    end
+  elseif cmd == 'HCAP' then
+    local cap = tonumber(ARGV[a])
+    for j = a + 1, z, 2 do
+      local have = redis.call('HGET', key, ARGV[j])
+      local v = ARGV[j + 1]
+      if have then v = v .. '\n' .. have end
+      local at, n = 0, 0
+      repeat
+        at = string.find(v, '\n', at + 1, true)
+        n = n + 1
+      until at == nil or n == cap
+      if at then v = string.sub(v, 1, at - 1) end
+      redis.call('HSET', key, ARGV[j], v)
+    end
+  elseif cmd == 'HNXPUSH' then
+    local ttl = tonumber(ARGV[a])
+    for j = a + 1, z, 3 do
+      local seen = base .. ARGV[j]
+      if redis.call('HSETNX', seen, ARGV[j + 1], '1') == 1 then
+        redis.call('EXPIRE', seen, ttl)
+        redis.call('RPUSH', key, ARGV[first + tonumber(ARGV[j + 2]) - 1])
         queued = queued + 1
       end
     end
