@@ -12,6 +12,7 @@ import type { ServiceProcess } from '@tierflow/testkit/service-process';
 import { prng } from '@tierflow/testkit/transaction-fixtures';
 import { stackLayout } from '@tierflow/cli/stack/stack-layout';
 import { cpuMeter, stackPids } from './process-cpu';
+import { serviceDlqTopics } from './service-dlq-topics';
 
 type Fixture = Awaited<ReturnType<typeof pipelineFixture>>;
 
@@ -216,7 +217,7 @@ export async function latencyRun(params: LatencyRunParams): Promise<LatencyResul
   await producer.disconnect();
   await consumer.disconnect();
   for (const s of services) await s.stop();
-  await deleteTopics(k, Object.values(f.topics));
+  await deleteTopics(k, [...Object.values(f.topics), ...Object.values(serviceDlqTopics(f.suffix))]);
   await dropPrefix(redis, f.prefix);
   latencies.sort((a, b) => a - b);
   aggLatencies.sort((a, b) => a - b);

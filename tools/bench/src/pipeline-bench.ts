@@ -35,6 +35,7 @@ import { peakRssMb } from './process-memory';
 import { aofFiles, aofMeter } from './aof-meter';
 import { breakdownTable, redisBreakdown, type KeyPatternBytes } from './redis-breakdown';
 import { latencyRun, type LatencyResult } from './latency-run';
+import { serviceDlqTopics } from './service-dlq-topics';
 
 const TOTAL = Number(process.env.BENCH_TRANSACTIONS ?? 1_000_000);
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 100_000);
@@ -64,8 +65,8 @@ async function startPipeline(f: Fixture, extra: Record<string, string>, profile 
   // BENCH_SERVICE_NODE_ARGS: extra node flags for every service (e.g. --trace-gc)
   const extraArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const prof = (name: string) => [...(profile ? ['--cpu-prof', `--cpu-prof-dir=${dir}/${name}`] : []), ...extraArgs];
-  // each service's dead-letter topic is the run's own
-  const own = { CHURN_DLQ_TOPIC: `customer.churn-watch.dlq.${f.suffix}`, ALERTER_DLQ_TOPIC: `customer.alerter.dlq.${f.suffix}`, RANKER_DLQ_TOPIC: `customer.ranker.dlq.${f.suffix}` };
+  // each service's dead-letter topic is the run's own (deleted with the run's topics)
+  const own = serviceDlqTopics(f.suffix);
   const services: ServiceProcess[] = [];
   for (const name of SERVICES) services.push(await startService(name, f.envFor(name, { ...own, ...extra }), { nodeArgs: prof(name) }));
   await Promise.all(services.map((s) => s.ready()));
@@ -222,7 +223,7 @@ try {
   writeFileSync(path.join(outDir, 'pipeline.json'), JSON.stringify({ ...result, latencySamples: latency.samples, highLatencySamples: high.samples, latencyWarmup: { events: latency.warmupEvents, seconds: latency.warmupSeconds }, bytesByPattern, hot }, null, 2));
   console.log(JSON.stringify(result));
 } finally {
-  await deleteTopics(kafka, Object.values(f.topics));
+  await deleteTopics(kafka, [...Object.values(f.topics), ...Object.values(serviceDlqTopics(f.suffix))]);
   await dropPrefix(redis, f.prefix);
   redis.disconnect();
 }
