@@ -30,6 +30,12 @@ export const rankerShape = {
   HYSTERESIS_MARGIN: envNumber(0.02, 0, 0.5),
   HYSTERESIS_MIN_DWELL_MS: envInt(86_400_000),
   REGION_SCOPES: envBool(true),
+  /**
+   * exact tiers only: apply a chunk's net updates (each customer's latest record once). Off by
+   * default: the final tiers are the same, but the intermediate tier changes then depend on how
+   * Kafka batched the fetches (net-updates.ts), and the default output is every record's changes
+   */
+  RANKER_NET_UPDATES: envBool(false),
   ...keyspaceSettings,
   KAFKA_GROUP_ID: z.string().default('tierflow-ranker'),
   KAFKA_SESSION_TIMEOUT_MS: envInt(30_000, 6_000),
@@ -51,6 +57,8 @@ export interface RankerConfig {
   weights: CompositeWeights;
   rules: TierRules;
   regions: boolean;
+  /** RANKER_NET_UPDATES: a chunk's net updates, with exact tiers only */
+  netUpdates: boolean;
   /** hash of everything that decides tiers; stamped on every event and checked at start */
   configVersion: string;
   prefix: string;
@@ -94,6 +102,7 @@ export function rankerConfig(env: NodeJS.ProcessEnv = process.env): RankerConfig
     weights,
     rules,
     regions: c.REGION_SCOPES,
+    netUpdates: c.RANKER_NET_UPDATES,
     configVersion: configVersion({ basis: c.RANKING_BASIS, weights, rules, regions: c.REGION_SCOPES }),
     prefix: c.REDIS_KEY_PREFIX,
     groupId: c.KAFKA_GROUP_ID,

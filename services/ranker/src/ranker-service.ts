@@ -147,9 +147,9 @@ export class RankerService {
     const events: TierChange[] = [];
     const applied: number[] = [];
     let eventTime = 0;
-    // exact tiers: the chunk's net updates, each customer's latest record only, once (net-updates.ts
+    // RANKER_NET_UPDATES with exact tiers: the chunk's net updates, each customer's latest record only, once (net-updates.ts
     // says which intermediate tier changes this leaves out); with hysteresis every record, in order
-    const net = exactTiers(config)
+    const net = config.netUpdates && exactTiers(config)
       ? netUpdateIndexes(decoded, (d) => d.agg?.customerId ?? null, (d) => d.agg?.seq ?? 0)
       : decoded.flatMap((d, i) => (d.agg ? [i] : []));
     metrics.coalesced.inc(decoded.length - dead.length - net.length);

@@ -58,30 +58,12 @@ describe('the pipeline over the secured listeners', () => {
     expect(await state()).toEqual(oracle);
     await waitRanked(redis, f.prefix, f.topics.aggregates, kafka, 180_000);
     const aggregates = (await decodeTopic<Aggregate>(kafka, f.topics.aggregates, 'CustomerAggregate.avsc')).map((a) => a.value);
-    // the ranker applies each chunk's net updates (services/ranker/src/net-updates.ts): the
-    // final tier of every customer in every scope is the one-by-one engine's, each change
-    // follows the one before it, and each is caused by an aggregate on the topic
     const expected = expectedTierChanges(aggregates, f.envFor('ranker'));
-    expect(expected.length).toBeGreaterThan(0);
     const published = new Map<string, TierChange>();
-    for (const { value } of await decodeTopic<TierChange>(kafka, f.topics.tierChanges, 'TierChange.avsc')) if (!published.has(value.eventId)) published.set(value.eventId, value);
-    const first = new Map<string, string>();
-    const finalTiers = (changes: Iterable<TierChange>) => {
-      const out = new Map<string, string>();
-      for (const e of changes) {
-        const key = `${e.scope}|${e.customerId}`;
-        expect([key, e.fromTier]).toEqual([key, out.get(key) ?? e.fromTier]);
-        if (!first.has(key)) first.set(key, e.fromTier);
-        out.set(key, e.toTier);
-      }
-      return out;
-    };
-    const wantTiers = finalTiers(expected);
-    const gotTiers = finalTiers(published.values());
-    // a customer whose tier came back within a chunk has no change published: its tier is its first one
-    for (const key of new Set([...wantTiers.keys(), ...gotTiers.keys()])) expect([key, gotTiers.get(key) ?? first.get(key)]).toEqual([key, wantTiers.get(key) ?? first.get(key)]);
-    const causes = new Set(aggregates.map((a) => a.eventId));
-    for (const e of published.values()) expect(causes.has(e.causeEventId)).toBe(true);
+    for (const { value } of await decodeTopic<TierChange>(kafka, f.topics.tierChanges, 'TierChange.avsc')) published.set(value.eventId, value);
+    expect(expected.length).toBeGreaterThan(0);
+    for (const e of expected) expect(published.get(e.eventId)).toEqual(e);
+    expect(published.size).toBe(expected.length);
     // churn-watch and the alerter read everything over the same endpoints
     const at = async (hash: string, topic: string) => Number((await redis.hget(`${f.prefix}${hash}`, `${topic}:0`)) ?? -1);
     const ends = { aggregates: await topicEnd(kafka, f.topics.aggregates), tierChanges: await topicEnd(kafka, f.topics.tierChanges) };
