@@ -28,7 +28,7 @@ const shape = {
    * most events per apply step (one commit, then their aggregates are sent): smaller steps give
    * lower latency, larger ones more throughput on a backlog (see docs/benchmarks.md)
    */
-  APPLY_STEP_EVENTS: envInt(20_000, 1, 100_000),
+  APPLY_STEP_EVENTS: envInt(1_000, 1, 100_000),
   /** the repartition stage in its own worker thread (false: on the main thread, taking turns with the apply stage) */
   REPARTITION_THREAD: envBool(true),
   HTTP_HOST: z.string().default('127.0.0.1'),
