@@ -8,8 +8,9 @@ import { topicsFromEnv } from '@tierflow/runtime/config/topic-settings';
 import type { SchemaCodec } from '@tierflow/runtime/codec/schema-codec';
 import { SendCoalescer } from '@tierflow/runtime/kafka/send-coalescer';
 import { aggregateFromPacked, aggregateFromState } from '@tierflow/contracts/keyspace/aggregator/aggregate-row';
-import type { CustomerState } from '@tierflow/contracts/keyspace/aggregator/aggregate-state';
+import { packState, type CustomerState } from '@tierflow/contracts/keyspace/aggregator/aggregate-state';
 import { outboxKey, partitionBase } from '@tierflow/contracts/keyspace/aggregator/aggregator-keys';
+import type { StateCache } from './partition-cache';
 
 export interface AggregateEmitterParams {
   redis: Redis;
@@ -25,6 +26,8 @@ export interface AggregateEmitterParams {
   dlqTopic?: string;
   logger?: Logger;
   onEmitted?: (count: number) => void;
+  /** the partitions' record caches (what was committed and not sent yet) */
+  cache: StateCache;
   onDeadLettered?: (messages: Message[]) => void;
 }
 
@@ -44,7 +47,7 @@ export function createAggregateEmitter(p: AggregateEmitterParams) {
   const outbox = new KeyedOutbox({ redis: p.redis, key: (partition) => outboxKey(p.prefix, partition) });
   processHealth.watchOutbox('aggregates', () => outbox.sample(partitions));
 
-  /** rows: customerId, packed state, customerId, packed state, ... (as the apply script returns them) */
+  /** rows: customerId, packed state (or '' when `states` has it), customerId, packed state, ... */
   /** states: the rows' states (copies made for this send: they become the records) */
   async function emitRows(partition: number, rows: string[], states?: readonly CustomerState[]): Promise<void> {
     partitions.add(partition);
@@ -63,7 +66,8 @@ export function createAggregateEmitter(p: AggregateEmitterParams) {
       } catch (err) {
         // a state that cannot be encoded (EncodeError) is dead-lettered, never retried: it leaves
         // the outbox with the rest, so it cannot stop the partition
-        const stored = JSON.stringify({ customerId: id, packed: rows[i + 1] });
+        const state = states?.[i / 2];
+        const stored = JSON.stringify({ customerId: id, packed: rows[i + 1] || (state ? packState(state) : '') });
         dead.push(outputDeadLetter({ service: 'aggregator', topic: p.topic, source: 'outbox', key: id, stored, why: reasonOf(err, 'BAD_AGGREGATE') }));
       }
     }
@@ -78,8 +82,34 @@ export function createAggregateEmitter(p: AggregateEmitterParams) {
     p.onEmitted?.(messages.length);
   }
 
+  /**
+   * Sends the partition's record cache: one record per customer committed since it was last sent
+   * (its state after the last of those steps), oldest first. A failed send puts them back.
+   */
+  async function emitUnsent(partition: number): Promise<void> {
+    const c = p.cache.of(partition);
+    if (c.unsentCount === 0) return;
+    const records = await c.serial(async () => c.takeUnsent());
+    if (records.length === 0) return;
+    const rows: string[] = [];
+    const states: CustomerState[] = [];
+    for (const r of records) {
+      rows.push(r.customerId, '');
+      states.push(r.state);
+    }
+    try {
+      await emitRows(partition, rows, states);
+    } catch (err) {
+      c.returnUnsent(records);
+      throw err;
+    }
+  }
+
   async function flushOutbox(partition: number): Promise<number> {
     partitions.add(partition);
+    // what this process has not sent yet goes first: its seqs are then closed, so the states
+    // read back below cannot be followed by other content under the same seq
+    await emitUnsent(partition);
     const ids = await outbox.pending(partition);
     if (ids.length === 0) return 0;
     const base = partitionBase(p.prefix, partition);
@@ -99,7 +129,7 @@ export function createAggregateEmitter(p: AggregateEmitterParams) {
     return rows.length / 2;
   }
 
-  return { emitRows, flushOutbox };
+  return { emitRows, emitUnsent, flushOutbox };
 }
 
 export type AggregateEmitter = ReturnType<typeof createAggregateEmitter>;

@@ -143,7 +143,7 @@ async function applyWithCache(params: Parameters<typeof applyBatch>[0], cache: P
     for (const d of days) if (!members.has(d)) members.set(d, cache.days.get(d)!);
     await loadCustomers(redis, base, fieldsToRead(c, members, cache.customers), cache.customers);
 
-    const out = applyClassified(m, c, cache.customers, members, w, { field, last: Number(params.lastOffset) });
+    const out = applyClassified(m, c, cache.customers, members, w, { field, last: Number(params.lastOffset) }, cache.unsent);
     if (fence.changed.length > 0) {
       out.writes.push({ cmd: 'HSET', key: 'meta', args: fence.changed.flatMap((k) => [sourceField(k), String(fence.after.get(k))]) });
     }
@@ -154,6 +154,7 @@ async function applyWithCache(params: Parameters<typeof applyBatch>[0], cache: P
     for (const wr of out.writes) commit.add(wr.cmd, wr.key, wr.args);
     commit.fence('meta', 'ver', next);
     if ((await commit.run(redis)).committed) {
+      cache.recordUnsent(out.rows.filter((_, i) => i % 2 === 0), out.states);
       cache.committed(next, { ...out.meta, sources: fence.after });
       cache.recordDedupe(c.newTx, c.dropGens);
       cache.recordDays(out.dayAdds, c.dropDays);

@@ -26,11 +26,11 @@ export function startLiveClock(p: {
     running = true;
     void (async () => {
       for (const partition of p.assignedPartitions()) {
-        const result = await applyBatch({
+        await applyBatch({
           redis: p.redis, prefix: p.prefix, topic: p.topic, partition, events: [], windows: p.windows,
           lastOffset: '-1', clockMs: Date.now(), cache: p.cache.of(partition),
         });
-        await p.emitter.emitRows(partition, result.rows, result.states);
+        await p.emitter.emitUnsent(partition);
       }
     })()
       .catch(p.onError)

@@ -46,12 +46,12 @@ await runService({
     await producer.connect();
     onStop(() => producer.disconnect());
 
+    const cache = new StateCache(config.cacheCustomersPerPartition);
     const emitter = createAggregateEmitter({
-      redis, producer, codec, schemaId: aggregateSchemaId, topic: config.topics.aggregates, prefix: config.prefix,
+      redis, producer, cache, codec, schemaId: aggregateSchemaId, topic: config.topics.aggregates, prefix: config.prefix,
       currency: config.rules.reportingCurrency, currentWindowDays: config.windows.currentDays,
       rankingWindowDays: config.windows.rankingDays, onEmitted: (n) => metrics.aggregatesOut.inc(n),
     });
-    const cache = new StateCache(config.cacheCustomersPerPartition);
     const handleBatch = createTransactionHandler({
       cache, redis, codec, readerType, producer, dlqTopic: config.topics.transactionsDlq, prefix: config.prefix, shards: config.transactionPartitions,
       rules: config.rules, windows: config.windows, liveClock: config.liveClock, emitter, metrics, logger, stepEvents: config.applyStepEvents,

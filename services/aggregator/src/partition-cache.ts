@@ -1,4 +1,11 @@
 import type { Loaded, PartitionMeta } from '@tierflow/domain/windows/batch-plan';
+import type { CustomerState } from '@tierflow/contracts/keyspace/aggregator/aggregate-state';
+
+/** A committed customer state still to be sent to customer.aggregates. */
+export interface UnsentRecord {
+  customerId: string;
+  state: CustomerState;
+}
 
 /**
  * What this process knows of one source partition's state in Redis: the meta hash and the
@@ -21,6 +28,15 @@ export class PartitionCache {
   readonly days = new Map<number, string[]>();
   /** set once the de-dup entries outgrew their bound: then looked up per transactionId */
   dedupeTooLarge = false;
+  /**
+   * The record cache: customers committed since they were last sent, with their committed
+   * state. A step that changes one again keeps its seq (applyClassified's `unsent`), so one
+   * record per customer goes out for all of them (takeUnsent). Every one of them is in the
+   * partition's outbox in Redis too, so a crash loses none.
+   */
+  readonly unsent = new Map<string, CustomerState>();
+  /** committed states that must go out as they are (their seq was passed on by a later step) */
+  private sealed: UnsentRecord[] = [];
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -40,7 +56,37 @@ export class PartitionCache {
     return this.maxCustomers > 0;
   }
 
+  /** How many records takeUnsent would give. */
+  get unsentCount(): number {
+    return this.sealed.length + this.unsent.size;
+  }
+
+  /** After a commit: the changed customers' states (copies), before `committed`. */
+  recordUnsent(ids: readonly string[], states: readonly CustomerState[]): void {
+    ids.forEach((id, i) => this.unsent.set(id, states[i]!));
+  }
+
+  /**
+   * The records to send, oldest first; from now on a step gives their customers the next seq.
+   * Call it between apply steps (in `serial`), so no step is deciding about the same seq meanwhile.
+   */
+  takeUnsent(): UnsentRecord[] {
+    const out = this.sealed;
+    for (const [customerId, state] of this.unsent) out.push({ customerId, state });
+    this.sealed = [];
+    this.unsent.clear();
+    return out;
+  }
+
+  /** Records a failed send took: they go out first next time, as they are. */
+  returnUnsent(records: readonly UnsentRecord[]): void {
+    this.sealed = [...records, ...this.sealed];
+  }
+
   clear(): void {
+    // what was committed stays to be sent, but its seq is not reused: the state is read afresh
+    for (const [customerId, state] of this.unsent) this.sealed.push({ customerId, state });
+    this.unsent.clear();
     this.token = null;
     this.meta = null;
     this.customers.clear();

@@ -19,6 +19,12 @@ import type { TransactionEvent } from '@tierflow/contracts/events/event-types';
 import { validateTransaction, type ValidationRules } from '@tierflow/contracts/validation/transaction';
 
 
+/**
+ * The most customers a partition's record cache holds before it is sent within a batch (a batch
+ * of a backlog is tens of thousands of records; live, a batch is one short step).
+ */
+const EMIT_AT_CUSTOMERS = 20_000;
+
 export interface TransactionHandlerDeps {
   redis: Redis;
   cache: StateCache;
@@ -57,7 +63,7 @@ export function createTransactionHandler(d: TransactionHandlerDeps) {
     const cachedApplied = d.cache.of(partition).meta?.applied;
     const applied = cachedApplied !== undefined ? BigInt(cachedApplied) : await readAppliedOffset(d.redis, d.prefix, topic, partition);
     const messages = applied === null ? batch.messages : batch.messages.filter((m) => BigInt(m.offset) > applied);
-    if (messages.length === 0) return;
+    if (messages.length === 0) return d.emitter.emitUnsent(partition); // what a failed send left
     d.metrics.recordsIn.inc(messages.length);
     const good: OffsetEvent[] = [];
     const bad: { message: KafkaMessage; why: DeadLetterReason }[] = [];
@@ -139,7 +145,8 @@ export function createTransactionHandler(d: TransactionHandlerDeps) {
       d.metrics.beyondHorizon.inc(result.beyondHorizon);
       d.metrics.late.inc(result.late);
       d.metrics.fenced.inc(result.fenced);
-      await d.emitter.emitRows(partition, result.rows, result.states);
+      // the record cache: sent after the batch's last step, or once it holds this many customers
+      if (d.cache.of(partition).unsentCount >= EMIT_AT_CUSTOMERS) await d.emitter.emitUnsent(partition);
       // records at or below the applied offset came again (a retried batch after a failed send):
       // what that earlier attempt changed may still be in the outbox, so send it now
       if (result.fenced > 0) await d.emitter.flushOutbox(partition);
@@ -147,6 +154,7 @@ export function createTransactionHandler(d: TransactionHandlerDeps) {
       // kafkajs finds the rebalance on its next call, and the commit's version check fences
       await batch.heartbeat?.().catch(() => undefined);
     }
+    await d.emitter.emitUnsent(partition);
     d.metrics.lag.set({ partition: String(partition) }, Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(lastOffset) - 1n)));
     d.metrics.batchSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
   };

@@ -82,6 +82,18 @@ describe('applyClassified', () => {
     });
   });
 
+  it('keeps the seq of a customer whose last state was not sent yet (the record cache), and gives the others the next', () => {
+    const c = classifyBatch(fresh, [ev(0, 'a', 'C1', 100, 1000), ev(1, 'b', 'C2', 100, 500)], new Map(), w);
+    const customers = loadAll(fieldsToRead(c, new Map()));
+    customers.get('C1')!.state.seq = 7;
+    customers.get('C2')!.state.seq = 7;
+    const out = applyClassified(fresh, c, customers, new Map(), w, offset, new Set(['C1']));
+    const seqs = new Map(out.states.map((st, i) => [out.rows[2 * i]!, st.seq]));
+    // C1's seq-7 state was never sent: this step's state replaces it under the same seq
+    expect(seqs).toEqual(new Map([['C1', 7], ['C2', 8]]));
+    expect(parseState(out.rows[1]!)).toMatchObject({ seq: 7, revenueMinor: 1000 });
+  });
+
   it('moves a stored customer out of the current window when the end day passes it, and drops old buckets', () => {
     const meta: PartitionMeta = { applied: 5, maxEvent: 100 * DAY, endDay: 100, txGen: 14, txLow: 13 };
     const before = { ...parseState(['3', '0', '0', '900', '0', '900', '1', '0', '900', '0', '0', '900', '900', '1', '0', '0', '0', '900', '900', '1'].join(':')) };

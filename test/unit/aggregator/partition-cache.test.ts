@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PartitionCache } from '../../../services/aggregator/src/partition-cache';
+import { emptyState } from '@tierflow/contracts/keyspace/aggregator/aggregate-state';
 
 // The partition cache holds whole de-dup generations and day activity lists between apply steps;
 // a commit's own writes keep them current, and anything the process did not read whole is left
@@ -16,6 +17,26 @@ describe('PartitionCache', () => {
     expect(cache.dedupe.has(3)).toBe(false);
     // generation 5 was never read whole: what Redis holds of it is unknown here
     expect(cache.dedupe.has(5)).toBe(false);
+  });
+
+  it('gives one record per unsent customer, its last committed state, and keeps what a cleared cache had committed', () => {
+    const cache = new PartitionCache(10);
+    const st = (seq: number) => ({ ...emptyState(), seq });
+    cache.recordUnsent(['C1', 'C2'], [st(1), st(1)]);
+    cache.recordUnsent(['C1'], [st(1)]); // a later step, same seq
+    expect(cache.unsentCount).toBe(2);
+    // a refused step clears the cache: C1's seq 1 must still go out, but the next step gives it seq 2
+    cache.clear();
+    expect(cache.unsent.size).toBe(0);
+    cache.recordUnsent(['C1'], [st(2)]);
+    expect(cache.takeUnsent().map((r) => `${r.customerId}:${r.state.seq}`)).toEqual(['C1:1', 'C2:1', 'C1:2']);
+    expect(cache.unsentCount).toBe(0);
+    // a failed send puts them back, first
+    cache.recordUnsent(['C3'], [st(5)]);
+    const taken = cache.takeUnsent();
+    cache.recordUnsent(['C3'], [st(6)]);
+    cache.returnUnsent(taken);
+    expect(cache.takeUnsent().map((r) => `${r.customerId}:${r.state.seq}`)).toEqual(['C3:5', 'C3:6']);
   });
 
   it('appends a commit\'s day additions to the days it holds and drops dropped days', () => {

@@ -107,6 +107,12 @@ export function applyClassified(
   members: Map<number, string[]>,
   w: WindowParams,
   offset: { field: string; last: number },
+  /**
+   * Customers whose last committed state has not been sent yet (the partition's record cache):
+   * their state changes again under the same seq, so one record per customer stands for every
+   * step since it was last sent. Others get the next seq.
+   */
+  unsent?: { has(customerId: string): boolean },
 ): Applied {
   const cache = customers;
   const load = (id: string): Loaded => {
@@ -255,7 +261,7 @@ export function applyClassified(
   for (const id of order) {
     const l = cache.get(id)!;
     const s = l.state;
-    s.seq += 1;
+    if (unsent === undefined || !unsent.has(id)) s.seq += 1;
     s.eventTime = eventTime;
     s.watermark = watermark;
     const packed = packState(s);
