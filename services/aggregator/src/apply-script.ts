@@ -3,7 +3,7 @@ import { TransientError } from '@tierflow/contracts/errors/tierflow-error';
 import { FencedCommit } from '@tierflow/runtime/exactly-once/fenced-commit';
 import { metaKey, offsetField, partitionBase } from '@tierflow/contracts/keyspace/aggregator/aggregator-keys';
 import type { TransactionEvent } from '@tierflow/contracts/events/event-types';
-import { parseTally, type CustomerState } from '@tierflow/contracts/keyspace/aggregator/aggregate-state';
+import { parseTally } from '@tierflow/contracts/keyspace/aggregator/aggregate-state';
 import { applyClassified, classifyBatch, dedupeGenerations, fieldsToRead, loadedFrom, type Loaded, type PartitionMeta, type PreparedEvent, type WindowParams, type WindowSettings } from '@tierflow/domain/windows/batch-plan';
 import { PartitionCache } from './partition-cache';
 import { prepareEvent } from '@tierflow/domain/windows/prepare-event';
@@ -24,10 +24,6 @@ export interface ApplyResult {
   conflicts: number;
   fenced: number;
   conflictOffsets: string[];
-  /** changed customers: customerId, packed state, customerId, packed state, ... */
-  rows: string[];
-  /** their states, in the order of `rows` */
-  states: CustomerState[];
   maxEventTime: number;
   endDay: number;
 }
@@ -53,7 +49,8 @@ function results<T>(res: PipelineResult | null): T[] {
  * (batch-plan.ts), and writes everything plus the offset in one fenced commit (exactly-once/fenced-commit) that
  * succeeds only if the partition's version token is unchanged (else it reads afresh and tries
  * again). `lastOffset` is recorded as applied even when every event was a duplicate or invalid
- * (those were handled before this call), so a batch is never re-examined.
+ * (those were handled before this call), so a batch is never re-examined. The changed
+ * customers' committed states go into the cache's record cache (`unsent`), which the emitter sends.
  */
 export function applyBatch(params: {
   redis: Redis;
@@ -160,7 +157,7 @@ async function applyWithCache(params: Parameters<typeof applyBatch>[0], cache: P
       cache.recordDays(out.dayAdds, c.dropDays);
       return {
         applied: out.applied, duplicates: out.duplicates, sourceCopies: fence.copies, beyondHorizon: c.beyondHorizon, late: out.late, conflicts: out.conflicts, fenced: c.fenced,
-        conflictOffsets: out.conflictOffsets.map(String), rows: out.rows, states: out.states, maxEventTime: c.maxEvent, endDay: c.newEnd,
+        conflictOffsets: out.conflictOffsets.map(String), maxEventTime: c.maxEvent, endDay: c.newEnd,
       };
     }
     cache.clear(); // another writer got in between: what was computed is void
