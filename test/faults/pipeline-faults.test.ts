@@ -28,7 +28,8 @@ import {
 import { deleteTopics, produce, readTopic, testKafka, topicEnd } from '../../tools/testkit/src/kafka-io';
 import { produceWithLibrdkafka } from '../support/librdkafka-producer';
 import { decodeTopic, waitRanked } from '../../tools/testkit/src/pipeline-harness';
-import { startService, type ServiceProcess } from '../../tools/testkit/src/service-process';
+import { startService } from '../../tools/testkit/src/service-process';
+import { SupervisedService } from '../../tools/testkit/src/supervised-service';
 import { sortAndSumTierChanges } from '../support/tier-sort-and-sum';
 import { generateTransactions, prng, type FixtureEvent } from '../../tools/testkit/src/transaction-fixtures';
 
@@ -38,13 +39,14 @@ const redis = new Redis(connectionConfig().redisUrl, { maxRetriesPerRequest: nul
 redis.on('error', () => undefined); // the Redis-restart scenario drops this connection on purpose
 const brokers = connectionConfig().kafkaBrokers.join(',');
 const cleanups: (() => Promise<void>)[] = [];
-const running = new Set<ServiceProcess>();
+/** the services of the test under way, restarted when they exit by themselves (as `tierflow start` does) */
+const running = new Set<SupervisedService>();
 type Service = 'aggregator' | 'ranker' | 'churn-watch' | 'alerter';
 /** the ranker's tier rules pinned, so the sort-and-sum oracle knows them whatever the defaults */
 const RANKER_RULES = { RANKING_BASIS: 'window-revenue', TIER_MODE: 'share', TIER_A_THRESHOLD: '0.8', TIER_B_THRESHOLD: '0.95', HYSTERESIS_MARGIN: '0', HYSTERESIS_MIN_DWELL_MS: '0', REGION_SCOPES: 'true' };
 
 afterAll(async () => {
-  for (const s of running) await s.kill9();
+  await closeServices();
   for (const c of cleanups) await c().catch(() => undefined);
   redis.disconnect();
 });
@@ -58,12 +60,20 @@ async function setup() {
 }
 type Fixture = Awaited<ReturnType<typeof setup>>;
 
-async function start(f: Fixture, name: Service, extra: Record<string, string> = {}): Promise<ServiceProcess> {
-  const s = await startService(name, f.envFor(name, { ...(name === 'ranker' ? RANKER_RULES : {}), ...extra }));
+async function start(f: Fixture, name: Service, extra: Record<string, string> = {}): Promise<SupervisedService> {
+  const env = f.envFor(name, { ...(name === 'ranker' ? RANKER_RULES : {}), ...extra });
+  const s = await SupervisedService.start(name, () => startService(name, env));
   running.add(s);
-  s.child.once('exit', () => running.delete(s));
-  await s.ready();
   return s;
+}
+
+/** Ends a scenario's services and says which of them exited by themselves (and were started again). */
+async function closeServices(): Promise<void> {
+  for (const s of running) {
+    await s.close();
+    for (const e of s.exits) console.log(`${e.name} exited by itself (${e.code}) at ${e.at} and was started again: ${e.lastProblems.join(' | ')}`);
+  }
+  running.clear();
 }
 
 /** The last applied offset a service keeps in a Redis hash, per `<topic>:0`, against the topic's end. */
@@ -137,13 +147,23 @@ async function verify(f: Fixture, events: FixtureEvent[], opts: { downstream?: b
 /** Resolves once the aggregator has applied at least `n` records in total (its shards' offsets). */
 async function progressAtLeast(prefix: string, topic: string, n: number, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  const applied = async () => {
+    const at: number[] = [];
+    for (let p = 0; p < PARTITIONS; p++) at.push(Number((await redis.hget(`${prefix}{p${p}}:meta`, `off:${topic}:${p}`)) ?? -1) + 1);
+    return at;
+  };
   while (Date.now() < deadline) {
-    let total = 0;
-    for (let p = 0; p < PARTITIONS; p++) total += Number((await redis.hget(`${prefix}{p${p}}:meta`, `off:${topic}:${p}`)) ?? -1) + 1;
-    if (total >= n) return;
+    if ((await applied()).reduce((a, b) => a + b, 0) >= n) return;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`no progress to ${n} records within ${timeoutMs / 1000}s`);
+  // a stall explains itself: where each shard stands against its end, and each service's state
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
+  const at = await applied();
+  const shards = at.map((a, p) => `p${p} ${a}/${ends.find((o) => o.partition === p)?.high ?? '?'}`).join(', ');
+  const services = await Promise.all([...running].map((s) => s.describe()));
+  throw new Error(`no progress to ${n} records within ${timeoutMs / 1000}s; applied/end by shard: ${shards}\n  ${services.join('\n  ')}`);
 }
 
 const kill9 = async (pid: number | null) => {
@@ -156,17 +176,16 @@ describe('pipeline faults', () => {
     const events = generateTransactions({ count: 500_000, customers: 20_000, startMs: Date.UTC(2025, 0, 1), days: 150, seed: 11, resendEvery: 83, lateEvery: 997 });
     await produce(kafka, f.topics.transactions, events.map((e) => toMessage(f.codec, f.txSchemaId, e)), 20_000);
     const order: Service[] = ['aggregator', 'ranker', 'churn-watch', 'alerter', 'aggregator', 'ranker'];
-    const services = new Map<Service, ServiceProcess>();
+    const services = new Map<Service, SupervisedService>();
     for (const name of ['aggregator', 'ranker', 'churn-watch', 'alerter'] as const) services.set(name, await start(f, name));
     const rnd = prng(5);
     for (let kill = 0; kill < order.length; kill++) {
       await progressAtLeast(f.prefix, f.topics.transactionsByCustomer, Math.floor(((kill + 1) / 8) * events.length) + Math.floor(rnd() * 20_000), 300_000);
       await new Promise((r) => setTimeout(r, Math.floor(rnd() * 700)));
-      const name = order[kill]!;
-      await services.get(name)!.kill9();
-      services.set(name, await start(f, name));
+      await services.get(order[kill]!)!.kill9AndRestart();
     }
     const figures = await verify(f, events, { downstream: true });
+    await closeServices();
     console.log(`kill -9 x6: ${events.length} transactions, ${figures.aggregates} aggregates, ${figures.tierChanges} tier changes verified`);
   }, 1_500_000);
 
@@ -197,6 +216,7 @@ describe('pipeline faults', () => {
     await waitForRedis(layout);
 
     const figures = await verify(f, events);
+    await closeServices();
     console.log(`broker kill -9 + registry restart + Redis kill -9: ${figures.aggregates} aggregates, ${figures.tierChanges} tier changes verified`);
   }, 1_500_000);
 
@@ -270,6 +290,7 @@ describe('pipeline faults', () => {
     const codes = new Map<string, number>();
     for (const code of bySource.values()) codes.set(code, (codes.get(code) ?? 0) + 1);
     expect(codes).toEqual(expectedCodes);
+    await closeServices();
     console.log(`dead letters: ${bySource.size} records, ${dlq.length} copies`);
     expect(await topicEnd(kafka, f.topics.transactions)).toBeGreaterThan(0);
   }, 1_500_000);

@@ -10,7 +10,7 @@ import { SendCoalescer } from '@tierflow/runtime/kafka/send-coalescer';
 import { aggregateFromPacked, aggregateFromState } from '@tierflow/contracts/keyspace/aggregator/aggregate-row';
 import { packState, type CustomerState } from '@tierflow/contracts/keyspace/aggregator/aggregate-state';
 import { outboxKey, partitionBase } from '@tierflow/contracts/keyspace/aggregator/aggregator-keys';
-import type { StateCache } from './partition-cache';
+import type { StateCache, UnsentRecord } from './partition-cache';
 
 export interface AggregateEmitterParams {
   redis: Redis;
@@ -53,7 +53,7 @@ export function createAggregateEmitter(p: AggregateEmitterParams) {
     partitions.add(partition);
     if (rows.length === 0) return;
     const messages = [];
-    const ids = [];
+    const ids: string[] = [];
     const dead: Message[] = [];
     for (let i = 0; i < rows.length; i += 2) {
       const id = rows[i]!;
@@ -77,19 +77,17 @@ export function createAggregateEmitter(p: AggregateEmitterParams) {
       p.onDeadLettered?.(dead);
     }
     if (messages.length > 0) await sender.send(p.topic, messages);
-    // not awaited, ordered before the next commit on the connection (see KeyedOutbox)
-    outbox.acknowledged(partition, ids);
+    // Removed from the outbox in the partition's serial section, so no apply step's commit is in
+    // flight: a customer an apply step committed again while this send was under way is in the
+    // record cache and stays in the outbox (removing it would lose its newer state on a crash).
+    // The removal is not awaited: it is ordered before the next commit on the connection.
+    const c = p.cache.of(partition);
+    await c.serial(async () => outbox.acknowledged(partition, ids.filter((id) => !c.unsent.has(id))));
     p.onEmitted?.(messages.length);
   }
 
-  /**
-   * Sends the partition's record cache: one record per customer committed since it was last sent
-   * (its state after the last of those steps), oldest first. A failed send puts them back.
-   */
-  async function emitUnsent(partition: number): Promise<void> {
-    const c = p.cache.of(partition);
-    if (c.unsentCount === 0) return;
-    const records = await c.serial(async () => c.takeUnsent());
+  /** Sends records taken from a record cache; a failed send puts them back, first. */
+  async function emitRecords(partition: number, records: UnsentRecord[]): Promise<void> {
     if (records.length === 0) return;
     const rows: string[] = [];
     const states: CustomerState[] = [];
@@ -100,31 +98,51 @@ export function createAggregateEmitter(p: AggregateEmitterParams) {
     try {
       await emitRows(partition, rows, states);
     } catch (err) {
-      c.returnUnsent(records);
+      p.cache.of(partition).returnUnsent(records);
       throw err;
     }
   }
 
+  /**
+   * Sends the partition's record cache: one record per customer committed since it was last sent
+   * (its state after the last of those steps), oldest first. A failed send puts them back.
+   */
+  async function emitUnsent(partition: number): Promise<void> {
+    const c = p.cache.of(partition);
+    if (c.unsentCount === 0) return;
+    await emitRecords(partition, await c.serial(async () => c.takeUnsent()));
+  }
+
+  /**
+   * Sends what the partition's outbox holds: the record cache first, then each pending
+   * customer's stored state. Both are taken in one serial section of the partition (no apply
+   * step in between): a step that committed after the record cache was taken but before the
+   * stored states were read would otherwise leave its customer in the record cache with the
+   * seq just sent, and its next change would go out under that seq with other content.
+   */
   async function flushOutbox(partition: number): Promise<number> {
     partitions.add(partition);
-    // what this process has not sent yet goes first: its seqs are then closed, so the states
-    // read back below cannot be followed by other content under the same seq
-    await emitUnsent(partition);
-    const ids = await outbox.pending(partition);
-    if (ids.length === 0) return 0;
+    const c = p.cache.of(partition);
     const base = partitionBase(p.prefix, partition);
-    const pipeline = p.redis.pipeline();
-    for (const id of ids) pipeline.hget(`${base}c:${id}`, 's');
-    const results = (await pipeline.exec()) ?? [];
-    const rows: string[] = [];
-    const stateless: string[] = [];
-    ids.forEach((id, i) => {
-      const packed = results[i]?.[1] as string | null;
-      if (packed) rows.push(id, packed);
-      else stateless.push(id);
+    const { records, rows, stateless } = await c.serial(async () => {
+      const records = c.takeUnsent(); // their seqs are closed: the next step gives the next seq
+      const ids = await outbox.pending(partition);
+      const rows: string[] = [];
+      const stateless: string[] = [];
+      if (ids.length === 0) return { records, rows, stateless };
+      const pipeline = p.redis.pipeline();
+      for (const id of ids) pipeline.hget(`${base}c:${id}`, 's');
+      const results = (await pipeline.exec()) ?? [];
+      ids.forEach((id, i) => {
+        const packed = results[i]?.[1] as string | null;
+        if (packed) rows.push(id, packed);
+        else stateless.push(id);
+      });
+      return { records, rows, stateless };
     });
+    await emitRecords(partition, records);
     // an entry without a state has nothing to send: removed, so it cannot age in the outbox
-    await outbox.drop(partition, stateless);
+    if (stateless.length > 0) await outbox.drop(partition, stateless);
     await emitRows(partition, rows);
     return rows.length / 2;
   }

@@ -6,6 +6,7 @@ import { CircuitBreaker, type BreakerState } from './circuit-breaker';
 import type { DeliveryQueue } from './delivery-queue';
 import { backoffMs, DeliveryError } from './retry-policy';
 import type { WebhookSend } from './webhook-sink';
+import { Sleepers } from '@tierflow/runtime/timing/sleepers';
 
 export interface DispatchConfig {
   maxAttempts: number;
@@ -20,6 +21,9 @@ export interface DispatchConfig {
   /** how long an open breaker makes no call before one trial */
   breakerCooldownMs: number;
 }
+
+/** deliveries in flight when the log is the only sink */
+const LOG_ONLY_CONCURRENCY = 64;
 
 type Outcome = { ok: true } | { ok: false; error: DeliveryError; attempts: number } | { ok: false; stopped: true };
 
@@ -55,22 +59,15 @@ export function createAlertDispatcher(params: {
     },
   });
   const inFlight = new Map<string, Promise<void>>();
+  // the log sink takes an alert at once: more in flight lets their completions go out together
+  const concurrency = params.webhook ? config.concurrency : Math.max(config.concurrency, LOG_ONLY_CONCURRENCY);
   let running = false;
   let leaseHeld = false;
+  let leaseRenewedAt = -Infinity;
   let loop: Promise<void> | null = null;
   // the loop's idle sleep ends at poke(); a delivery's backoff or breaker wait ends only at stop()
   let loopWake: (() => void) | null = null;
-  const pending = new Set<() => void>();
-  const sleepUnlessStopped = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(t);
-        pending.delete(done);
-        resolve();
-      };
-      const t = setTimeout(done, ms);
-      pending.add(done);
-    });
+  const backoffs = new Sleepers(); // ended at stop()
   const idle = (ms: number) =>
     new Promise<void>((resolve) => {
       const t = setTimeout(() => {
@@ -94,7 +91,7 @@ export function createAlertDispatcher(params: {
     for (let attempt = 1; ; ) {
       if (!running || !leaseHeld) return { ok: false, stopped: true };
       if (!breaker.tryAcquire(Date.now())) {
-        await sleepUnlessStopped(Math.max(50, breaker.waitMs(Date.now())));
+        await backoffs.sleep(Math.max(50, breaker.waitMs(Date.now())));
         continue; // waiting on the breaker spends no attempt
       }
       try {
@@ -110,7 +107,7 @@ export function createAlertDispatcher(params: {
         const delay = backoffMs(attempt, config.backoffBaseMs, config.backoffMaxMs);
         logger.warn({ alertId: alert.alertId, attempt, delay, err: error.message }, 'webhook failed, retrying');
         attempt += 1;
-        await sleepUnlessStopped(delay);
+        await backoffs.sleep(delay);
       }
     }
   };
@@ -131,10 +128,10 @@ export function createAlertDispatcher(params: {
 
   /** Starts deliveries for queued alerts not in flight yet, up to the concurrency. */
   const fill = async (): Promise<number> => {
-    const free = config.concurrency - inFlight.size;
+    const free = concurrency - inFlight.size;
     if (free <= 0) return 0;
     let started = 0;
-    for (const raw of await queue.window(config.concurrency * 2)) {
+    for (const raw of await queue.window(concurrency * 2)) {
       if (started >= free) break;
       if (inFlight.has(raw)) continue;
       const job = handle(raw)
@@ -160,8 +157,13 @@ export function createAlertDispatcher(params: {
       loop = (async () => {
         while (running) {
           try {
-            // the lease is renewed at least every leaseMs / 3 while this instance delivers
-            leaseHeld = await store.holdLease(token, config.leaseMs);
+            // the lease is renewed at least every leaseMs / 3 while this instance delivers (not at
+            // every wake: a wake per finished delivery made it a round trip per alert)
+            const now = Date.now();
+            if (!leaseHeld || now - leaseRenewedAt >= config.leaseMs / 3) {
+              leaseHeld = await store.holdLease(token, config.leaseMs);
+              if (leaseHeld) leaseRenewedAt = now;
+            }
             if (leaseHeld) await fill();
           } catch (err) {
             logger.error({ err: (err as Error).message }, 'dispatch step failed');
@@ -173,7 +175,7 @@ export function createAlertDispatcher(params: {
     stop: async () => {
       running = false;
       wakeAll();
-      for (const done of [...pending]) done();
+      backoffs.wakeAll();
       await loop;
       await Promise.all(inFlight.values());
       await store.releaseLease(token).catch(() => undefined);

@@ -14,6 +14,7 @@ import type { ChurnStore } from './churn-store';
 import { aggregateRecord, tierChangeRecord } from './input-records';
 import { createChurnOutbox } from './churn-outbox';
 import { batchHorizon, customersTouched, planBatch, type ChurnRecord } from '@tierflow/domain/churn/batch-planner';
+import { Sleepers } from '@tierflow/runtime/timing/sleepers';
 
 const MAX_PLAN_ATTEMPTS = 20;
 
@@ -80,8 +81,16 @@ export function createChurnService(params: {
       const now = clock();
       const horizon = config.timeMode === 'live' ? now : batchHorizon(records, watermark);
       const due = await store.dueTimers(horizon);
-      const causes = records.map((r) => (r.kind === 'aggregate' ? r.customerId : r.cause?.customerId));
-      const stage = await store.loadStaged([...new Set(causes.filter((c): c is string => c !== undefined))]);
+      const tierCauses = new Set<string>();
+      const causes = new Set<string>();
+      for (const r of records) {
+        if (r.kind === 'aggregate') causes.add(r.customerId);
+        else if (r.cause) {
+          causes.add(r.cause.customerId);
+          tierCauses.add(r.cause.customerId);
+        }
+      }
+      const stage = await store.loadStaged([...causes], tierCauses);
       const loaded = await store.load(customersTouched(records, stage.staged, due));
       const plan = planBatch({
         records,
@@ -124,6 +133,9 @@ export function createChurnService(params: {
     throw new TransientError('VERSION_CONFLICT', 'churn state kept changing under the batch');
   };
 
+  // wakes the aggregates batches waiting in alignWithTierChanges once a tier-changes batch is applied
+  const tierWaiters = new Sleepers();
+
   /**
    * Before an aggregates batch, waits (bounded) until every tier change already in the topic is
    * staged or applied, so a tier change meets its cause aggregate in the same logical order
@@ -146,7 +158,7 @@ export function createChurnService(params: {
         log.warn({ waitedMs: config.alignWaitMs }, 'tier changes behind their topic end: going on without them');
         return;
       }
-      await new Promise((r) => setTimeout(r, 50));
+      await tierWaiters.sleep(50); // this process's tier-changes consumer, or another instance's within 50 ms
     }
   };
 
@@ -167,6 +179,7 @@ export function createChurnService(params: {
       const last = batch.messages[batch.messages.length - 1]!;
       await applyRecords(records, { topic: batch.topic, partition: batch.partition, lastOffset: last.offset });
       metrics.records.inc({ topic: batch.topic }, batch.messages.length);
+      if (batch.topic === topics.tierChanges) tierWaiters.wakeAll();
       await flusher.flush();
     });
   };

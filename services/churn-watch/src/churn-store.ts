@@ -9,6 +9,9 @@ import type { CustomerChurnState } from '@tierflow/contracts/keyspace/churn-watc
 import { decodeChurnState, encodeChurnState } from '@tierflow/contracts/keyspace/churn-watch/churn-state-codec';
 
 
+/** customers whose version key is remembered (about 60 bytes each) */
+const VERSION_KEY_CACHE = 500_000;
+
 export type ApplyResult = 'applied' | 'skipped' | 'conflict';
 
 export interface LoadedCustomers {
@@ -31,9 +34,18 @@ export class ChurnStore {
     this.base = this.keys.offsets.slice(0, -'offsets'.length);
   }
 
+  /** customerId -> its version hash, since murmur2 through the partitioner is a cost per customer and read */
+  private readonly versionKeys = new Map<string, string>();
+
   /** The version hash of a customer (its bucket's). */
   private versionKey(customerId: string): string {
-    return versionKey(this.keys, customerId);
+    let key = this.versionKeys.get(customerId);
+    if (key === undefined) {
+      if (this.versionKeys.size >= VERSION_KEY_CACHE) this.versionKeys.clear();
+      key = versionKey(this.keys, customerId);
+      this.versionKeys.set(customerId, key);
+    }
+    return key;
   }
 
   /** The stored versions of these fields (`<id>` or `staged:<id>`) of these customers, in order: one HGET each, pipelined. */
@@ -89,18 +101,24 @@ export class ChurnStore {
     return out;
   }
 
-  /** Tier changes staged under these cause customers (waiting for their cause aggregate). */
-  async loadStaged(customerIds: string[]): Promise<{ staged: Map<string, TierRecord[]>; versions: Map<string, number> }> {
+  /**
+   * Tier changes staged under these customers (waiting for their cause aggregate), and the
+   * versions a plan may guard: those of customers with staged changes and of `mayStage` (the
+   * causes of the batch's tier changes, under which the plan may stage). A customer with none
+   * and not in `mayStage` keeps its staged entry untouched, so its version is not read.
+   */
+  async loadStaged(customerIds: string[], mayStage: ReadonlySet<string>): Promise<{ staged: Map<string, TierRecord[]>; versions: Map<string, number> }> {
     const staged = new Map<string, TierRecord[]>();
     const versions = new Map<string, number>();
     if (customerIds.length === 0) return { staged, versions };
     const rows = await this.redis.hmget(this.keys.staged, ...customerIds);
-    const vers = await this.readVersions(customerIds, (id) => `staged:${id}`);
+    const guarded = customerIds.filter((id, i) => rows[i] || mayStage.has(id));
+    const vers = guarded.length > 0 ? await this.readVersions(guarded, (id) => `staged:${id}`) : [];
     customerIds.forEach((id, i) => {
       const row = rows[i];
       if (row) staged.set(id, JSON.parse(row) as TierRecord[]);
-      versions.set(id, Number(vers[i] ?? 0));
     });
+    guarded.forEach((id, i) => versions.set(id, Number(vers[i] ?? 0)));
     return { staged, versions };
   }
 
@@ -163,7 +181,9 @@ export class ChurnStore {
     if (params.events.length > 0) {
       const entries = params.events.map((e) => JSON.stringify(e));
       const numbers = entries.map((_, i) => String(i + 1));
-      c.payload(entries).add('ERPUSH', rel(k.outbox), numbers).add('ECAP', rel(k.recent), [String(this.params.recentMax), ...numbers]);
+      // the recent list keeps the newest recentMax: only those are pushed (a replay's batch may have thousands)
+      const newest = numbers.length > this.params.recentMax ? numbers.slice(-this.params.recentMax) : numbers;
+      c.payload(entries).add('ERPUSH', rel(k.outbox), numbers).add('ECAP', rel(k.recent), [String(this.params.recentMax), ...newest]);
     }
     if (field !== null) c.fence(rel(k.offsets), field, params.lastOffset);
     const out = await c.run(this.redis);

@@ -4,7 +4,7 @@ import { FencedCommit } from '@tierflow/runtime/exactly-once/fenced-commit';
 import { beginRestore, snapshotOf } from '@tierflow/domain/ranking/engine-snapshot';
 import { decodeSnapshot, encodeSnapshot, type CustomerSnapshot } from '@tierflow/contracts/keyspace/ranker/customer-record';
 import { rankKeys, type RankKeys } from '@tierflow/contracts/keyspace/ranker/rank-store-keys';
-import { encodeStoredTierChange } from '@tierflow/contracts/keyspace/ranker/stored-tier-change';
+import { encodeStoredTierChange, impliedStoredTierChange } from '@tierflow/contracts/keyspace/ranker/stored-tier-change';
 import { readStoredTierContext, TIER_CONTEXT_FIELD, type StoredTierContext } from '@tierflow/contracts/keyspace/ranker/stored-tier-context';
 import type { TierChange } from '@tierflow/contracts/events/event-types';
 import type { DirtyEntry, TierEngine } from '@tierflow/domain/ranking/tier-engine';
@@ -172,7 +172,7 @@ export class RankStore {
         else recent.set(e.scope, [n]);
         let byCustomer = history.get(e.scope);
         if (!byCustomer) history.set(e.scope, (byCustomer = new Map()));
-        const line = encodeStoredTierChange(e, ctx, true);
+        const line = impliedStoredTierChange(json[i] as string);
         const before = byCustomer.get(e.customerId);
         byCustomer.set(e.customerId, before === undefined ? line : `${line}\n${before}`);
       });

@@ -152,6 +152,27 @@ describe('churn evaluator', () => {
     expect(brief(c.tier('t4', 'A', day(204)))).toEqual(['TIER_DOWNGRADE:RESOLVED:HIGH']);
   });
 
+  it('applies a tier change delivered again only once, even after later changes (the fault suite caught a second RESOLVED under one eventId)', () => {
+    const c = new Customer('K10');
+    const change = (eventId: string, fromTier: 'A' | 'B' | 'C', toTier: 'A' | 'B' | 'C', now: number) =>
+      brief(c.feed({ kind: 'tier', eventId, fromTier, toTier }, now));
+    change('global|K10|X:1', 'C', 'A', day(200));
+    c.aggregate(1, day(200));
+    expect(change('global|K10|Y:3', 'A', 'B', day(201))).toEqual(['TIER_DOWNGRADE:RAISED:MEDIUM']);
+    expect(change('global|K10|Z:7', 'B', 'A', day(202))).toEqual(['TIER_DOWNGRADE:RESOLVED:MEDIUM']);
+    c.aggregate(2, day(260)); // still buying: only the downgrade is in play
+    expect(change('global|K10|Y:9', 'A', 'B', day(260))).toEqual(['TIER_DOWNGRADE:RAISED:MEDIUM']); // past the cool-down
+    const before = structuredClone(c.state);
+    // the ranker's outbox sends Z:7 again after a crash: no event, no change of state
+    expect(change('global|K10|Z:7', 'B', 'A', day(261))).toEqual([]);
+    expect(c.state).toEqual(before);
+    expect(c.state?.tier).toBe('B');
+    expect(c.state?.tiersApplied).toEqual(['X:1', 'Y:3', 'Z:7', 'Y:9']);
+    // at most TIERS_REMEMBERED marks are kept, the newest
+    for (let i = 0; i < 10; i++) change(`global|K10|W:${i}`, 'B', 'B', day(262 + i));
+    expect(c.state?.tiersApplied).toEqual(['W:2', 'W:3', 'W:4', 'W:5', 'W:6', 'W:7', 'W:8', 'W:9']);
+  });
+
   it('is pure and deterministic: the same inputs give the same events and do not touch the input state', () => {
     const run = () => {
       const c = new Customer('K9');

@@ -19,6 +19,7 @@ const full: CustomerChurnState = {
     INACTIVITY: { active: false, severity: 'LOW', strength: 0, notified: false, lastRaisedAt: null, lastRaisedSeverity: null },
   },
   timerDueAt: 1_700_086_400_000, score: 0.81,
+  tiersApplied: ['C000777:3', 'C000456:9'],
 };
 
 describe('churn state stored form', () => {
@@ -30,6 +31,12 @@ describe('churn state stored form', () => {
       expect(decodeChurnState(s.customerId, stored)).toEqual(s);
     }
     expect(encodeChurnState(full).length / JSON.stringify(full).length).toBeLessThan(0.5);
+  });
+  it('reads states of the version before tiersApplied (11 values) as remembering no tier change', () => {
+    const stored = encodeChurnState({ ...full, tiersApplied: [] });
+    expect(JSON.parse(stored)).toHaveLength(11);
+    const { tiersApplied: _, ...earlier } = full;
+    expect(decodeChurnState(full.customerId, stored)).toEqual(earlier);
   });
   it('reads states stored in the object form, and refuses what is neither', () => {
     expect(decodeChurnState('C000123', JSON.stringify(full))).toEqual(full);

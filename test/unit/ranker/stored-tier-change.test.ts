@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeStoredTierChange, encodeStoredTierChange, StoredTierChangeError } from '../../../shared/contracts/src/keyspace/ranker/stored-tier-change';
+import { decodeStoredTierChange, encodeStoredTierChange, impliedStoredTierChange, StoredTierChangeError } from '../../../shared/contracts/src/keyspace/ranker/stored-tier-change';
 import { tierChangeEventId, type TierChange } from '../../../shared/contracts/src/events/event-types';
 import type { StoredTierContext } from '../../../shared/contracts/src/keyspace/ranker/stored-tier-context';
 
@@ -80,5 +80,25 @@ describe('stored TierChange', () => {
     expect(() => decodeStoredTierChange('["t9",1]')).toThrow(StoredTierChangeError);
     expect(() => decodeStoredTierChange('{"x":1}')).toThrow(/not a stored tier change/);
     expect(() => decodeStoredTierChange('["t1","too","short"]')).toThrow(/unknown stored tier change format/);
+  });
+});
+
+describe('impliedStoredTierChange', () => {
+  it('gives from the stored form exactly what encoding for the history gives, in every form', () => {
+    let compact = 0;
+    for (let i = 0; i < 200; i++) {
+      const base = change(i);
+      // plain ids fit t2 under this context; quoted ids, other contexts and odd eventIds do not
+      const e = i % 4 === 0 ? base : { ...base, customerId: `C${i}`, causeCustomerId: i % 2 ? `C${i}` : 'other', causeEventId: `C${i}:${i + 1}` };
+      const fixed = i % 10 === 9 ? { ...e, eventId: 'not-rebuildable' } : { ...e, eventId: tierChangeEventId(e.scope, e.customerId, e.causeEventId) };
+      // the change's own context, one that is not its own, none
+      const own: StoredTierContext = { tierMode: fixed.tierMode, thresholdA: 0.8, thresholdB: 0.95, hysteresisMargin: fixed.hysteresisMargin, minDwellMs: fixed.minDwellMs, configVersion: 'abc123' };
+      for (const c of [own, { ...own, configVersion: 'other' }, null]) {
+        const stored = encodeStoredTierChange(fixed, c);
+        if (stored.startsWith('2|')) compact++;
+        expect(impliedStoredTierChange(stored)).toBe(encodeStoredTierChange(fixed, c, true));
+      }
+    }
+    expect(compact).toBeGreaterThan(20);
   });
 });

@@ -91,6 +91,7 @@ interface RunResult {
 async function runToEnd(f: Fixture, services: ServiceProcess[], downstream = true): Promise<RunResult> {
   const started = Date.now();
   await waitApplied(redis, f, kafka, 1_800_000);
+  log(`  aggregator through at ${((Date.now() - started) / 1000).toFixed(1)} s`);
   await waitRanked(redis, f.prefix, f.topics.aggregates, kafka, 1_800_000);
   const seconds = (Date.now() - started) / 1000 - 2; // waitRanked confirms over 4 polls of 0.5 s
   if (downstream) await waitDownstream(f);

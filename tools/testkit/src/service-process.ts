@@ -18,6 +18,10 @@ export interface ServiceProcess {
   /** SIGTERM and wait for the exit */
   stop: () => Promise<number | null>;
   exited: () => boolean;
+  /** the exit code, null when a signal ended it, undefined while it runs */
+  exitCode: () => number | null | undefined;
+  /** where its stdout and stderr go */
+  logFile: string;
 }
 
 // children still running when the test process exits are killed, so no service outlives its test
@@ -34,7 +38,8 @@ export async function startService(name: string, env: Record<string, string>, op
   const port = await freePort();
   const logDir = path.join(repoRoot, 'test-results/logs');
   mkdirSync(logDir, { recursive: true });
-  const log = createWriteStream(path.join(logDir, `${name}-${Date.now()}-${port}.log`));
+  const logFile = path.join(logDir, `${name}-${Date.now()}-${port}.log`);
+  const log = createWriteStream(logFile);
   // node itself with tsx as a loader (not the tsx CLI, which runs the service in a grandchild
   // that a SIGKILL of its parent would leave running): the pid is the service's own.
   const child = spawn(process.execPath, [...serviceNodeArgs(name), ...(options.nodeArgs ?? []), '--import', 'tsx', path.join(repoRoot, `services/${name}/src/main.ts`)], {
@@ -58,6 +63,8 @@ export async function startService(name: string, env: Record<string, string>, op
     port,
     child,
     exited: () => exitCode !== undefined,
+    exitCode: () => exitCode,
+    logFile,
     ready: async () => {
       const deadline = Date.now() + 90_000;
       while (Date.now() < deadline) {

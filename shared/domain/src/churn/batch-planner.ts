@@ -4,6 +4,7 @@ import { evaluateCustomer, type ChurnInput } from './churn-evaluator';
 import type { ChurnThresholds } from './churn-types';
 import type { ChurnRiskEvent } from '@tierflow/contracts/events/event-types';
 import type { AggregateFigures, CustomerChurnState } from '@tierflow/contracts/keyspace/churn-watch/churn-state';
+import { TimerQueue } from './timer-queue';
 
 export type TimeMode = 'replay' | 'live';
 
@@ -80,7 +81,7 @@ export function planBatch(params: {
   const changed = new Map<string, CustomerChurnState>();
   const staged = new Map<string, TierRecord[]>([...(params.staged ?? new Map<string, TierRecord[]>())].map(([k, v]) => [k, [...v]]));
   const stagedChanged = new Map<string, TierRecord[]>();
-  const timers = new Map<string, number>(params.dueTimers.map((t) => [t.customerId, t.dueAt]));
+  const timers = new TimerQueue(params.dueTimers);
   const events: ChurnRiskEvent[] = [];
   let watermark = params.watermark;
   let timersFired = 0;
@@ -123,13 +124,8 @@ export function planBatch(params: {
 
   const fireDue = (until: number) => {
     for (let round = 0; round < MAX_TIMER_ROUNDS; round++) {
-      let next: { customerId: string; dueAt: number } | null = null;
-      for (const [customerId, dueAt] of timers) {
-        if (dueAt > until) continue;
-        if (!next || dueAt < next.dueAt || (dueAt === next.dueAt && customerId < next.customerId)) next = { customerId, dueAt };
-      }
+      const next = timers.popDue(until); // earliest first, ties by customerId
       if (!next) return;
-      timers.delete(next.customerId);
       const state = current.get(next.customerId);
       // a stale index entry (state moved on) is dropped; the state's own due time rules
       if (!state || state.timerDueAt !== next.dueAt) continue;

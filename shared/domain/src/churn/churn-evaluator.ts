@@ -2,7 +2,7 @@ import { customerStanding, defaultStandingConfig, type StandingConfig } from '..
 import type { Tier } from '@tierflow/contracts/tier';
 import { SEVERITY_RANK, severityOf, type ChurnThresholds } from './churn-types';
 import { SIGNALS, type ChurnRiskEvent, type ChurnSignal, type ChurnStatus, type Severity, type SignalMeasure } from '@tierflow/contracts/events/event-types';
-import type { AggregateFigures, CustomerChurnState, SignalState } from '@tierflow/contracts/keyspace/churn-watch/churn-state';
+import { TIERS_REMEMBERED, tierMark, type AggregateFigures, type CustomerChurnState, type SignalState } from '@tierflow/contracts/keyspace/churn-watch/churn-state';
 import {
   measureDecline,
   measureDowngrade,
@@ -11,6 +11,7 @@ import {
   nextInactivityCheck,
   tierLevel,
 } from './signal-measures';
+import { copyChurnState } from './churn-state-copy';
 
 /** What makes churn-watch look at a customer again. */
 export type ChurnInput =
@@ -21,7 +22,7 @@ export type ChurnInput =
 export interface Evaluation {
   state: CustomerChurnState;
   events: ChurnRiskEvent[];
-  /** false when the input was stale (an aggregate seq already seen) and nothing changed */
+  /** false when the input was stale (an aggregate seq already seen, a tier change already applied) and nothing changed */
   changed: boolean;
 }
 
@@ -48,6 +49,12 @@ function applyInput(state: CustomerChurnState, input: ChurnInput, now: number, t
     return true;
   }
   if (input.kind === 'tier') {
+    // a tier change delivered again (the ranker's outbox is at least once) is applied once:
+    // applied again after a later change it would undo that one (and repeat its event's id)
+    const mark = tierMark(state.customerId, input.eventId);
+    const applied = state.tiersApplied ?? [];
+    if (applied.includes(mark)) return false;
+    state.tiersApplied = applied.length >= TIERS_REMEMBERED ? [...applied.slice(applied.length - TIERS_REMEMBERED + 1), mark] : [...applied, mark];
     // the ranker's own fromTier: right even when churn-watch starts after earlier changes
     const from = input.fromTier;
     const to = input.toTier;
@@ -123,7 +130,7 @@ export function evaluateCustomer(params: {
 }): Evaluation {
   const { now, thresholds: t } = params;
   const state: CustomerChurnState = params.state
-    ? structuredClone(params.state)
+    ? copyChurnState(params.state)
     : emptyChurnState(params.customerId, now);
   if (!applyInput(state, params.input, now, t)) return { state, events: [], changed: false };
 

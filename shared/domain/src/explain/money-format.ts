@@ -19,16 +19,28 @@ export function minorDigits(currency: string): number {
   return digits;
 }
 
+/** One formatter per currency: building an Intl.NumberFormat costs ~100x a format call. */
+const formatters = new Map<string, Intl.NumberFormat | null>();
+
+function formatterOf(currency: string, digits: number): Intl.NumberFormat | null {
+  let f = formatters.get(currency);
+  if (f !== undefined) return f;
+  try {
+    f = new Intl.NumberFormat('en-US', { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits });
+  } catch {
+    f = null; // not a currency Intl knows: plain digits and the code
+  }
+  formatters.set(currency, f);
+  return f;
+}
+
 /** minor units -> "$1,234.50" (en-US), "—" for null. */
 export function formatMoney(minor: number | null | undefined, currency: string): string {
   if (minor === null || minor === undefined || !Number.isFinite(minor)) return '—';
   const digits = minorDigits(currency);
   const major = minor / 10 ** digits;
-  try {
-    return new Intl.NumberFormat('en-US', { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(major);
-  } catch {
-    return `${major.toFixed(digits)} ${currency}`;
-  }
+  const f = formatterOf(currency, digits);
+  return f ? f.format(major) : `${major.toFixed(digits)} ${currency}`;
 }
 
 /** A ratio as a percentage with one decimal: 0.8 -> "80.0%". */

@@ -11,10 +11,12 @@ export function exitOnFatalCrash(consumer: Consumer, log: Logger, onFatal?: (err
     const { error, restart } = event.payload;
     log.error({ err: error?.message, restart }, 'consumer crashed');
     if (restart) return;
-    const fatal = onFatal ?? ((err: Error) => {
-      log.fatal({ err: err.message }, 'consumer stopped for good: exiting so the service is restarted');
-      process.exit(70);
-    });
-    fatal(error ?? new Error('consumer crashed'));
+    (onFatal ?? exitForRestart(log))(error ?? new Error('consumer crashed'));
   });
 }
+
+/** The default for a consumer stopped for good: log, then exit with status 70 for the supervisor. */
+export const exitForRestart = (log: Logger) => (err: Error): void => {
+  log.fatal({ err: err.message }, 'consumer stopped for good: exiting so the service is restarted');
+  process.exit(70);
+};

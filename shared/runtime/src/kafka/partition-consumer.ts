@@ -1,7 +1,10 @@
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from '../service/logger';
-import { exitOnFatalCrash } from './consumer-crash';
+import { exitForRestart, exitOnFatalCrash } from './consumer-crash';
 import { processHealth } from '../service/process-health';
+
+/** Tries of seek-and-onAssigned after a join, a growing pause apart (about a minute in all). */
+const ASSIGNMENT_ATTEMPTS = 15;
 
 export interface PartitionBatch {
   topic: string;
@@ -100,20 +103,45 @@ export async function startPartitionConsumer(params: PartitionConsumerParams): P
       }
     }
   }
+  let joins = 0;
+  const fatal = params.onFatal ?? exitForRestart(log);
   consumer.on(consumer.events.GROUP_JOIN, (event) => {
     verified.clear();
     const assigned = event.payload.memberAssignment as Record<string, number[]>;
     assignment = Object.entries(assigned).flatMap(([topic, partitions]) => partitions.map((p) => `${topic}:${p}`));
     log.info({ assignment }, 'partitions assigned');
-    seekToApplied(assigned)
-      .then(async () => {
+    const generation = ++joins;
+    void afterAssignment(assigned, generation);
+  });
+  /**
+   * Seeks the new assignment to Redis's position and runs onAssigned, again after a pause when
+   * a server is briefly unreachable (the join right after a broker restart often is), until a
+   * newer assignment replaces this one. An outbox left by a crashed owner goes out even when no
+   * record comes for its partition; when it cannot for a minute, the consumer is fatal (the
+   * supervisor starts the service again) rather than leaving it unsent.
+   */
+  async function afterAssignment(assigned: Record<string, number[]>, generation: number): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      if (generation !== joins) return;
+      try {
+        await seekToApplied(assigned);
         for (const [topic, partitions] of Object.entries(assigned)) {
           for (const partition of partitions) await params.onAssigned?.(topic, partition);
         }
-      })
-      .catch((err: Error) => log.error({ err: err.message }, 'could not seek to the applied offsets'));
-  });
-  exitOnFatalCrash(consumer, log, params.onFatal);
+        return;
+      } catch (err) {
+        const message = (err as Error).message;
+        if (attempt >= ASSIGNMENT_ATTEMPTS) {
+          log.error({ err: message, attempt }, 'could not take up the assigned partitions');
+          fatal(new Error(`could not take up the assigned partitions: ${message}`));
+          return;
+        }
+        log.warn({ err: message, attempt }, 'could not take up the assigned partitions yet: trying again');
+        await new Promise((r) => setTimeout(r, Math.min(1_000 * attempt, 5_000)));
+      }
+    }
+  }
+  exitOnFatalCrash(consumer, log, fatal);
 
   processHealth.watchConsumer(params.groupId, consumer); // /readyz: crashed or restarting is not ready
   await consumer.connect();

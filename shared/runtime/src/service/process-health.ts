@@ -2,6 +2,7 @@ import type { Consumer } from 'kafkajs';
 import { Gauge, Registry } from 'prom-client';
 import { envInt, parseEnv } from '../config/config-env';
 import { OutboxAge } from '../exactly-once/outbox-age';
+import { ConsumerProgress } from './consumer-progress';
 
 /** Metrics of shared components (consumers, outboxes, validation), served by every service's /metrics. */
 export const processRegistry = new Registry();
@@ -13,16 +14,18 @@ export type OutboxSample = () => Promise<{ depth: number; oldest: string[] }>;
  * What /readyz needs to know besides the service's own check, for every service in one place:
  * each Kafka consumer's state (kafkajs CRASH -> restarting or stopped, until the next GROUP_JOIN
  * or finished batch) and each outbox's depth and oldest entry's age (sampled every
- * OUTBOX_SAMPLE_MS). Not ready while a consumer is not up or an outbox's oldest entry is older
- * than READY_MAX_OUTBOX_AGE_SECONDS.
+ * OUTBOX_SAMPLE_MS). Not ready while a consumer is not up, while one that is behind finished no
+ * batch for READY_MAX_STALL_SECONDS (ConsumerProgress), or while an outbox's oldest entry is
+ * older than READY_MAX_OUTBOX_AGE_SECONDS.
  */
 class ProcessHealth {
   private readonly consumers = new Map<string, ConsumerState>();
-  /** records behind the partition's end after each batch, by consumer and topic:partition */
-  private readonly lags = new Map<string, Map<string, number>>();
+  /** each consumer's lag after its last batches and when it last finished one */
+  private readonly progress = new Map<string, ConsumerProgress>();
   private readonly outboxes = new Map<string, { sample: OutboxSample; age: OutboxAge; failing: boolean }>();
   private timer: NodeJS.Timeout | null = null;
   private maxOutboxAgeSeconds = 120;
+  private maxStallSeconds = 120;
   private sampleMs = 2_000;
 
   constructor() {
@@ -41,8 +44,8 @@ class ProcessHealth {
       labelNames: ['consumer', 'topic', 'partition'],
       registers: [processRegistry],
       collect: function (this: Gauge) {
-        for (const [consumer, byPartition] of health.lags) {
-          for (const [tp, lag] of byPartition) {
+        for (const [consumer, progress] of health.progress) {
+          for (const [tp, lag] of progress.lags) {
             const at = tp.lastIndexOf(':');
             this.set({ consumer, topic: tp.slice(0, at), partition: tp.slice(at + 1) }, lag);
           }
@@ -69,10 +72,11 @@ class ProcessHealth {
     });
   }
 
-  /** Reads READY_MAX_OUTBOX_AGE_SECONDS and OUTBOX_SAMPLE_MS (called by startServiceHttp). */
+  /** Reads READY_MAX_OUTBOX_AGE_SECONDS, READY_MAX_STALL_SECONDS and OUTBOX_SAMPLE_MS (called by startServiceHttp). */
   configure(env: NodeJS.ProcessEnv = process.env): void {
-    const c = parseEnv({ READY_MAX_OUTBOX_AGE_SECONDS: envInt(120, 1), OUTBOX_SAMPLE_MS: envInt(2_000, 50, 600_000) }, env);
+    const c = parseEnv({ READY_MAX_OUTBOX_AGE_SECONDS: envInt(120, 1), READY_MAX_STALL_SECONDS: envInt(120, 1), OUTBOX_SAMPLE_MS: envInt(2_000, 50, 600_000) }, env);
     this.maxOutboxAgeSeconds = c.READY_MAX_OUTBOX_AGE_SECONDS;
+    this.maxStallSeconds = c.READY_MAX_STALL_SECONDS;
     this.sampleMs = c.OUTBOX_SAMPLE_MS;
     if (this.timer) {
       clearInterval(this.timer);
@@ -84,13 +88,16 @@ class ProcessHealth {
   /** Follows a kafkajs consumer's state from its events. */
   watchConsumer(name: string, consumer: Consumer): void {
     this.consumers.set(name, 'up'); // called once it joined (startPartitionConsumer, consumer.run)
+    const progress = new ConsumerProgress(Date.now());
+    this.progress.set(name, progress);
     const up = () => this.consumers.set(name, 'up');
-    consumer.on(consumer.events.GROUP_JOIN, up);
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      up();
+      progress.assigned(Date.now());
+    });
     consumer.on(consumer.events.END_BATCH_PROCESS, (e) => {
       up();
-      const lags = this.lags.get(name) ?? new Map<string, number>();
-      this.lags.set(name, lags);
-      lags.set(`${e.payload.topic}:${e.payload.partition}`, Math.max(0, Number(e.payload.offsetLag)));
+      progress.batchDone(`${e.payload.topic}:${e.payload.partition}`, Number(e.payload.offsetLag), Date.now());
     });
     consumer.on(consumer.events.CRASH, (e) => this.consumers.set(name, e.payload.restart ? 'restarting' : 'stopped'));
     consumer.on(consumer.events.STOP, () => this.consumers.set(name, 'stopped'));
@@ -111,6 +118,12 @@ class ProcessHealth {
   problems(): string[] {
     const out: string[] = [];
     for (const [name, state] of this.consumers) if (state !== 'up') out.push(`consumer ${name} is ${state}`);
+    for (const [name, progress] of this.progress) {
+      const stalled = progress.stalledFor(Date.now(), this.maxStallSeconds);
+      if (stalled !== null && this.consumers.get(name) === 'up') {
+        out.push(`consumer ${name}: ${progress.behind} records behind and no batch finished for ${Math.round(stalled)} s (max ${this.maxStallSeconds})`);
+      }
+    }
     for (const [name, o] of this.outboxes) {
       if (o.age.oldestAgeSeconds > this.maxOutboxAgeSeconds) {
         out.push(`outbox ${name}: oldest entry waiting ${Math.round(o.age.oldestAgeSeconds)} s (max ${this.maxOutboxAgeSeconds})`);

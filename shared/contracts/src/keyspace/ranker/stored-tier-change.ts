@@ -67,6 +67,18 @@ export function encodeStoredTierChange(e: TierChange, ctx?: StoredTierContext | 
   return line ?? JSON.stringify([TAG, ...FIELDS.map((f) => e[f])]);
 }
 
+/**
+ * The form of a change in its customer's history from its stored form (what
+ * `encodeStoredTierChange(e, ctx, true)` gives, without encoding it again): t2 with scope and
+ * customerId left empty, the other forms as they are.
+ */
+export function impliedStoredTierChange(stored: string): string {
+  if (!stored.startsWith('2|')) return stored;
+  const endOfScope = stored.indexOf('|', 2);
+  const endOfCustomer = stored.indexOf('|', endOfScope + 1);
+  return `2||${stored.slice(endOfCustomer)}`;
+}
+
 function expand(stored: string, ctx: StoredTierContext | null | undefined, implied?: { scope: string; customerId: string }): TierChange {
   const v = stored.split('|');
   if (v.length !== T2_PARTS) throw new StoredTierChangeError(`unknown stored tier change format: ${stored.slice(0, 80)}`);
