@@ -113,11 +113,22 @@ async function verify(f: Fixture, events: FixtureEvent[], opts: { downstream?: b
   // no profiles here: every customer is in region 'unassigned', whose ranking is the global one
   const expected = ['global', 'region:unassigned'].flatMap((scope) => sortAndSumTierChanges(inputs, rules, scope));
   const published = new Map<string, TierChange>();
+  // a customer's changes in a scope carry increasing causeOffsets (churn-watch de-duplicates by them)
+  const lastOffset = new Map<string, number>();
+  let repeats = 0;
   for (const { value } of await decodeTopic<TierChange>(kafka, f.topics.tierChanges, 'TierChange.avsc')) {
     const prior = published.get(value.eventId);
-    if (prior) expect(value).toEqual(prior); // a repeat is the same event
+    if (prior) {
+      expect(value).toEqual(prior); // a repeat is the same event
+      repeats++;
+      continue;
+    }
     published.set(value.eventId, value);
+    const key = `${value.scope}|${value.customerId}`;
+    expect(value.causeOffset, value.eventId).toBeGreaterThan(lastOffset.get(key) ?? -1);
+    lastOffset.set(key, value.causeOffset as number);
   }
+  if (repeats > 0) console.log(`tier changes delivered again: ${repeats}`);
   expect(expected.length).toBeGreaterThan(0);
   const missing = expected.filter((e) => !published.has(e.eventId));
   expect(missing.map((e) => e.eventId)).toEqual([]);

@@ -57,6 +57,7 @@ export function tierChangeRecord(value: Record<string, unknown>): ChurnRecord | 
     fromTier: tier('fromTier'),
     toTier: tier('toTier'),
     cause: causeOf(value),
+    causeOffset: offsetOf(value.causeOffset),
   };
 }
 
@@ -70,6 +71,14 @@ export function causeOf(value: Record<string, unknown>): TierRecord['cause'] {
   if (typeof customerId !== 'string' || typeof eventId !== 'string') return null;
   const seq = Number(eventId.slice(eventId.lastIndexOf(':') + 1));
   return Number.isSafeInteger(seq) && eventId.startsWith(`${customerId}:`) ? { customerId, seq } : null;
+}
+
+/** TierChange.causeOffset, or null when the record has none (a ranker of an earlier version). */
+function offsetOf(v: unknown): number | null {
+  const n = typeof v === 'bigint' ? Number(v) : v;
+  if (n === null || n === undefined) return null;
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) throw new InputError('BAD_TIER_CHANGE', `field causeOffset is ${String(v)}, expected an offset`);
+  return n;
 }
 
 /** The message's key as text, for logs. */

@@ -162,6 +162,7 @@ export class RankerService {
         basis: basisOf(a, config.basis, config.weights),
         region: regions?.get(a.customerId) ?? null,
         causeEventId: a.eventId,
+        causeOffset: (decoded[i] as { offset: number }).offset,
       };
       const out = engine.apply(update);
       if (out === null) {

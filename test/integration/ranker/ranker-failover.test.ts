@@ -55,8 +55,9 @@ describe('ranker failover', () => {
     const reference = new TierEngine({ rules, configVersion: 'ref' });
     const oracle = new TierOracle(rules);
     const expected = new Map<string, TierChange>();
-    for (const a of stream) {
-      const u = windowUpdate(a, regions.get(a.customerId) ?? null);
+    for (const [offset, a] of stream.entries()) {
+      // the topic is new and written in stream order: an aggregate's offset is its index
+      const u = { ...windowUpdate(a, regions.get(a.customerId) ?? null), causeOffset: offset };
       const got = reference.apply(u) ?? [];
       const want = oracle.apply(u) ?? [];
       expect(got.map((e) => `${e.scope}|${e.customerId}|${e.fromTier}>${e.toTier}`).sort()).toEqual(

@@ -33,7 +33,7 @@ describe('churn-watch config', () => {
 
 describe('batch planner', () => {
   const records: ChurnRecord[] = [
-    { kind: 'tier', customerId: 'S', eventId: 't1', fromTier: 'C', toTier: 'A', cause: null },
+    { kind: 'tier', customerId: 'S', eventId: 't1', fromTier: 'C', toTier: 'A', cause: null, causeOffset: null },
     { kind: 'aggregate', customerId: 'S', eventId: 'S:1', agg: figures(day(200)) }, // gap 2 d -> threshold 7 d
     { kind: 'aggregate', customerId: 'W', eventId: 'W:1', agg: figures(day(206)) },
     { kind: 'aggregate', customerId: 'W', eventId: 'W:2', agg: figures(day(220), { seq: 2 }) },
@@ -82,7 +82,7 @@ describe('batch planner', () => {
 
   it('applies a tier change right after its cause aggregate, whichever topic is read first', () => {
     const agg1: ChurnRecord = { kind: 'aggregate', customerId: 'S', eventId: 'S:1', agg: figures(day(200), { currentRevenueMinor: 50_000 }) };
-    const up: ChurnRecord = { kind: 'tier', customerId: 'S', eventId: 'g|S|S:1', fromTier: 'C', toTier: 'A', cause: { customerId: 'S', seq: 1 } };
+    const up: ChurnRecord = { kind: 'tier', customerId: 'S', eventId: 'g|S|S:1', fromTier: 'C', toTier: 'A', cause: { customerId: 'S', seq: 1 }, causeOffset: null };
     const later: ChurnRecord = { kind: 'aggregate', customerId: 'W', eventId: 'W:1', agg: figures(day(230)) };
     const tierFirst = plan([up, agg1, later]);
     expect(tierFirst.staged.get('S')).toEqual([]); // staged, then released by S:1
@@ -98,5 +98,21 @@ describe('batch planner', () => {
     const waiting = plan([up]);
     expect(waiting.staged.get('S')).toEqual([up]);
     expect(waiting.events).toEqual([]);
+  });
+
+  it('skips a tier change older than one applied: a repeat, or a staged one released after a later one', () => {
+    const tier = (eventId: string, fromTier: 'A' | 'B' | 'C', toTier: 'A' | 'B' | 'C', causeOffset: number, cause: { customerId: string; seq: number } | null): ChurnRecord =>
+      ({ kind: 'tier', customerId: 'K', eventId, fromTier, toTier, cause, causeOffset });
+    const kAgg: ChurnRecord = { kind: 'aggregate', customerId: 'K', eventId: 'K:1', agg: figures(day(200)) };
+    const xAgg: ChurnRecord = { kind: 'aggregate', customerId: 'X', eventId: 'X:5', agg: figures(day(201), { seq: 5 }) };
+    const up = tier('global|K|K:1', 'C', 'A', 100, { customerId: 'K', seq: 1 });
+    // X:5 was compacted away before churn-watch read it, so this one waits for it...
+    const down = tier('global|K|X:5', 'A', 'B', 150, { customerId: 'X', seq: 5 });
+    // ...while the ranker's next change of K (caused by a customer already applied) applies
+    const back = tier('global|K|K:1b', 'B', 'A', 200, null);
+    const p = plan([kAgg, up, down, back, xAgg, back]);
+    expect(p.staged.get('X')).toEqual([]); // released by X:5, then skipped: K's tier stays the newer one
+    expect(p.states.get('K')).toMatchObject({ tier: 'A', tierOffset: 200, downgrade: null });
+    expect(p.events.filter((e) => e.signal === 'TIER_DOWNGRADE')).toEqual([]);
   });
 });

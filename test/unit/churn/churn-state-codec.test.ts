@@ -19,7 +19,7 @@ const full: CustomerChurnState = {
     INACTIVITY: { active: false, severity: 'LOW', strength: 0, notified: false, lastRaisedAt: null, lastRaisedSeverity: null },
   },
   timerDueAt: 1_700_086_400_000, score: 0.81,
-  tiersApplied: ['C000777:3', 'C000456:9'],
+  tierOffset: 123_456_789,
 };
 
 describe('churn state stored form', () => {
@@ -32,11 +32,12 @@ describe('churn state stored form', () => {
     }
     expect(encodeChurnState(full).length / JSON.stringify(full).length).toBeLessThan(0.5);
   });
-  it('reads states of the version before tiersApplied (11 values) as remembering no tier change', () => {
-    const stored = encodeChurnState({ ...full, tiersApplied: [] });
+  it('reads states of the version before tierOffset (11 values) as having applied no tier change with a causeOffset', () => {
+    const { tierOffset: _, ...earlier } = full;
+    const stored = encodeChurnState(earlier);
     expect(JSON.parse(stored)).toHaveLength(11);
-    const { tiersApplied: _, ...earlier } = full;
     expect(decodeChurnState(full.customerId, stored)).toEqual(earlier);
+    expect(JSON.parse(encodeChurnState(full))).toHaveLength(12);
   });
   it('reads states stored in the object form, and refuses what is neither', () => {
     expect(decodeChurnState('C000123', JSON.stringify(full))).toEqual(full);

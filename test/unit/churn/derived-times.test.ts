@@ -53,7 +53,7 @@ describe('churn-watch derived times', () => {
             events.push(...r.events);
           };
           const last = T0 + span;
-          feed({ kind: 'tier', eventId: 't1', fromTier: 'C', toTier: 'A' }, T0);
+          feed({ kind: 'tier', eventId: 't1', fromTier: 'C', toTier: 'A', causeOffset: null }, T0);
           feed({
             kind: 'aggregate', eventId: `${customerId}:1`,
             agg: {

@@ -20,7 +20,10 @@ describe('input records', () => {
       fromTier: 'B',
       toTier: 'A',
       cause: { customerId: 'K', seq: 3 },
+      causeOffset: null, // a ranker of an earlier version
     });
+    expect(tierChangeRecord({ ...tierChange, causeOffset: 41 })).toMatchObject({ causeOffset: 41 });
+    expect(() => tierChangeRecord({ ...tierChange, causeOffset: -1 })).toThrow(/causeOffset/);
     expect(tierChangeRecord({ ...tierChange, scope: 'region:north' })).toBeNull();
   });
 

@@ -79,8 +79,9 @@ const RECORDS = [
       rank: true, populationSize: true, basisMinor: true, cumulativeShareBefore: true, totalBasisMinor: true, tierMode: true,
       thresholdA: true, thresholdB: true, hysteresisMargin: true, minDwellMs: true, boundaryCountA: true, boundaryCountB: true,
       boundaryBasisA: true, boundaryBasisB: true, configVersion: true, eventTime: true, causeEventId: true, causeCustomerId: true,
+      causeOffset: true,
     } satisfies Record<keyof TierChange, true>,
-    { rank: true, cumulativeShareBefore: true, boundaryBasisA: true, boundaryBasisB: true } satisfies Record<NullableKeys<TierChange>, true>,
+    { rank: true, cumulativeShareBefore: true, boundaryBasisA: true, boundaryBasisB: true, causeOffset: true } satisfies Record<NullableKeys<TierChange>, true>,
   ),
   record<ChurnRiskEvent>(
     'ChurnRisk.avsc',

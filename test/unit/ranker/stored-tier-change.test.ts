@@ -18,6 +18,7 @@ function change(i: number): TierChange {
     tierMode: i % 2 ? 'share' : 'count', thresholdA: 0.8, thresholdB: 0.95, hysteresisMargin: 0.01 * (i % 3), minDwellMs: 60_000 * (i % 2),
     boundaryCountA: 10 + i, boundaryCountB: 30 + i, boundaryBasisA: i % 4 === 0 ? null : 5000.25, boundaryBasisB: i % 5 === 0 ? null : 100,
     configVersion: 'abc123', eventTime: 1_795_000_000_000 + i, causeEventId, causeCustomerId: i % 2 ? customerId : 'other',
+    causeOffset: i % 6 === 0 ? null : 40_000_000 + i,
   };
 }
 
@@ -62,6 +63,17 @@ describe('stored TierChange', () => {
     expect(encodeStoredTierChange(odd, { tierMode: odd.tierMode, thresholdA: 0.8, thresholdB: 0.95, hysteresisMargin: odd.hysteresisMargin, minDwellMs: odd.minDwellMs, configVersion: 'abc123' }).startsWith('2|')).toBe(true);
     const piped = { ...odd, customerId: 'a|b', eventId: tierChangeEventId(odd.scope, 'a|b', odd.causeEventId) };
     expect(encodeStoredTierChange(piped, { tierMode: odd.tierMode, thresholdA: 0.8, thresholdB: 0.95, hysteresisMargin: odd.hysteresisMargin, minDwellMs: odd.minDwellMs, configVersion: 'abc123' }).startsWith('["t1",')).toBe(true);
+  });
+
+  it('reads t1 and t2 entries of the version before causeOffset (one value fewer) with a null causeOffset', () => {
+    const ctx: StoredTierContext = { tierMode: 'share', thresholdA: 0.8, thresholdB: 0.95, hysteresisMargin: 0, minDwellMs: 0, configVersion: 'abc123' };
+    const e = { ...change(3), tierMode: 'share' as const, hysteresisMargin: 0, minDwellMs: 0, causeOffset: 77 };
+    const t2 = encodeStoredTierChange(e, ctx);
+    expect(t2.endsWith('|77')).toBe(true);
+    expect(decodeStoredTierChange(t2.slice(0, -'|77'.length), ctx)).toEqual({ ...e, causeOffset: null });
+    const t1 = JSON.parse(encodeStoredTierChange(e)) as unknown[];
+    expect(t1[t1.length - 1]).toBe(77);
+    expect(decodeStoredTierChange(JSON.stringify(t1.slice(0, -1)))).toEqual({ ...e, causeOffset: null });
   });
 
   it('reads entries written in the object form by earlier versions', () => {

@@ -88,6 +88,14 @@ export interface TierChange {
   eventTime: number;
   causeEventId: string;
   causeCustomerId: string;
+  /**
+   * The cause's offset in the ranker's input (customer.aggregates, one partition): the ranker
+   * applies its input in offset order, so a customer's changes in a scope carry increasing
+   * causeOffsets, and a consumer that remembers the last one it applied recognises a change
+   * delivered again however late (the outbox is at least once). Absent (null) from rankers of
+   * earlier versions and from engines run without a topic (benchmarks, oracles).
+   */
+  causeOffset?: number | null;
 }
 
 /** Deterministic: one cause gives a customer at most one change per scope. */

@@ -16,6 +16,8 @@ export interface TierRecord {
   fromTier: Tier;
   toTier: Tier;
   cause: { customerId: string; seq: number } | null;
+  /** TierChange.causeOffset: increases with a customer's changes; null from rankers of earlier versions */
+  causeOffset: number | null;
 }
 
 /** One decoded input record, in topic order. */
@@ -108,7 +110,7 @@ export function planBatch(params: {
   };
 
   const applyTier = (t: TierRecord) =>
-    apply(t.customerId, { kind: 'tier', eventId: t.eventId, fromTier: t.fromTier, toTier: t.toTier }, now());
+    apply(t.customerId, { kind: 'tier', eventId: t.eventId, fromTier: t.fromTier, toTier: t.toTier, causeOffset: t.causeOffset }, now());
 
   /** Applies the staged tier changes that the customer's aggregate `seq` has caused or passed. */
   const releaseStaged = (causeCustomerId: string, seq: number) => {

@@ -2,7 +2,7 @@ import { customerStanding, defaultStandingConfig, type StandingConfig } from '..
 import type { Tier } from '@tierflow/contracts/tier';
 import { SEVERITY_RANK, severityOf, type ChurnThresholds } from './churn-types';
 import { SIGNALS, type ChurnRiskEvent, type ChurnSignal, type ChurnStatus, type Severity, type SignalMeasure } from '@tierflow/contracts/events/event-types';
-import { TIERS_REMEMBERED, tierMark, type AggregateFigures, type CustomerChurnState, type SignalState } from '@tierflow/contracts/keyspace/churn-watch/churn-state';
+import { type AggregateFigures, type CustomerChurnState, type SignalState } from '@tierflow/contracts/keyspace/churn-watch/churn-state';
 import {
   measureDecline,
   measureDowngrade,
@@ -16,7 +16,7 @@ import { copyChurnState } from './churn-state-copy';
 /** What makes churn-watch look at a customer again. */
 export type ChurnInput =
   | { kind: 'aggregate'; eventId: string; agg: AggregateFigures }
-  | { kind: 'tier'; eventId: string; fromTier: Tier; toTier: Tier }
+  | { kind: 'tier'; eventId: string; fromTier: Tier; toTier: Tier; causeOffset: number | null }
   | { kind: 'timer'; dueAt: number };
 
 export interface Evaluation {
@@ -50,11 +50,12 @@ function applyInput(state: CustomerChurnState, input: ChurnInput, now: number, t
   }
   if (input.kind === 'tier') {
     // a tier change delivered again (the ranker's outbox is at least once) is applied once:
-    // applied again after a later change it would undo that one (and repeat its event's id)
-    const mark = tierMark(state.customerId, input.eventId);
-    const applied = state.tiersApplied ?? [];
-    if (applied.includes(mark)) return false;
-    state.tiersApplied = applied.length >= TIERS_REMEMBERED ? [...applied.slice(applied.length - TIERS_REMEMBERED + 1), mark] : [...applied, mark];
+    // applied again after a later change it would undo that one (and repeat its event's id).
+    // A customer's changes carry increasing causeOffsets, so one number says which were applied
+    if (input.causeOffset !== null) {
+      if (state.tierOffset !== undefined && input.causeOffset <= state.tierOffset) return false;
+      state.tierOffset = input.causeOffset;
+    }
     // the ranker's own fromTier: right even when churn-watch starts after earlier changes
     const from = input.fromTier;
     const to = input.toTier;

@@ -16,6 +16,5 @@ export function copyChurnState(s: CustomerChurnState): CustomerChurnState {
     downgrade: s.downgrade ? { ...s.downgrade } : null,
     agg: s.agg ? { ...s.agg } : null,
     signals,
-    ...(s.tiersApplied ? { tiersApplied: [...s.tiersApplied] } : {}),
   };
 }

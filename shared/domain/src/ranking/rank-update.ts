@@ -15,4 +15,6 @@ export interface RankUpdate {
   region?: string | null;
   /** the aggregate's eventId (customerId:seq) */
   causeEventId: string;
+  /** the aggregate's offset in the ranker's input topic, when it came from one (TierChange.causeOffset) */
+  causeOffset?: number | null;
 }

@@ -56,5 +56,6 @@ export function buildTierChange(
     eventTime: update.eventTime,
     causeEventId: update.causeEventId,
     causeCustomerId: update.customerId,
+    causeOffset: update.causeOffset ?? null,
   };
 }

@@ -5,8 +5,7 @@
  * attractiveness, relationship, strategy, updatedAt]`, downgrade `[from, to, at]` or 0, figures
  * the AggregateFigures values in FIGURES order or 0, signals one entry per SIGNALS name (0 for
  * none, else `[active, severity, strength, notified, lastRaisedAt, lastRaisedSeverity]`, booleans
- * as 1/0), then the applied tier changes' marks (tiersApplied; states of earlier versions end
- * before it). About a quarter of the object form, which repeated ~400 bytes of names per customer.
+ * as 1/0), then tierOffset when there is one (states of earlier versions end before it). About a quarter of the object form, which repeated ~400 bytes of names per customer.
  * States stored in the object form by earlier versions are read as they are. Pure.
  */
 import { FatalError } from '../../errors/tierflow-error';
@@ -31,7 +30,7 @@ export function encodeChurnState(s: CustomerChurnState): string {
   const d = s.downgrade;
   return JSON.stringify([
     TAG, s.tier, d ? [d.fromTier, d.toTier, d.at] : 0, s.agg ? FIGURES.map((f) => (s.agg as AggregateFigures)[f]) : 0, signals,
-    s.timerDueAt, s.score, s.attractiveness, s.relationship, s.strategy, s.updatedAt, ...(s.tiersApplied?.length ? [s.tiersApplied] : []),
+    s.timerDueAt, s.score, s.attractiveness, s.relationship, s.strategy, s.updatedAt, ...(s.tierOffset !== undefined ? [s.tierOffset] : []),
   ]);
 }
 
@@ -42,9 +41,9 @@ export function decodeChurnState(customerId: string, raw: string): CustomerChurn
     throw new FatalError('BAD_SNAPSHOT', `bad churn state for ${customerId}: ${raw.slice(0, 80)}`);
   }
   if (v[0] !== TAG || (v.length !== 11 && v.length !== 12)) throw new FatalError('BAD_SNAPSHOT', `unknown churn state format for ${customerId}: ${raw.slice(0, 80)}`);
-  const [, tier, d, figures, stored, timerDueAt, score, attractiveness, relationship, strategy, updatedAt, tiersApplied] = v as [
+  const [, tier, d, figures, stored, timerDueAt, score, attractiveness, relationship, strategy, updatedAt, tierOffset] = v as [
     number, CustomerChurnState['tier'], 0 | [CustomerChurnState['tier'], CustomerChurnState['tier'], number], 0 | number[], StoredSignal[],
-    number | null, number, CustomerChurnState['attractiveness'], CustomerChurnState['relationship'], string, number, string[] | undefined,
+    number | null, number, CustomerChurnState['attractiveness'], CustomerChurnState['relationship'], string, number, number | undefined,
   ];
   const signals: CustomerChurnState['signals'] = {};
   SIGNALS.forEach((name, i) => {
@@ -60,6 +59,6 @@ export function decodeChurnState(customerId: string, raw: string): CustomerChurn
   }
   return {
     customerId, tier, downgrade: d ? { fromTier: d[0], toTier: d[1], at: d[2] } : null, agg, signals,
-    timerDueAt, score, attractiveness, relationship, strategy, updatedAt, ...(tiersApplied ? { tiersApplied } : {}),
+    timerDueAt, score, attractiveness, relationship, strategy, updatedAt, ...(typeof tierOffset === 'number' ? { tierOffset } : {}),
   };
 }

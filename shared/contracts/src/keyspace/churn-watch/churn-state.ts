@@ -49,19 +49,11 @@ export interface CustomerChurnState {
   strategy: string;
   updatedAt: number;
   /**
-   * The tier changes applied last (at most TIERS_REMEMBERED, oldest first), each by its
-   * eventId without the `global|<customerId>|` it starts with: a tier change delivered again
-   * (the ranker's outbox is at least once) is recognised and not applied twice. Absent in
-   * states of earlier versions.
+   * The causeOffset of the last global tier change applied (TierChange.causeOffset): a change
+   * at or below it was applied already (the ranker's outbox is at least once, and a repeat can
+   * come long after, once the ranker is back from a crash) or is older than one applied (a
+   * staged change released after a later one), and is skipped. Absent until a change with a
+   * causeOffset is applied, and in states of earlier versions.
    */
-  tiersApplied?: string[];
-}
-
-/** How many applied tier changes a churn state remembers, to skip their repeats. */
-export const TIERS_REMEMBERED = 8;
-
-/** A tier change's mark in `tiersApplied`: its eventId without the scope and customer it starts with. */
-export function tierMark(customerId: string, eventId: string): string {
-  const head = `global|${customerId}|`;
-  return eventId.startsWith(head) ? eventId.slice(head.length) : eventId;
+  tierOffset?: number;
 }

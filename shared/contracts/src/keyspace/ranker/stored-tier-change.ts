@@ -3,8 +3,8 @@
  *
  * "t2", the compact form written with the ranker's context (stored-tier-context.ts): one line
  * of `|`-separated values, `2|scope|customerId|<from><to><raw>|reason|rank|population|basis|
- * shareBefore|total|countA|countB|basisA|basisB|eventTime|cause|causeCustomer`, an empty value
- * for null. Left out, because they are rebuilt: the eventId (scope, customerId, causeEventId),
+ * shareBefore|total|countA|countB|basisA|basisB|eventTime|cause|causeCustomer|causeOffset`, an empty
+ * value for null (lines of earlier versions end before causeOffset). Left out, because they are rebuilt: the eventId (scope, customerId, causeEventId),
  * the direction (from the tiers), the rules and config version (the context: the same for every
  * change under a prefix), the causeCustomerId when it is the customer (empty) and the customer
  * in the causeEventId (`:<seq>` for `<causeCustomerId>:<seq>`, else `=<causeEventId>`). In a
@@ -29,12 +29,13 @@ const FIELDS = [
   'customerId', 'scope', 'fromTier', 'toTier', 'direction', 'reason', 'rawTier', 'rank', 'populationSize', 'basisMinor',
   'cumulativeShareBefore', 'totalBasisMinor', 'tierMode', 'thresholdA', 'thresholdB', 'hysteresisMargin', 'minDwellMs',
   'boundaryCountA', 'boundaryCountB', 'boundaryBasisA', 'boundaryBasisB', 'configVersion', 'eventTime', 'causeEventId',
-  'causeCustomerId',
+  'causeCustomerId', 'causeOffset',
 ] as const satisfies readonly Exclude<keyof TierChange, 'eventId'>[];
 
 const REASONS: readonly TierChangeReason[] = ['BASIS_CHANGE', 'BOUNDARY_SHIFT', 'SCOPE_JOIN', 'SCOPE_LEAVE', 'DWELL_ELAPSED'];
-const T2_PARTS = 17;
-const num = (n: number | null) => (n === null ? '' : String(n));
+/** parts of a t2 line; lines of the version before causeOffset have one fewer */
+const T2_PARTS = 18;
+const num = (n: number | null | undefined) => (n === null || n === undefined ? '' : String(n));
 const tierRank = (t: Tier) => TIERS.indexOf(t);
 
 /** The t2 line of a change, or null when it does not fit (see above). */
@@ -50,7 +51,7 @@ function compact(e: TierChange, ctx: StoredTierContext, implied: boolean): strin
     '2', implied ? '' : e.scope, implied ? '' : e.customerId, `${e.fromTier}${e.toTier}${e.rawTier}`, String(reason),
     num(e.rank), num(e.populationSize), num(e.basisMinor), num(e.cumulativeShareBefore), num(e.totalBasisMinor),
     num(e.boundaryCountA), num(e.boundaryCountB), num(e.boundaryBasisA), num(e.boundaryBasisB), num(e.eventTime),
-    cause, e.causeCustomerId === e.customerId ? '' : e.causeCustomerId,
+    cause, e.causeCustomerId === e.customerId ? '' : e.causeCustomerId, num(e.causeOffset),
   ];
   const line = parts.join('|');
   return /[|\n\r]/.test(e.scope + e.customerId + e.causeEventId + e.causeCustomerId) ? null : line;
@@ -81,7 +82,7 @@ export function impliedStoredTierChange(stored: string): string {
 
 function expand(stored: string, ctx: StoredTierContext | null | undefined, implied?: { scope: string; customerId: string }): TierChange {
   const v = stored.split('|');
-  if (v.length !== T2_PARTS) throw new StoredTierChangeError(`unknown stored tier change format: ${stored.slice(0, 80)}`);
+  if (v.length !== T2_PARTS && v.length !== T2_PARTS - 1) throw new StoredTierChangeError(`unknown stored tier change format: ${stored.slice(0, 80)}`);
   if (!ctx) throw new StoredTierChangeError(`a compact stored tier change needs the ranker's context (its meta hash): ${stored.slice(0, 80)}`);
   const at = (i: number) => v[i] as string;
   const n = (i: number) => Number(at(i));
@@ -104,6 +105,7 @@ function expand(stored: string, ctx: StoredTierContext | null | undefined, impli
     tierMode: ctx.tierMode, thresholdA: ctx.thresholdA, thresholdB: ctx.thresholdB, hysteresisMargin: ctx.hysteresisMargin, minDwellMs: ctx.minDwellMs,
     boundaryCountA: n(10), boundaryCountB: n(11), boundaryBasisA: nullable(12), boundaryBasisB: nullable(13),
     configVersion: ctx.configVersion, eventTime: n(14), causeEventId, causeCustomerId,
+    causeOffset: v.length === T2_PARTS ? nullable(17) : null,
   };
 }
 
@@ -132,9 +134,10 @@ export function decodeStoredTierChange(stored: string, ctx?: StoredTierContext |
     if (v !== null && typeof v === 'object' && 'eventId' in v) return v as TierChange;
     throw new StoredTierChangeError(`not a stored tier change: ${stored.slice(0, 80)}`);
   }
-  if (v[0] !== TAG || v.length !== FIELDS.length + 1) throw new StoredTierChangeError(`unknown stored tier change format: ${stored.slice(0, 80)}`);
+  // t1 arrays of the version before causeOffset have one value fewer
+  if (v[0] !== TAG || (v.length !== FIELDS.length + 1 && v.length !== FIELDS.length)) throw new StoredTierChangeError(`unknown stored tier change format: ${stored.slice(0, 80)}`);
   const e: Record<string, unknown> = {};
-  FIELDS.forEach((f, i) => (e[f] = v[i + 1]));
+  FIELDS.forEach((f, i) => (e[f] = v[i + 1] ?? null));
   const change = e as Omit<TierChange, 'eventId'>;
   return { eventId: tierChangeEventId(change.scope, change.customerId, change.causeEventId), ...change };
 }
