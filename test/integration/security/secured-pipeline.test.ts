@@ -57,7 +57,7 @@ describe('the pipeline over the secured listeners', () => {
     while (Date.now() < deadline && JSON.stringify([...(await state())]) !== JSON.stringify([...oracle])) await new Promise((r) => setTimeout(r, 500));
     expect(await state()).toEqual(oracle);
     await waitRanked(redis, f.prefix, f.topics.aggregates, kafka, 180_000);
-    const aggregates = (await decodeTopic<Aggregate>(kafka, f.topics.aggregates, 'CustomerAggregate.avsc')).map((a) => a.value);
+    const aggregates = (await decodeTopic<Aggregate>(kafka, f.topics.aggregates, 'CustomerAggregate.avsc')).map((a) => ({ ...a.value, offset: Number(a.message.offset) }));
     const expected = expectedTierChanges(aggregates, f.envFor('ranker'));
     const published = new Map<string, TierChange>();
     for (const { value } of await decodeTopic<TierChange>(kafka, f.topics.tierChanges, 'TierChange.avsc')) published.set(value.eventId, value);

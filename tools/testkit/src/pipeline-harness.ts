@@ -39,16 +39,17 @@ export async function decodeTopic<T>(kafka: Kafka, topic: string, schemaFile: st
 /**
  * The tier changes the ranker must have published for the aggregates actually on the topic:
  * the whole stream, duplicates included, fed in order into a fresh engine with the ranker's
- * configuration (no profiles in these runs, so every customer is in region 'unassigned').
+ * configuration (no profiles in these runs, so every customer is in region 'unassigned'), each
+ * with its topic offset when given (TierChange.causeOffset).
  */
-export function expectedTierChanges(aggregates: (AggregateFields & { customerId: string; seq: number; eventTime: number; eventId: string })[], env: Record<string, string>): TierChange[] {
+export function expectedTierChanges(aggregates: (AggregateFields & { customerId: string; seq: number; eventTime: number; eventId: string; offset?: number })[], env: Record<string, string>): TierChange[] {
   const config = rankerConfig(env);
   const engine = new TierEngine({ rules: config.rules, configVersion: config.configVersion, regions: config.regions });
   const out: TierChange[] = [];
   for (const a of aggregates) {
     const changes = engine.apply({
       customerId: a.customerId, seq: a.seq, eventTime: a.eventTime, basis: basisOf(a, config.basis, config.weights),
-      region: null, causeEventId: a.eventId,
+      region: null, causeEventId: a.eventId, causeOffset: a.offset ?? null,
     });
     if (changes) out.push(...changes);
   }
