@@ -13,7 +13,8 @@ import type { ChurnMetrics } from './churn-metrics';
 import type { ChurnStore } from './churn-store';
 import { aggregateRecord, tierChangeRecord } from './input-records';
 import { createChurnOutbox } from './churn-outbox';
-import { batchHorizon, customersTouched, planBatch, type ChurnRecord } from '@tierflow/domain/churn/batch-planner';
+import type { ChurnRecord } from '@tierflow/domain/churn/batch-planner';
+import { commitStep, planStep, type StepPosition } from './churn-step';
 import { Sleepers } from '@tierflow/runtime/timing/sleepers';
 
 const MAX_PLAN_ATTEMPTS = 20;
@@ -75,47 +76,12 @@ export function createChurnService(params: {
   };
 
   /** Plans and applies records (or, with none, a timer tick) until the apply is not a conflict. */
-  const applyRecords = async (records: ChurnRecord[], position: { topic: string; partition: number; lastOffset: string } | null) => {
+  const applyRecords = async (records: ChurnRecord[], position: StepPosition | null) => {
     for (let attempt = 1; attempt <= MAX_PLAN_ATTEMPTS; attempt++) {
-      const watermark = await store.watermark();
-      const now = clock();
-      const horizon = config.timeMode === 'live' ? now : batchHorizon(records, watermark);
-      const due = await store.dueTimers(horizon);
-      const tierCauses = new Set<string>();
-      const causes = new Set<string>();
-      for (const r of records) {
-        if (r.kind === 'aggregate') causes.add(r.customerId);
-        else if (r.cause) {
-          causes.add(r.cause.customerId);
-          tierCauses.add(r.cause.customerId);
-        }
-      }
-      const stage = await store.loadStaged([...causes], tierCauses);
-      const loaded = await store.load(customersTouched(records, stage.staged, due));
-      const plan = planBatch({
-        records,
-        states: loaded.states,
-        staged: stage.staged,
-        dueTimers: due,
-        satisfaction: loaded.satisfaction,
-        watermark,
-        timeMode: config.timeMode,
-        clock: now,
-        thresholds: config.thresholds,
-        standing: config.standing,
-      });
-      if (!position && plan.states.size === 0 && plan.staged.size === 0) return;
-      const result = await store.apply({
-        topic: position?.topic ?? null,
-        partition: position?.partition ?? 0,
-        lastOffset: position?.lastOffset ?? '0',
-        watermark: plan.watermark,
-        states: plan.states,
-        versions: loaded.versions,
-        staged: plan.staged,
-        stagedVersions: stage.versions,
-        events: plan.events,
-      });
+      const step = await planStep({ store, config, records, position, now: clock() });
+      if (!step) return;
+      const { plan } = step;
+      const result = await commitStep(store, step);
       if (result === 'conflict') {
         metrics.conflicts.inc();
         continue;

@@ -105,12 +105,14 @@ export class ChurnStore {
    * Tier changes staged under these customers (waiting for their cause aggregate), and the
    * versions a plan may guard: those of customers with staged changes and of `mayStage` (the
    * causes of the batch's tier changes, under which the plan may stage). A customer with none
-   * and not in `mayStage` keeps its staged entry untouched, so its version is not read.
+   * and not in `mayStage` keeps its staged entry untouched, so its version is not read; it is
+   * in `absent`, and the commit checks that it still has none (another instance may stage
+   * under it meanwhile: the plan, which releases nothing for it, is then a conflict).
    */
-  async loadStaged(customerIds: string[], mayStage: ReadonlySet<string>): Promise<{ staged: Map<string, TierRecord[]>; versions: Map<string, number> }> {
+  async loadStaged(customerIds: string[], mayStage: ReadonlySet<string>): Promise<{ staged: Map<string, TierRecord[]>; versions: Map<string, number>; absent: string[] }> {
     const staged = new Map<string, TierRecord[]>();
     const versions = new Map<string, number>();
-    if (customerIds.length === 0) return { staged, versions };
+    if (customerIds.length === 0) return { staged, versions, absent: [] };
     const rows = await this.redis.hmget(this.keys.staged, ...customerIds);
     const guarded = customerIds.filter((id, i) => rows[i] || mayStage.has(id));
     const vers = guarded.length > 0 ? await this.readVersions(guarded, (id) => `staged:${id}`) : [];
@@ -119,13 +121,17 @@ export class ChurnStore {
       if (row) staged.set(id, JSON.parse(row) as TierRecord[]);
     });
     guarded.forEach((id, i) => versions.set(id, Number(vers[i] ?? 0)));
-    return { staged, versions };
+    const absent = customerIds.filter((id, i) => !rows[i] && !mayStage.has(id));
+    return { staged, versions, absent };
   }
 
   /**
    * The atomic step, one fenced commit: the offset fence (a batch at or below the recorded
    * offset is skipped), the version guards of every customer and staged entry the plan read
-   * (a moved one is a conflict: re-read and re-plan), then states, versions, timers, staged
+   * (a moved one is a conflict: re-read and re-plan): the customers it changes, the staged
+   * entries it changes and the causes it staged under (it read their seq: staged under a cause
+   * another instance has just applied, a change would wait for the cause's next aggregate),
+   * the staged entries it found absent still absent; then states, versions, timers, staged
    * tier changes, the watermark (kept when higher), the outbox and recent list, the offset.
    */
   async apply(params: {
@@ -137,6 +143,8 @@ export class ChurnStore {
     versions: Map<string, number>;
     staged: Map<string, TierRecord[]>;
     stagedVersions: Map<string, number>;
+    /** customers the plan found with no staged entry and did not guard by version */
+    stagedAbsent?: readonly string[];
     events: ChurnRiskEvent[];
   }): Promise<ApplyResult> {
     const k = this.keys;
@@ -147,7 +155,11 @@ export class ChurnStore {
     // a version the plan read as 0 is an absent field (versions only grow from 1)
     const ver = (v: number | undefined) => (v === undefined || v === 0 ? null : String(v));
     for (const id of params.states.keys()) c.guardEquals('version', rel(this.versionKey(id)), id, ver(params.versions.get(id)));
-    for (const id of params.staged.keys()) c.guardEquals('version', rel(this.versionKey(id)), `staged:${id}`, ver(params.stagedVersions.get(id)));
+    for (const id of params.staged.keys()) {
+      c.guardEquals('version', rel(this.versionKey(id)), `staged:${id}`, ver(params.stagedVersions.get(id)));
+      if (!params.states.has(id)) c.guardEquals('version', rel(this.versionKey(id)), id, ver(params.versions.get(id)));
+    }
+    for (const id of params.stagedAbsent ?? []) c.guardEquals('version', rel(k.staged), id, null);
     // version bumps, one HINCRBY command per bucket
     const bumps = new Map<string, string[]>();
     const bump = (id: string, field: string) => {
