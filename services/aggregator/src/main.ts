@@ -61,6 +61,9 @@ await runService({
     const transactions = await startPartitionConsumer({
       kafka, groupId: config.groupId, topics: [config.topics.transactionsByCustomer], logger,
       partitionsConsumedConcurrently: config.partitionsConcurrently,
+      // long batches on a backlog (see FETCH_MAX_BYTES_PER_PARTITION); a response holds every shard's
+      maxBytesPerPartition: config.fetchMaxBytesPerPartition,
+      maxBytes: Math.min(config.fetchMaxBytesPerPartition * config.transactionPartitions, 50 * 1024 * 1024),
       appliedOffset: (topic, partition) => readAppliedOffset(redis, config.prefix, topic, partition),
       onPartitionStart: async (_topic, partition) => {
         const flushed = await emitter.flushOutbox(partition);

@@ -41,6 +41,8 @@ export interface PartitionConsumerParams {
   onAssigned?: (topic: string, partition: number) => Promise<void>;
   partitionsConsumedConcurrently?: number;
   maxBytesPerPartition?: number;
+  /** most bytes of one fetch response, over all partitions (kafkajs maxBytes; default 10 MiB) */
+  maxBytes?: number;
   sessionTimeoutMs?: number;
   fromBeginning?: boolean;
   /**
@@ -73,6 +75,7 @@ export async function startPartitionConsumer(params: PartitionConsumerParams): P
     heartbeatInterval: 1_000,
     rebalanceTimeout: 20_000,
     maxBytesPerPartition: params.maxBytesPerPartition ?? 2 * 1024 * 1024,
+    ...(params.maxBytes !== undefined ? { maxBytes: params.maxBytes } : {}),
     maxWaitTimeInMs: 100,
     retry: { retries: 10 },
   });
