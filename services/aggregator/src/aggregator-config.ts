@@ -26,12 +26,13 @@ const shape = {
   CACHE_CUSTOMERS_PER_PARTITION: envInt(50_000, 0, 10_000_000),
   /**
    * most events per apply step (one commit). Live, a step is what one fetch brought (tens of
-   * records); on a backlog longer steps write each customer once for many transactions and
-   * window moves (8,000: 1.7x the rate of 1,000 in bench:aggregate), and shorter ones keep each
-   * commit script short for Redis's other clients. Aggregates are sent per batch (the record
-   * cache), not per step (see docs/benchmarks.md)
+   * records); on a backlog a step as long as the fetched batch (about 60,000 transactions at
+   * FETCH_MAX_BYTES_PER_PARTITION) reads and writes each changed customer once for all its
+   * transactions and window moves: 60,000 against 8,000 gave 1.25x the rate in bench:aggregate,
+   * at the price of one longer commit script while Redis's other clients wait. Aggregates are
+   * sent per batch (the record cache), not per step (see docs/benchmarks.md)
    */
-  APPLY_STEP_EVENTS: envInt(8_000, 1, 100_000),
+  APPLY_STEP_EVENTS: envInt(60_000, 1, 100_000),
   /**
    * most bytes one fetch brings of a by-customer partition (a batch). On a backlog a longer batch
    * sends one aggregate per changed customer for more transactions and window moves (the record
@@ -39,6 +40,13 @@ const shape = {
    * the rate in bench:aggregate. Live, a fetch brings what is there.
    */
   FETCH_MAX_BYTES_PER_PARTITION: envInt(8 * 1024 * 1024, 64 * 1024, 64 * 1024 * 1024),
+  /**
+   * apply stages, each in a thread of its own and a member of the consumer group holding some
+   * shards, as Kafka Streams' num.stream.threads (0: one stage on the main thread). For more
+   * cores than 2: on 2, with Redis and Kafka beside it, 2 threads did about 1.08x the rate of one
+   * in bench:aggregate (the machine saturated), for 100-300 MB more memory
+   */
+  APPLY_THREADS: envInt(0, 0, 64),
   /** the repartition stage in its own worker thread (false: on the main thread, taking turns with the apply stage) */
   REPARTITION_THREAD: envBool(true),
   HTTP_HOST: z.string().default('127.0.0.1'),
@@ -84,6 +92,7 @@ export function aggregatorConfig(env: NodeJS.ProcessEnv = process.env) {
     cacheCustomersPerPartition: c.CACHE_CUSTOMERS_PER_PARTITION,
     applyStepEvents: c.APPLY_STEP_EVENTS,
     fetchMaxBytesPerPartition: c.FETCH_MAX_BYTES_PER_PARTITION,
+    applyThreads: c.APPLY_THREADS,
     repartitionThread: c.REPARTITION_THREAD,
     http: { host: c.HTTP_HOST, port: c.HTTP_PORT },
   };

@@ -223,25 +223,35 @@ function dayMembersFrom(legacy: string[], list: string | null): string[] {
   return legacy.length === 0 ? ids : [...new Set([...legacy, ...ids])];
 }
 
-/** Puts into `customers` every needed customer and field it does not hold yet, in one round trip. */
+/**
+ * Puts into `customers` every needed customer and field it does not hold yet, in one round trip:
+ * a customer it does not hold is read whole (HGETALL: a hash of a few dozen fields), so later
+ * steps know a field it lacks is absent (a new day or month) without asking Redis again.
+ */
 async function loadCustomers(redis: Redis, base: string, need: Map<string, Set<string>>, customers: Map<string, Loaded>): Promise<void> {
+  const whole: string[] = [];
   const reads: { id: string; fields: string[] }[] = [];
   for (const [id, fields] of need) {
     const have = customers.get(id);
-    const missing = have ? [...fields].filter((f) => f !== 's' && !have.tallies.has(f)) : [...fields];
-    if (missing.length > 0) reads.push({ id, fields: missing });
-  }
-  if (reads.length === 0) return;
-  const pipe = redis.pipeline();
-  for (const r of reads) pipe.hmget(`${base}c:${r.id}`, ...r.fields);
-  results<(string | null)[]>(await pipe.exec()).forEach((vals, j) => {
-    const { id, fields } = reads[j]!;
-    const have = customers.get(id);
-    if (!have) {
-      customers.set(id, loadedFrom(new Map(fields.map((f, k) => [f, vals[k] ?? null]))));
-      return;
+    if (!have) whole.push(id);
+    else if (have.complete !== true) {
+      const missing = [...fields].filter((f) => f !== 's' && !have.tallies.has(f));
+      if (missing.length > 0) reads.push({ id, fields: missing });
     }
+  }
+  if (whole.length === 0 && reads.length === 0) return;
+  const pipe = redis.pipeline();
+  for (const id of whole) pipe.hgetall(`${base}c:${id}`);
+  for (const r of reads) pipe.hmget(`${base}c:${r.id}`, ...r.fields);
+  const got = results<unknown>(await pipe.exec());
+  whole.forEach((id, j) => {
+    const l = loadedFrom(new Map(Object.entries(got[j] as Record<string, string>)));
+    l.complete = true;
+    customers.set(id, l);
+  });
+  reads.forEach(({ id, fields }, j) => {
+    const vals = got[whole.length + j] as (string | null)[];
+    const have = customers.get(id)!;
     fields.forEach((f, k) => have.tallies.set(f, parseTally(vals[k] ?? null)));
   });
 }
-

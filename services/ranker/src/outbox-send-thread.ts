@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '@tierflow/runtime/threads/ts-worker';
 import type { SendEntries } from '@tierflow/runtime/exactly-once/outbox';
 import type { SendWorkerData } from './outbox-send-worker';
 import { TransientError } from '@tierflow/contracts/errors/tierflow-error';
@@ -13,10 +13,7 @@ export function startSendThread(
   /** the thread died: nothing can be sent any more */
   onDead?: (err: Error) => void,
 ): { send: SendEntries; reset: () => void; close: () => Promise<void> } {
-  // the worker is TypeScript: it loads through tsx's loader (a worker does not inherit the hooks)
-  const entry = new URL('./outbox-send-worker.ts', import.meta.url).href;
-  const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
-  const worker = new Worker(boot, { eval: true, workerData: data });
+  const worker = startModuleWorker(new URL('./outbox-send-worker.ts', import.meta.url), data);
   const waiting = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
   let next = 0;
   let dead: Error | null = null;

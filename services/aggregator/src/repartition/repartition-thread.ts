@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '@tierflow/runtime/threads/ts-worker';
 import type { Logger } from '@tierflow/runtime/service/logger';
 import { processHealth } from '@tierflow/runtime/service/process-health';
 import type { RepartitionMetrics, RepartitionStage } from './repartition-stage';
@@ -19,7 +19,7 @@ export function startRepartitionThread(p: {
   onFatal?: (err: Error) => void;
 }): Promise<RepartitionStage> {
   const log = p.logger.child({ component: 'repartition-thread' });
-  const worker = startWorker(new URL('./repartition-worker.ts', import.meta.url));
+  const worker = startModuleWorker(new URL('./repartition-worker.ts', import.meta.url));
   const fatal = p.onFatal ?? ((err: Error) => {
     log.fatal({ err: err.message }, 'repartition thread stopped for good: exiting so the service is restarted');
     process.exit(70);
@@ -76,15 +76,4 @@ export function startRepartitionThread(p: {
       else if (!stopping) fatal(new Error(`repartition thread exited (${code})`));
     });
   });
-}
-
-/**
- * A worker on a TypeScript file: under tsx (how the services run) the worker registers tsx's
- * loader first, since a worker thread does not inherit the main thread's loader hooks.
- */
-function startWorker(file: URL): Worker {
-  if (!file.pathname.endsWith('.ts')) return new Worker(file);
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(file.href)}); })`;
-  return new Worker(boot, { eval: true });
 }

@@ -39,13 +39,14 @@ const inBucket = (e: PreparedEvent, v: Verdict) => v === 2 && counts(e) + e.rev 
 
 /**
  * Step 2: the hash fields each customer's state needs ('s', days, months) that `held` (the
- * partition cache) does not hold yet; a customer held with every field it needs is left out.
+ * partition cache) does not hold yet; a customer held with every field it needs, or held whole
+ * (`complete`), is left out.
  */
 export function fieldsToRead(c: Classified, members: Map<number, string[]>, held?: ReadonlyMap<string, Loaded>): Map<string, Set<string>> {
   const need = new Map<string, Set<string>>();
   const add = (id: string, field: string) => {
     const have = held?.get(id);
-    if (have !== undefined && have.tallies.has(field)) return;
+    if (have !== undefined && (have.complete === true || have.tallies.has(field))) return;
     let s = need.get(id);
     if (!s) need.set(id, (s = new Set(['s'])));
     s.add(field);
@@ -67,6 +68,11 @@ export function fieldsToRead(c: Classified, members: Map<number, string[]>, held
 export interface Loaded {
   state: CustomerState;
   tallies: Map<string, Tally>;
+  /**
+   * `tallies` holds every field the customer's hash has (it was read whole, or did not exist):
+   * a field not in it is absent, so no step reads it (a new day or month of a known customer)
+   */
+  complete?: boolean;
 }
 
 /** A customer from the values of its hash fields ('s' and tallies; null = absent). */

@@ -6,7 +6,7 @@ import { connectionConfig, type ConnectionConfig } from '../config/connection-co
 import { createKafka } from '../kafka/kafka-client';
 import { createRedis, type Redis } from '../redis/redis-client';
 import { createLogger, type Logger } from './logger';
-import { startServiceHttp, type ServiceHttp } from './service-http';
+import { startServiceHttp, type ServiceHttp, type ThreadScrape } from './service-http';
 import { stopOnSignals } from './stop-signals';
 
 /** The exit code of a service that cannot start (a bad configuration, a server it cannot reach). */
@@ -28,7 +28,7 @@ export interface ServiceContext<C> {
   /** a stop step; at stop the steps run in reverse order of registration, each failure logged */
   onStop: (step: () => Promise<unknown> | void) => void;
   /** /metrics, /healthz and /readyz (service-http.ts), ready while the service says so and is not stopping */
-  serveHttp: (params: { host: string; port: number; registry: Registry; ready: () => boolean }) => Promise<ServiceHttp>;
+  serveHttp: (params: { host: string; port: number; registry: Registry; ready: () => boolean; threads?: ThreadScrape }) => Promise<ServiceHttp>;
 }
 
 export interface ServiceDefinition<C> {

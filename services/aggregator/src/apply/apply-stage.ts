@@ -1,0 +1,88 @@
+import type avro from 'avsc';
+import type { Kafka } from 'kafkajs';
+import type { Redis } from 'ioredis';
+import { CachingPartitioner } from '@tierflow/runtime/kafka/caching-partitioner';
+import { startPartitionConsumer } from '@tierflow/runtime/kafka/partition-consumer';
+import type { SchemaCodec } from '@tierflow/runtime/codec/schema-codec';
+import type { Logger } from '@tierflow/runtime/service/logger';
+import { readAppliedOffset } from '@tierflow/contracts/keyspace/aggregator/applied-offset-reader';
+import { createAggregateEmitter } from '../aggregate-emitter';
+import type { AggregatorConfig } from '../aggregator-config';
+import type { AggregatorMetrics } from '../aggregator-metrics';
+import { startLiveClock } from '../live-clock';
+import { StateCache } from '../partition-cache';
+import { createTransactionHandler } from '../transaction-batch-handler';
+
+export interface ApplyStage {
+  /** the shards this stage holds now */
+  assigned: () => number[];
+  /** stops the consumer (after the batch in flight), the live clock and the producer */
+  stop: () => Promise<void>;
+}
+
+/**
+ * The apply stage: the by-customer topic, one partition per customer shard, exactly once into
+ * Redis (the transaction handler and the fenced commit), the changed customers out to
+ * customer.aggregates (the emitter and its outbox), and in live mode the clock that moves quiet
+ * shards' windows on. It has its own producer and partition cache; several stages (APPLY_THREADS,
+ * one per thread) are members of one consumer group, each holding some shards, as several
+ * aggregator processes would.
+ */
+export async function startApplyStage(p: {
+  config: AggregatorConfig;
+  kafka: Kafka;
+  redis: Redis;
+  codec: SchemaCodec;
+  readerType: avro.Type;
+  aggregateSchemaId: number;
+  metrics: AggregatorMetrics;
+  logger: Logger;
+}): Promise<ApplyStage> {
+  const { config, kafka, redis, codec, metrics, logger } = p;
+  const producer = kafka.producer({ createPartitioner: CachingPartitioner, idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  const cache = new StateCache(config.cacheCustomersPerPartition);
+  const emitter = createAggregateEmitter({
+    redis, producer, cache, codec, schemaId: p.aggregateSchemaId, topic: config.topics.aggregates, prefix: config.prefix,
+    currency: config.rules.reportingCurrency, currentWindowDays: config.windows.currentDays,
+    rankingWindowDays: config.windows.rankingDays, onEmitted: (n) => metrics.aggregatesOut.inc(n), logger,
+  });
+  const handleBatch = createTransactionHandler({
+    cache, redis, codec, readerType: p.readerType, producer, dlqTopic: config.topics.transactionsDlq, prefix: config.prefix,
+    shards: config.transactionPartitions, rules: config.rules, windows: config.windows, liveClock: config.liveClock, emitter, metrics,
+    logger, stepEvents: config.applyStepEvents,
+  });
+  const transactions = await startPartitionConsumer({
+    kafka, groupId: config.groupId, topics: [config.topics.transactionsByCustomer], logger,
+    partitionsConsumedConcurrently: config.partitionsConcurrently,
+    // long batches on a backlog (see FETCH_MAX_BYTES_PER_PARTITION); a response holds every shard's
+    maxBytesPerPartition: config.fetchMaxBytesPerPartition,
+    maxBytes: Math.min(config.fetchMaxBytesPerPartition * config.transactionPartitions, 50 * 1024 * 1024),
+    appliedOffset: (topic, partition) => readAppliedOffset(redis, config.prefix, topic, partition),
+    onPartitionStart: async (_topic, partition) => {
+      const flushed = await emitter.flushOutbox(partition);
+      if (flushed > 0) logger.info({ partition, flushed }, 'outbox flushed after assignment');
+    },
+    onAssigned: async (_topic, partition) => {
+      const flushed = await emitter.flushOutbox(partition);
+      if (flushed > 0) logger.info({ partition, flushed }, 'outbox flushed on assignment');
+    },
+    handleBatch,
+  });
+  const assigned = () => transactions.assigned().map((a) => Number(a.slice(a.lastIndexOf(':') + 1)));
+  const clock = config.liveClock
+    ? startLiveClock({
+        redis, cache, prefix: config.prefix, topic: config.topics.transactionsByCustomer, windows: config.windows, emitter,
+        intervalMs: config.liveTickMs, assignedPartitions: assigned,
+        onError: (err) => logger.error({ err }, 'live clock tick failed'),
+      })
+    : null;
+  return {
+    assigned,
+    stop: async () => {
+      clock?.stop();
+      await transactions.stop(); // kafkajs waits for the batch in flight, then leaves the group
+      await producer.disconnect();
+    },
+  };
+}

@@ -1,0 +1,64 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { connectionConfig } from '@tierflow/runtime/config/connection-config';
+import { oracleAggregates } from '../../../tools/testkit/src/aggregate-oracle';
+import { dropPrefix, withoutSeq, pipelineFixture, readCustomers, toMessage, waitApplied, withPartitions } from '../../../tools/testkit/src/aggregator-harness';
+import { deleteTopics, produce, testKafka } from '../../../tools/testkit/src/kafka-io';
+import { startService, type ServiceProcess } from '../../../tools/testkit/src/service-process';
+import { generateTransactions } from '../../../tools/testkit/src/transaction-fixtures';
+
+const WINDOWS = { currentWindowDays: 30, rankingWindowDays: 90, allowedLatenessMs: 48 * 3_600_000 };
+const kafka = testKafka();
+const redis = new Redis(connectionConfig().redisUrl);
+const cleanups: (() => Promise<void>)[] = [];
+const running: ServiceProcess[] = [];
+
+afterAll(async () => {
+  for (const s of running) await s.kill9();
+  for (const c of cleanups) await c();
+  redis.disconnect();
+});
+
+/** The value of one series of a Prometheus text exposition (NaN when absent). */
+const series = (text: string, name: string, labels = '') => {
+  const line = text.split('\n').find((l) => l.startsWith(`${name}${labels} `));
+  return line === undefined ? NaN : Number(line.slice(line.lastIndexOf(' ') + 1));
+};
+
+describe('aggregator with APPLY_THREADS=2', () => {
+  it('applies exactly once across its threads, serves their summed metrics and readiness, and stops cleanly', async () => {
+    const f = await pipelineFixture(kafka);
+    cleanups.push(() => deleteTopics(kafka, Object.values(f.topics)), () => dropPrefix(redis, f.prefix));
+    const events = generateTransactions({ count: 40_000, customers: 1_500, startMs: Date.UTC(2025, 0, 1), days: 100, seed: 11, resendEvery: 25 });
+    await produce(kafka, f.topics.transactions, events.map((e) => toMessage(f.codec, f.txSchemaId, e)));
+    const s = await startService('aggregator', f.envFor('aggregator', { APPLY_THREADS: '2' }));
+    running.push(s);
+    await s.ready();
+    await waitApplied(redis, f, kafka, 180_000);
+
+    // the state: the independent replay's
+    const oracle = oracleAggregates(withPartitions(events), WINDOWS);
+    expect(withoutSeq(await readCustomers(redis, f.prefix, [...oracle.keys()]))).toEqual(oracle);
+
+    // the threads' counters summed: each distinct transaction applied once, each resend skipped once
+    const distinct = new Set(events.map((e) => e.transactionId)).size;
+    expect(distinct).toBeLessThan(events.length); // the fixture has resends
+    const metrics = await fetch(`http://127.0.0.1:${s.port}/metrics`).then((r) => r.text());
+    expect(series(metrics, 'tierflow_aggregator_applied_total')).toBe(distinct);
+    expect(series(metrics, 'tierflow_aggregator_duplicates_total')).toBe(events.length - distinct);
+    // both threads are group members, up, and hold disjoint shards that cover all six
+    const group = `tierflow-aggregator-${f.suffix}`;
+    const shardsOf = (thread: string) => new Set(
+      [...metrics.matchAll(new RegExp(`^tierflow_consumer_lag_records\\{consumer="${group}",topic="[^"]+",partition="(\\d)",thread="${thread}"\\}`, 'gm'))].map((m) => Number(m[1])),
+    );
+    for (const thread of ['apply-1', 'apply-2']) {
+      expect(series(metrics, 'tierflow_consumer_up', `{consumer="${group}",thread="${thread}"}`)).toBe(1);
+      expect(shardsOf(thread).size).toBeGreaterThan(0);
+    }
+    const all = [...shardsOf('apply-1'), ...shardsOf('apply-2')];
+    expect(all.sort()).toEqual([0, 1, 2, 3, 4, 5]);
+    expect((await fetch(`http://127.0.0.1:${s.port}/readyz`)).status).toBe(200);
+
+    expect(await s.stop()).toBe(0);
+  }, 300_000);
+});
