@@ -26,11 +26,12 @@ export function pipelineTopicSpecs(topics: Topics, transactionPartitions: number
   ];
 }
 
-/** Creates the topics that do not exist yet (idempotent; existing ones are left as they are). */
+/** Creates the topics that do not exist yet (idempotent; existing ones are left as they are), and waits until they have leaders. */
 export async function ensureTopics(admin: Admin, specs: TopicSpec[]): Promise<void> {
   const existing = new Set(await admin.listTopics());
   const missing = specs.filter((s) => !existing.has(s.topic));
-  if (missing.length === 0) return;
+  // one just made by another service starting beside this one may not have its leaders yet
+  if (missing.length === 0) return waitForTopics(admin, specs.map((s) => s.topic));
   await admin.createTopics({
     waitForLeaders: true,
     topics: missing.map((s) => ({
@@ -40,8 +41,25 @@ export async function ensureTopics(admin: Admin, specs: TopicSpec[]): Promise<vo
       configEntries: s.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
     })),
   }).catch((err: Error & { type?: string }) => {
-    if (err.type !== 'TOPIC_ALREADY_EXISTS') throw err; // a concurrent creator won the race
+    // a concurrent creator (another service starting) won the race, or its topics' leaders are
+    // not known yet to the broker that answered: wait for them below
+    if (err.type !== 'TOPIC_ALREADY_EXISTS' && err.type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw err;
   });
+  await waitForTopics(admin, specs.map((s) => s.topic));
+}
+
+/** Waits (bounded) until the broker's metadata has the topics and their leaders. */
+async function waitForTopics(admin: Admin, topics: string[], attempts = 50): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const meta = await admin.fetchTopicMetadata({ topics });
+      if (meta.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+      if (attempt >= attempts) throw new Error(`topics ${topics.join(', ')} have no leader yet`);
+    } catch (err) {
+      if (attempt >= attempts) throw err;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
 /**
