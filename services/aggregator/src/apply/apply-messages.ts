@@ -5,7 +5,6 @@ export type FromApplyWorker =
   | { type: 'started' }
   /** the answer to a scrape: the thread's metrics (its service and process registries) and why it is not ready */
   | { type: 'scraped'; id: number; metrics: MetricObjectWithValues<MetricValue<string>>[]; problems: string[] }
-  | { type: 'fatal'; message: string }
   | { type: 'stopped'; error?: string };
 
 /** What the main thread tells an apply thread. */

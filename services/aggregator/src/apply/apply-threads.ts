@@ -60,8 +60,7 @@ export async function startApplyThreads(p: {
           t.last = { at: Date.now(), metrics: m.metrics, problems: m.problems };
           t.waiting.get(m.id)?.();
           t.waiting.delete(m.id);
-        } else if (m.type === 'fatal') fatal(new Error(`${t.name}: ${m.message}`));
-        else if (m.type === 'stopped') {
+        } else if (m.type === 'stopped') {
           if (m.error) log.warn({ thread: t.name, err: m.error }, 'apply thread stopped with an error');
           void t.worker.terminate();
         }
