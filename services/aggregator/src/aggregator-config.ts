@@ -1,3 +1,4 @@
+import { fetchShape } from '@tierflow/runtime/kafka/fetch-settings';
 import { z } from 'zod';
 import { envBool, envInt, parseEnv, ConfigError } from '@tierflow/runtime/config/config-env';
 import { connectionConfig } from '@tierflow/runtime/config/connection-config';
@@ -6,6 +7,7 @@ import { currencySettings, keyspaceSettings, shardSettings, windowSettings } fro
 
 const shape = {
   ...keyspaceSettings,
+  ...fetchShape,
   ...windowSettings,
   ...currencySettings,
   ...shardSettings,

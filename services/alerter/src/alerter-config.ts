@@ -1,3 +1,4 @@
+import { fetchShape } from '@tierflow/runtime/kafka/fetch-settings';
 import { z } from 'zod';
 import { ConfigError, envBool, envInt, envList, envNumber, parseEnv } from '@tierflow/runtime/config/config-env';
 import { currencySettings, keyspaceSettings, windowSettings } from '@tierflow/runtime/config/pipeline-settings';
@@ -9,6 +10,7 @@ import { webhookUrlProblem } from './webhook-url';
 /** The alerter's environment (connection and topic variables are parsed by shared/runtime/src). */
 export const alerterShape = {
   ...keyspaceSettings,
+  ...fetchShape,
   KAFKA_GROUP_ID: z.string().default('tierflow-alerter'),
   HTTP_HOST: z.string().default('127.0.0.1'),
   HTTP_PORT: envInt(9405, 0, 65535),

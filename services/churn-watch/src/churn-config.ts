@@ -1,3 +1,4 @@
+import { fetchShape } from '@tierflow/runtime/kafka/fetch-settings';
 import { z } from 'zod';
 import { envInt, envNumber, parseEnv } from '@tierflow/runtime/config/config-env';
 import type { ChurnThresholds } from '@tierflow/domain/churn/churn-types';
@@ -12,6 +13,7 @@ import { parseStrategyMatrix } from '@tierflow/domain/strategy/strategy-matrix';
 /** churn-watch's environment (connection and topic variables are parsed by shared/runtime/src). */
 export const churnShape = {
   ...keyspaceSettings,
+  ...fetchShape,
   KAFKA_GROUP_ID: z.string().default('tierflow-churn-watch'),
   HTTP_HOST: z.string().default('127.0.0.1'),
   HTTP_PORT: envInt(9404, 0, 65535),

@@ -1,3 +1,4 @@
+import { fetchShape } from '@tierflow/runtime/kafka/fetch-settings';
 import { z } from 'zod';
 import { connectionConfig, type ConnectionConfig } from '@tierflow/runtime/config/connection-config';
 import { ConfigError, envBool, envInt, envNumber, parseEnv } from '@tierflow/runtime/config/config-env';
@@ -37,6 +38,7 @@ export const rankerShape = {
    */
   RANKER_NET_UPDATES: envBool(false),
   ...keyspaceSettings,
+  ...fetchShape,
   KAFKA_GROUP_ID: z.string().default('tierflow-ranker'),
   KAFKA_SESSION_TIMEOUT_MS: envInt(30_000, 6_000),
   HTTP_HOST: z.string().default('127.0.0.1'),

@@ -10,6 +10,7 @@ import type { Logger } from '@tierflow/runtime/service/logger';
 import { processHealth, type ConsumerState } from '@tierflow/runtime/service/process-health';
 import type { SchemaCodec } from '@tierflow/runtime/codec/schema-codec';
 import { SendCoalescer } from '@tierflow/runtime/kafka/send-coalescer';
+import { fetchSettingsFromEnv } from '@tierflow/runtime/kafka/fetch-settings';
 import type { ValidationRules } from '@tierflow/contracts/validation/transaction';
 import { routeTransaction } from './route-transaction';
 
@@ -70,7 +71,7 @@ export async function startRepartitionStage(p: {
     heartbeatInterval: 1_000,
     rebalanceTimeout: 20_000,
     maxBytesPerPartition: 1024 * 1024,
-    maxWaitTimeInMs: 50,
+    ...fetchSettingsFromEnv(), // KAFKA_FETCH_MIN_BYTES, KAFKA_FETCH_MAX_WAIT_MS
     metadataMaxAge: p.metadataMaxAgeMs,
     retry: { retries: 10 },
   });
