@@ -2,7 +2,7 @@ import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from '../service/logger';
 import { exitForRestart, exitOnFatalCrash } from './consumer-crash';
 import { processHealth } from '../service/process-health';
-import { fetchSettingsFromEnv, type FetchSettings } from './fetch-settings';
+import { fetchSettingsFromEnv } from './fetch-settings';
 
 /** Tries of seek-and-onAssigned after a join, a growing pause apart (about a minute in all). */
 const ASSIGNMENT_ATTEMPTS = 15;
@@ -45,8 +45,6 @@ export interface PartitionConsumerParams {
   /** most bytes of one fetch response, over all partitions (kafkajs maxBytes; default 10 MiB) */
   maxBytes?: number;
   sessionTimeoutMs?: number;
-  /** how long a fetch waits for records to gather (default: KAFKA_FETCH_MIN_BYTES, KAFKA_FETCH_MAX_WAIT_MS) */
-  fetch?: FetchSettings;
   fromBeginning?: boolean;
   /**
    * Called when the consumer stopped for good (kafkajs does not restart it after a
@@ -79,7 +77,7 @@ export async function startPartitionConsumer(params: PartitionConsumerParams): P
     rebalanceTimeout: 20_000,
     maxBytesPerPartition: params.maxBytesPerPartition ?? 2 * 1024 * 1024,
     ...(params.maxBytes !== undefined ? { maxBytes: params.maxBytes } : {}),
-    ...(params.fetch ?? fetchSettingsFromEnv()),
+    ...fetchSettingsFromEnv(), // KAFKA_FETCH_MIN_BYTES, KAFKA_FETCH_MAX_WAIT_MS (checked with the service's config at start)
     retry: { retries: 10 },
   });
   const verified = new Map<string, bigint | null>();
