@@ -33,7 +33,7 @@ import { alertKeys } from '@tierflow/contracts/keyspace/alerter/alert-keys';
 import { summariseCpuProfile } from './cpu-profile-summary';
 import { peakRssMb } from './process-memory';
 import { aofFiles, aofMeter } from './aof-meter';
-import { breakdownTable, redisBreakdown, type KeyPatternBytes } from './redis-breakdown';
+import { breakdownTable, redisBreakdown, sampleValues, type KeyPatternBytes } from './redis-breakdown';
 import { latencyRun, type LatencyResult } from './latency-run';
 import { serviceDlqTopics } from './service-dlq-topics';
 
@@ -155,6 +155,7 @@ try {
     breakdown = await redisBreakdown(redis, f.prefix);
     log(`pipeline: ${TOTAL} in ${first.seconds.toFixed(1)}s = ${Math.round(e2eEventsPerSec)}/s (churn-watch and alerter through at ${first.downstreamSeconds.toFixed(1)}s); peak RSS ${JSON.stringify(first.rss)}`);
     log(`\nRedis bytes per customer by key pattern (${CUSTOMERS} customers):\n${breakdownTable(breakdown, CUSTOMERS)}\n`);
+    log(`what the keys hold, one key of each pattern:\n${await sampleValues(redis, breakdown)}\n`);
   }
 
   if (PHASES.has('rebuild')) {

@@ -8,6 +8,8 @@ export interface KeyPatternBytes {
   bytes: number;
   /** OBJECT ENCODING -> number of keys (listpack, hashtable, quicklist, skiplist, ...) */
   encodings: Record<string, number>;
+  /** one key of the pattern (the first seen), for `sampleValues` */
+  sampleKey: string;
 }
 
 /**
@@ -44,7 +46,7 @@ export async function redisBreakdown(redis: Redis, prefix: string): Promise<KeyP
       const encoding = String(replies[2 * i + 1]?.[1] ?? 'gone');
       const pattern = keyPattern(prefix, k);
       let p = out.get(pattern);
-      if (!p) out.set(pattern, (p = { pattern, keys: 0, bytes: 0, encodings: {} }));
+      if (!p) out.set(pattern, (p = { pattern, keys: 0, bytes: 0, encodings: {}, sampleKey: k }));
       p.keys += 1;
       p.bytes += bytes;
       p.encodings[encoding] = (p.encodings[encoding] ?? 0) + 1;
@@ -62,5 +64,34 @@ export function breakdownTable(rows: KeyPatternBytes[], customers: number): stri
     lines.push(`| ${r.pattern} | ${r.keys} | ${(r.bytes / customers).toFixed(1)} | ${enc} |`);
   }
   lines.push(`| total | ${rows.reduce((s, r) => s + r.keys, 0)} | ${(total / customers).toFixed(1)} | |`);
+  return lines.join('\n');
+}
+
+/**
+ * What one key of each pattern holds, as text lines for the bench's log: a hash's or sorted
+ * set's first few fields with their values, a list's first entries, a string's start. Values
+ * are cut at 160 characters.
+ */
+export async function sampleValues(redis: Redis, rows: KeyPatternBytes[], perKey = 3): Promise<string> {
+  const cut = (v: string) => (v.length > 160 ? `${v.slice(0, 160)}...` : v);
+  const lines: string[] = [];
+  for (const r of rows) {
+    const type = await redis.type(r.sampleKey);
+    let items: string[] = [];
+    if (type === 'hash') {
+      const [, flat] = await redis.hscan(r.sampleKey, '0', 'COUNT', perKey);
+      for (let i = 0; i + 1 < flat.length && items.length < perKey; i += 2) items.push(`${flat[i]} = ${cut(flat[i + 1] ?? '')}`);
+    } else if (type === 'zset') {
+      const flat = await redis.zrange(r.sampleKey, 0, perKey - 1, 'WITHSCORES');
+      for (let i = 0; i + 1 < flat.length; i += 2) items.push(`${flat[i]} ${flat[i + 1]}`);
+    } else if (type === 'list') {
+      items = (await redis.lrange(r.sampleKey, 0, perKey - 1)).map(cut);
+    } else if (type === 'set') {
+      items = (await redis.srandmember(r.sampleKey, perKey)).map(cut);
+    } else if (type === 'string') {
+      items = [cut((await redis.get(r.sampleKey)) ?? '')];
+    }
+    lines.push(`${r.pattern} (${type}, e.g. ${r.sampleKey}):`, ...items.map((i) => `    ${i}`));
+  }
   return lines.join('\n');
 }

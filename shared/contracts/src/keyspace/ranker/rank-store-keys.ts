@@ -21,7 +21,7 @@ export function rankKeys(prefix: string) {
     summary: (scope: string) => `${p}summary:${scope}`,
     /**
      * hash of a scope: customerId -> the customer's tier changes in the scope, newest first, one
-     * stored TierChange (stored-tier-change.ts, t2 without scope and customer) a line, capped
+     * stored TierChange (stored-tier-change.ts, t3 without scope and customer) a line, capped
      * at HISTORY_LENGTH: one field a customer, not a list key each (a key costs ~190 bytes more)
      */
     history: (scope: string) => `${p}hist:${scope}`,

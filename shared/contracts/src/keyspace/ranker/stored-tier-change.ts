@@ -1,18 +1,27 @@
 /**
  * The form a TierChange takes in Redis (outbox, per-customer history, per-scope recent list).
  *
- * "t2", the compact form written with the ranker's context (stored-tier-context.ts): one line
- * of `|`-separated values, `2|scope|customerId|<from><to><raw>|reason|rank|population|basis|
- * shareBefore|total|countA|countB|basisA|basisB|eventTime|cause|causeCustomer|causeOffset`, an empty
- * value for null (lines of earlier versions end before causeOffset). Left out, because they are rebuilt: the eventId (scope, customerId, causeEventId),
- * the direction (from the tiers), the rules and config version (the context: the same for every
+ * "t3", the compact form written with the ranker's context (stored-tier-context.ts): one line
+ * of `|`-separated values, `3|scope|customerId|<from><to><raw>|reason|rank|population|basis|
+ * before|total|countA|countB|basisA|basisB|eventTime|cause|causeCustomer|causeOffset`, an empty
+ * value for null. Numbers are written in base 36 (`Number#toString(36)`: integers up to 2^53
+ * exactly, a `-` for negatives); a number that is not a safe integer is written `~` and its
+ * decimal form. `before` is the basis ranked above the customer, the integer cumulativeShareBefore
+ * is computed from (share = before / total, as the ranker computes it: tier-change-builder.ts),
+ * written only when that division gives back the very share, else the share as a `~` number.
+ * Left out, because they are rebuilt: the eventId (scope, customerId, causeEventId), the
+ * direction (from the tiers), the rules and config version (the context: the same for every
  * change under a prefix), the causeCustomerId when it is the customer (empty) and the customer
  * in the causeEventId (`:<seq>` for `<causeCustomerId>:<seq>`, else `=<causeEventId>`). In a
  * customer's history (`implied`) scope and customerId are empty too: the key names them. About
- * 80 bytes a change (230 in t1, 590 in the object form), and still readable with redis-cli.
+ * 75 bytes a change (106 in t2, 230 in t1, 590 in the object form); redis-cli shows the line,
+ * `tierflow` (the CLI) and the dashboard show the values.
+ *
+ * "t2", the same line with decimal numbers and the share itself (`2|...`, lines of earlier
+ * versions end before causeOffset): written by earlier versions, still read.
  *
  * "t1", the form without a context: a JSON array of the values in a fixed order (every field
- * but the eventId). Written when there is no context or a change does not fit t2 (a value
+ * but the eventId). Written when there is no context or a change does not fit t3 (a value
  * holding `|` or a line break, constants that are not the context's, a direction or eventId
  * that cannot be rebuilt); entries in the object form of the first versions are read as they
  * are. Pure.
@@ -33,12 +42,25 @@ const FIELDS = [
 ] as const satisfies readonly Exclude<keyof TierChange, 'eventId'>[];
 
 const REASONS: readonly TierChangeReason[] = ['BASIS_CHANGE', 'BOUNDARY_SHIFT', 'SCOPE_JOIN', 'SCOPE_LEAVE', 'DWELL_ELAPSED'];
-/** parts of a t2 line; lines of the version before causeOffset have one fewer */
+/** parts of a t3 or t2 line; t2 lines of the version before causeOffset have one fewer */
 const T2_PARTS = 18;
-const num = (n: number | null | undefined) => (n === null || n === undefined ? '' : String(n));
+/** a number in a t3 line: base 36 for a safe integer, else `~` and its decimal form; empty for null */
+const num36 = (n: number | null | undefined): string => {
+  if (n === null || n === undefined) return '';
+  if (Object.is(n, -0)) return '~-0';
+  return Number.isSafeInteger(n) ? n.toString(36) : `~${String(n)}`;
+};
+const BASE36 = /^-?[0-9a-z]+$/;
+/** the t3 `before` value: the integer share = before / total was computed from, when that gives back the share */
+function shareBefore36(share: number | null, total: number): string {
+  if (share === null) return '';
+  const before = Math.round(share * total);
+  if (Number.isSafeInteger(before) && total !== 0 && Object.is(before / total, share)) return before.toString(36);
+  return `~${Object.is(share, -0) ? '-0' : String(share)}`;
+}
 const tierRank = (t: Tier) => TIERS.indexOf(t);
 
-/** The t2 line of a change, or null when it does not fit (see above). */
+/** The t3 line of a change, or null when it does not fit (see above). */
 function compact(e: TierChange, ctx: StoredTierContext, implied: boolean): string | null {
   const sameContext =
     e.tierMode === ctx.tierMode && e.thresholdA === ctx.thresholdA && e.thresholdB === ctx.thresholdB &&
@@ -48,17 +70,17 @@ function compact(e: TierChange, ctx: StoredTierContext, implied: boolean): strin
   if (!sameContext || reason < 0 || direction !== e.direction) return null;
   const cause = e.causeEventId.startsWith(`${e.causeCustomerId}:`) ? e.causeEventId.slice(e.causeCustomerId.length) : `=${e.causeEventId}`;
   const parts = [
-    '2', implied ? '' : e.scope, implied ? '' : e.customerId, `${e.fromTier}${e.toTier}${e.rawTier}`, String(reason),
-    num(e.rank), num(e.populationSize), num(e.basisMinor), num(e.cumulativeShareBefore), num(e.totalBasisMinor),
-    num(e.boundaryCountA), num(e.boundaryCountB), num(e.boundaryBasisA), num(e.boundaryBasisB), num(e.eventTime),
-    cause, e.causeCustomerId === e.customerId ? '' : e.causeCustomerId, num(e.causeOffset),
+    '3', implied ? '' : e.scope, implied ? '' : e.customerId, `${e.fromTier}${e.toTier}${e.rawTier}`, String(reason),
+    num36(e.rank), num36(e.populationSize), num36(e.basisMinor), shareBefore36(e.cumulativeShareBefore, e.totalBasisMinor), num36(e.totalBasisMinor),
+    num36(e.boundaryCountA), num36(e.boundaryCountB), num36(e.boundaryBasisA), num36(e.boundaryBasisB), num36(e.eventTime),
+    cause, e.causeCustomerId === e.customerId ? '' : e.causeCustomerId, num36(e.causeOffset),
   ];
   const line = parts.join('|');
   return /[|\n\r]/.test(e.scope + e.customerId + e.causeEventId + e.causeCustomerId) ? null : line;
 }
 
 /**
- * The stored form of a tier change: t2 with the ranker's context (`implied`: for a customer's
+ * The stored form of a tier change: t3 with the ranker's context (`implied`: for a customer's
  * history, without scope and customerId), else t1.
  */
 export function encodeStoredTierChange(e: TierChange, ctx?: StoredTierContext | null, implied = false): string {
@@ -70,23 +92,41 @@ export function encodeStoredTierChange(e: TierChange, ctx?: StoredTierContext | 
 
 /**
  * The form of a change in its customer's history from its stored form (what
- * `encodeStoredTierChange(e, ctx, true)` gives, without encoding it again): t2 with scope and
- * customerId left empty, the other forms as they are.
+ * `encodeStoredTierChange(e, ctx, true)` gives, without encoding it again): t3 (or t2) with scope
+ * and customerId left empty, the other forms as they are.
  */
 export function impliedStoredTierChange(stored: string): string {
-  if (!stored.startsWith('2|')) return stored;
+  if (!isCompact(stored)) return stored;
   const endOfScope = stored.indexOf('|', 2);
   const endOfCustomer = stored.indexOf('|', endOfScope + 1);
-  return `2||${stored.slice(endOfCustomer)}`;
+  return `${stored[0]}||${stored.slice(endOfCustomer)}`;
 }
+
+/** a t3 or t2 line */
+const isCompact = (stored: string) => stored.startsWith('3|') || stored.startsWith('2|');
 
 function expand(stored: string, ctx: StoredTierContext | null | undefined, implied?: { scope: string; customerId: string }): TierChange {
   const v = stored.split('|');
   if (v.length !== T2_PARTS && v.length !== T2_PARTS - 1) throw new StoredTierChangeError(`unknown stored tier change format: ${stored.slice(0, 80)}`);
   if (!ctx) throw new StoredTierChangeError(`a compact stored tier change needs the ranker's context (its meta hash): ${stored.slice(0, 80)}`);
   const at = (i: number) => v[i] as string;
-  const n = (i: number) => Number(at(i));
-  const nullable = (i: number) => (at(i) === '' ? null : Number(at(i)));
+  const t3 = at(0) === '3';
+  if (t3 && v.length !== T2_PARTS) throw new StoredTierChangeError(`unknown stored tier change format: ${stored.slice(0, 80)}`);
+  /** a value of the line: base 36 or `~decimal` in t3, decimal in t2 */
+  const value = (x: string) => {
+    if (!t3) return Number(x);
+    if (x.startsWith('~')) return Number(x.slice(1));
+    if (!BASE36.test(x)) throw new StoredTierChangeError(`bad number ${x.slice(0, 20)} in a compact stored tier change: ${stored.slice(0, 80)}`);
+    return parseInt(x, 36);
+  };
+  const n = (i: number) => value(at(i));
+  const nullable = (i: number) => (at(i) === '' ? null : value(at(i)));
+  /** t3 keeps the integer the share was computed from (see above); t2 the share */
+  const share = (): number | null => {
+    const x = at(8);
+    if (x === '' || !t3 || x.startsWith('~')) return nullable(8);
+    return value(x) / n(9);
+  };
   const scope = at(1) === '' && implied ? implied.scope : at(1);
   const customerId = at(2) === '' && implied ? implied.customerId : at(2);
   const [fromTier, toTier, rawTier] = at(3).split('') as [Tier, Tier, Tier];
@@ -101,7 +141,7 @@ function expand(stored: string, ctx: StoredTierContext | null | undefined, impli
     customerId, scope, fromTier, toTier,
     direction: tierRank(toTier) < tierRank(fromTier) ? 'UPGRADE' : 'DOWNGRADE',
     reason, rawTier,
-    rank: nullable(5), populationSize: n(6), basisMinor: n(7), cumulativeShareBefore: nullable(8), totalBasisMinor: n(9),
+    rank: nullable(5), populationSize: n(6), basisMinor: n(7), cumulativeShareBefore: share(), totalBasisMinor: n(9),
     tierMode: ctx.tierMode, thresholdA: ctx.thresholdA, thresholdB: ctx.thresholdB, hysteresisMargin: ctx.hysteresisMargin, minDwellMs: ctx.minDwellMs,
     boundaryCountA: n(10), boundaryCountB: n(11), boundaryBasisA: nullable(12), boundaryBasisB: nullable(13),
     configVersion: ctx.configVersion, eventTime: n(14), causeEventId, causeCustomerId,
@@ -118,12 +158,12 @@ export class StoredTierChangeError extends BadInputError<'BAD_OUTBOX_ENTRY'> {
 }
 
 /**
- * A tier change from its stored form: t2 (with the context it was written under; `implied`:
- * the scope and customer of the history it was read from), t1, or the object form of earlier
- * versions.
+ * A tier change from its stored form: t3 or t2 (with the context it was written under;
+ * `implied`: the scope and customer of the history it was read from), t1, or the object form
+ * of earlier versions.
  */
 export function decodeStoredTierChange(stored: string, ctx?: StoredTierContext | null, implied?: { scope: string; customerId: string }): TierChange {
-  if (stored.startsWith('2|')) return expand(stored, ctx, implied);
+  if (isCompact(stored)) return expand(stored, ctx, implied);
   let v: unknown;
   try {
     v = JSON.parse(stored) as unknown;
