@@ -1,6 +1,6 @@
 import avro from 'avsc';
 import { Registry } from 'prom-client';
-import { CachingPartitioner } from '@tierflow/runtime/kafka/caching-partitioner';
+import { KeyPartitioner } from '@tierflow/runtime/kafka/key-partitioner';
 import { readSchemaFile } from '@tierflow/contracts/events/schema-files';
 import { runService } from '@tierflow/runtime/service/service-main';
 import { checkHashEncodingLimits } from '@tierflow/runtime/redis/encoding-limits';
@@ -39,7 +39,7 @@ await runService({
     await admin.disconnect();
 
     // the profile consumer's producer (each apply stage has its own)
-    const producer = kafka.producer({ createPartitioner: CachingPartitioner, idempotent: true, maxInFlightRequests: 1 });
+    const producer = kafka.producer({ createPartitioner: KeyPartitioner, idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     onStop(() => producer.disconnect());
 

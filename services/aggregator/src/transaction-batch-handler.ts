@@ -10,7 +10,7 @@ import type { PartitionBatch } from '@tierflow/runtime/kafka/partition-consumer'
 import type { SchemaCodec } from '@tierflow/runtime/codec/schema-codec';
 import type { AggregateEmitter } from './aggregate-emitter';
 import type { AggregatorMetrics } from './aggregator-metrics';
-import { SOURCE_HEADER, sourceOf } from './repartition/route-transaction';
+import { SOURCE_HEADER, sourceOf, sourcePositionOf } from './repartition/route-transaction';
 import { applyBatch, type OffsetEvent } from './apply-script';
 import type { WindowSettings } from '@tierflow/domain/windows/batch-plan';
 import { readAppliedOffset } from '@tierflow/contracts/keyspace/aggregator/applied-offset-reader';
@@ -70,7 +70,8 @@ export function createTransactionHandler(d: TransactionHandlerDeps) {
     const now = Date.now();
     for (const message of messages) {
       try {
-        const event = await d.codec.decode<TransactionEvent>(message.value, d.readerType);
+        const decoded = d.codec.decodeNow<TransactionEvent>(message.value, d.readerType);
+        const event = decoded instanceof Promise ? await decoded : decoded;
         const verdict = validateTransaction(event, d.rules, now);
         const key = message.key?.toString();
         if (!verdict.ok) bad.push({ message, why: { code: verdict.code, reason: verdict.reason } });
@@ -80,8 +81,7 @@ export function createTransactionHandler(d: TransactionHandlerDeps) {
           // only the repartition stage writes this topic; a record put here by hand is refused
           bad.push({ message, why: { code: 'WRONG_SHARD', reason: `customer ${event.customerId} belongs to shard ${partitionOfKey(event.customerId, d.shards)}, not ${partition}` } });
         } else {
-          const from = sourceOf(message);
-          good.push({ offset: message.offset, event, source: from ? { key: `${from.topic}:${from.partition}`, offset: Number(from.offset) } : undefined });
+          good.push({ offset: message.offset, event, source: sourcePositionOf(message) ?? undefined });
         }
       } catch (err) {
         // the one table (runtime/errors): an undecodable record is dead-lettered; a registry

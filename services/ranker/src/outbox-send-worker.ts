@@ -11,7 +11,7 @@ import avro from 'avsc';
 import type { Message } from 'kafkajs';
 import { headerText, outputDeadLetter, reasonOf } from '@tierflow/runtime/exactly-once/dead-letter';
 import { encodeFailure } from '@tierflow/runtime/codec/encode-failure';
-import { CachingPartitioner } from '@tierflow/runtime/kafka/caching-partitioner';
+import { KeyPartitioner } from '@tierflow/runtime/kafka/key-partitioner';
 import { createKafka } from '@tierflow/runtime/kafka/kafka-client';
 import type { KafkaSecurity } from '@tierflow/runtime/kafka/kafka-security';
 import { createLogger } from '@tierflow/runtime/service/logger';
@@ -40,7 +40,7 @@ if (!port) throw new Error('outbox-send-worker must run as a worker thread');
 const logger = createLogger({ name: 'ranker-sender', level: data.logLevel });
 const type = avro.Type.forSchema(JSON.parse(data.schema) as avro.Schema);
 const kafka = createKafka({ brokers: data.brokers, security: data.security, clientId: 'tierflow-ranker', logger });
-const producer = kafka.producer({ createPartitioner: CachingPartitioner, allowAutoTopicCreation: false });
+const producer = kafka.producer({ createPartitioner: KeyPartitioner, allowAutoTopicCreation: false });
 const connected = producer.connect();
 let queue: Promise<unknown> = Promise.resolve();
 /** set when a send failed: later requests are refused (not sent) until the flusher resets */

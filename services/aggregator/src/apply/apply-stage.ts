@@ -1,7 +1,7 @@
 import type avro from 'avsc';
 import type { Kafka } from 'kafkajs';
 import type { Redis } from 'ioredis';
-import { CachingPartitioner } from '@tierflow/runtime/kafka/caching-partitioner';
+import { KeyPartitioner } from '@tierflow/runtime/kafka/key-partitioner';
 import { startPartitionConsumer } from '@tierflow/runtime/kafka/partition-consumer';
 import type { SchemaCodec } from '@tierflow/runtime/codec/schema-codec';
 import type { Logger } from '@tierflow/runtime/service/logger';
@@ -39,7 +39,7 @@ export async function startApplyStage(p: {
   logger: Logger;
 }): Promise<ApplyStage> {
   const { config, kafka, redis, codec, metrics, logger } = p;
-  const producer = kafka.producer({ createPartitioner: CachingPartitioner, idempotent: true, maxInFlightRequests: 1 });
+  const producer = kafka.producer({ createPartitioner: KeyPartitioner, idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   const cache = new StateCache(config.cacheCustomersPerPartition);
   const emitter = createAggregateEmitter({

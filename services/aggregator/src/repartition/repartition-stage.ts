@@ -1,6 +1,6 @@
 import type avro from 'avsc';
 import type { Kafka, Message } from 'kafkajs';
-import { CachingPartitioner } from '@tierflow/runtime/kafka/caching-partitioner';
+import { KeyPartitioner } from '@tierflow/runtime/kafka/key-partitioner';
 import type { TierflowError } from '@tierflow/contracts/errors/tierflow-error';
 import { dispositionOf } from '@tierflow/runtime/errors/disposition';
 import { exitOnFatalCrash } from '@tierflow/runtime/kafka/consumer-crash';
@@ -62,7 +62,7 @@ export async function startRepartitionStage(p: {
   onConsumerState?: (state: ConsumerState, assignment?: number[]) => void;
 }): Promise<RepartitionStage> {
   const log = p.logger.child({ component: 'repartition', groupId: p.groupId });
-  const producer = p.kafka.producer({ createPartitioner: CachingPartitioner, idempotent: true, maxInFlightRequests: 1 });
+  const producer = p.kafka.producer({ createPartitioner: KeyPartitioner, idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   const sends = new SendCoalescer(producer);
   const consumer = p.kafka.consumer({
@@ -113,7 +113,8 @@ export async function startRepartitionStage(p: {
       for (const message of batch.messages) {
         let event: TransactionEvent;
         try {
-          event = await p.codec.decode<TransactionEvent>(message.value, p.readerType);
+          const decoded = p.codec.decodeNow<TransactionEvent>(message.value, p.readerType);
+          event = decoded instanceof Promise ? await decoded : decoded;
         } catch (err) {
           // a registry outage is retried (the batch comes again); nothing of it is dead-lettered
           if (dispositionOf(err) !== 'dead-letter') throw err;

@@ -37,8 +37,30 @@ export function routeTransaction(
  * Null for a record without the header.
  */
 export function sourceOf(message: KafkaMessage): { topic: string; partition: number; offset: string } | null {
+  const position = sourcePositionOf(message);
+  if (position === null) return null;
+  const colon = position.key.lastIndexOf(':');
+  return { topic: position.key.slice(0, colon), partition: Number(position.key.slice(colon + 1)), offset: String(position.offset) };
+}
+
+const DIGITS = /^\d+$/;
+
+/**
+ * The same position as the apply stage's source fence reads it (repartition/source-fence.ts):
+ * `<topic>:<partition>` and the offset there; null without a well-formed header. Called once
+ * per record on the apply path, so it splits the header at its last two colons (topic names
+ * have none) instead of matching the whole text against a pattern.
+ */
+export function sourcePositionOf(message: KafkaMessage): { key: string; offset: number } | null {
   const raw = message.headers?.[SOURCE_HEADER];
-  const text = (Array.isArray(raw) ? raw[0] : raw)?.toString();
-  const m = text === undefined ? null : /^(.*):(\d+):(\d+)$/.exec(text);
-  return m ? { topic: m[1]!, partition: Number(m[2]), offset: m[3]! } : null;
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  if (value === undefined) return null;
+  const text = value.toString();
+  const last = text.lastIndexOf(':');
+  const middle = last > 0 ? text.lastIndexOf(':', last - 1) : -1;
+  if (middle < 0) return null;
+  const partition = text.slice(middle + 1, last);
+  const offset = text.slice(last + 1);
+  if (!DIGITS.test(partition) || !DIGITS.test(offset)) return null;
+  return { key: text.slice(0, last), offset: Number(offset) };
 }

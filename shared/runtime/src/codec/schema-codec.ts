@@ -161,8 +161,22 @@ export class SchemaCodec {
    * Throws DecodeError naming the reason (bad framing, unknown id, bad body, registry down).
    */
   async decode<T = unknown>(value: Buffer | null, reader?: avro.Type): Promise<T> {
+    return this.decodeNow<T>(value, reader);
+  }
+
+  /**
+   * decode, without a promise when the writer's schema is known already (every record but the
+   * first of each schema id): the value itself, else a promise of it. For loops over a batch's
+   * records, which would otherwise wait a turn of the event loop per record. Throws as decode.
+   */
+  decodeNow<T = unknown>(value: Buffer | null, reader?: avro.Type): T | Promise<T> {
     const { schemaId, body } = unframe(value);
-    const writer = this.resolved.get(schemaId) ?? (await this.fetchWriter(schemaId));
+    const writer = this.resolved.get(schemaId);
+    if (writer === undefined) return this.fetchWriter(schemaId).then((w) => this.read<T>(schemaId, w, body, reader));
+    return this.read<T>(schemaId, writer, body, reader);
+  }
+
+  private read<T>(schemaId: number, writer: avro.Type, body: Buffer, reader?: avro.Type): T {
     try {
       if (!reader || reader === writer) return writer.fromBuffer(body) as T;
       return reader.fromBuffer(body, this.resolverFor(reader, schemaId, writer) ?? undefined) as T;
