@@ -20,7 +20,7 @@ const shape = {
   DEDUPE_GENERATION_DAYS: envInt(15, 1, 3650),
   MAX_ABS_AMOUNT_MINOR: envInt(1_000_000_000_000, 1, Number.MAX_SAFE_INTEGER),
   FUTURE_TOLERANCE_MINUTES: envInt(24 * 60, 0, 10 * 365 * 24 * 60),
-  /** how often the repartition stage looks for partitions added to the transactions topic */
+  /** how often the consumer of the transactions topic looks for partitions added to it */
   SOURCE_METADATA_MAX_AGE_SECONDS: envInt(30, 1, 3_600),
   PARTITIONS_CONCURRENTLY: envInt(6, 1, 1024),
   LIVE_TICK_SECONDS: envInt(60, 1, 86_400),
@@ -49,7 +49,16 @@ const shape = {
    * in bench:aggregate (the machine saturated), for 100-300 MB more memory
    */
   APPLY_THREADS: envInt(0, 0, 64),
-  /** the repartition stage in its own worker thread (false: on the main thread, taking turns with the apply stage) */
+  /**
+   * how transactions reach their shard (docs/contracts.md, "Partitioning"). direct: the apply
+   * stage reads the transactions topic too, partition P with shard P, applies the records of
+   * shard P there and forwards only the others through the by-customer topic (a producer with
+   * Kafka's default partitioner and TRANSACTIONS_PARTITIONS partitions forwards none). hop: every
+   * record goes through the by-customer topic (the repartition stage), one more Kafka write and
+   * read per transaction, and the by-customer topic records each shard's order of arrival
+   */
+  REPARTITION_MODE: z.enum(['direct', 'hop']).default('direct'),
+  /** the repartition stage in its own worker thread (REPARTITION_MODE=hop; false: on the main thread, taking turns with the apply stage) */
   REPARTITION_THREAD: envBool(true),
   HTTP_HOST: z.string().default('127.0.0.1'),
   HTTP_PORT: envInt(9101, 0, 65535),
@@ -95,6 +104,7 @@ export function aggregatorConfig(env: NodeJS.ProcessEnv = process.env) {
     applyStepEvents: c.APPLY_STEP_EVENTS,
     fetchMaxBytesPerPartition: c.FETCH_MAX_BYTES_PER_PARTITION,
     applyThreads: c.APPLY_THREADS,
+    directApply: c.REPARTITION_MODE === 'direct',
     repartitionThread: c.REPARTITION_THREAD,
     http: { host: c.HTTP_HOST, port: c.HTTP_PORT },
   };

@@ -93,8 +93,13 @@ async function applyWithCache(params: Parameters<typeof applyBatch>[0], cache: P
   const w: WindowParams = { ...wc, clockMs: params.clockMs };
   for (let attempt = 1; ; attempt++) {
     // meta and de-dup entries: one round trip when the cache is current, two otherwise
-    let m = cache.meta;
+    // the cached meta holds the last step's applied offset: this step's input may be another
+    let m: PartitionMeta | null = null;
     let token = cache.token;
+    let offsets: ReadonlyMap<string, number> = cache.offsets;
+    const cachedApplied = cache.appliedOf(field);
+    if (cache.meta !== null && cachedApplied !== undefined) m = { ...cache.meta, applied: cachedApplied };
+    else if (cache.meta !== null) cache.clear(); // an input the shard never recorded yet: read afresh, once
     let known: Map<string, string> | null = null;
     // copies resent by the repartition stage are skipped before anything else looks at them
     const fenced = (meta: PartitionMeta) => {
@@ -116,6 +121,7 @@ async function applyWithCache(params: Parameters<typeof applyBatch>[0], cache: P
       const raw = await redis.hgetall(meta);
       const num = (f: string) => Number(raw[f] ?? '-1');
       m = { applied: num(field), maxEvent: num('maxEventTime'), endDay: num('endDay'), txGen: num('txGen'), txLow: num('txLow'), sources: sourcesFromMeta(raw) };
+      offsets = appliedOffsetsFromMeta(raw);
       token = raw.ver ?? '';
       step = fenced(m);
       known = (await readKnown(redis, base, m, step.prepared, w.genDays, w.horizonDays, null, cache)).known;
@@ -152,7 +158,7 @@ async function applyWithCache(params: Parameters<typeof applyBatch>[0], cache: P
     commit.fence('meta', 'ver', next);
     if ((await commit.run(redis)).committed) {
       cache.recordUnsent(out.rows.filter((_, i) => i % 2 === 0), out.states);
-      cache.committed(next, { ...out.meta, sources: fence.after });
+      cache.committed(next, { ...out.meta, sources: fence.after }, field, offsets);
       cache.recordDedupe(c.newTx, c.dropGens);
       cache.recordDays(out.dayAdds, c.dropDays);
       return {
@@ -214,6 +220,13 @@ async function readKnown(
   }
   cache.checkDedupeSize();
   return { token, known };
+}
+
+/** The applied offsets a shard's meta hash records, by field (`off:<topic>:<partition>`). */
+function appliedOffsetsFromMeta(raw: Record<string, string>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [f, v] of Object.entries(raw)) if (f.startsWith('off:')) out.set(f, Number(v));
+  return out;
 }
 
 /** A day's customers: its activity list (`xs:<day>`, ids each followed by a space) and an earlier version's set (`x:<day>`). */

@@ -53,14 +53,17 @@ await runService({
     onStop(() => (threads ?? stage)!.stop());
     // the repartition stage: billing.transactions, however it is partitioned, re-keyed into the shards
     // (in its own thread by default: REPARTITION_THREAD)
-    const repartition = config.repartitionThread
-      ? await startRepartitionThread({ groupId: `${config.groupId}-repartition`, metrics, logger })
-      : await startRepartitionStage({
-          kafka, codec, readerType, groupId: `${config.groupId}-repartition`, source: config.topics.transactions,
-          target: config.topics.transactionsByCustomer, dlqTopic: config.topics.transactionsDlq, rules: config.rules,
-          partitionsConcurrently: config.partitionsConcurrently, metadataMaxAgeMs: config.sourceMetadataMaxAgeMs, metrics, logger,
-        });
-    onStop(() => repartition.stop());
+    // (REPARTITION_MODE=hop only: by default the apply stage reads the transactions topic itself)
+    const repartition = config.directApply
+      ? null
+      : config.repartitionThread
+        ? await startRepartitionThread({ groupId: `${config.groupId}-repartition`, metrics, logger })
+        : await startRepartitionStage({
+            kafka, codec, readerType, groupId: `${config.groupId}-repartition`, source: config.topics.transactions,
+            target: config.topics.transactionsByCustomer, dlqTopic: config.topics.transactionsDlq, rules: config.rules,
+            partitionsConcurrently: config.partitionsConcurrently, metadataMaxAgeMs: config.sourceMetadataMaxAgeMs, metrics, logger,
+          });
+    if (repartition) onStop(() => repartition.stop());
     const profiles = await startProfileConsumer({
       kafka, redis, codec, producer, topic: config.topics.profiles, groupId: `${config.groupId}-profiles`, prefix: config.prefix, logger,
     });

@@ -17,6 +17,13 @@ export interface UnsentRecord {
 export class PartitionCache {
   token: string | null = null;
   meta: PartitionMeta | null = null;
+  /**
+   * The applied offset of each input topic-partition the shard records (meta fields
+   * `off:<topic>:<partition>`): a shard is applied from its by-customer partition and, directly,
+   * from the transactions topic's partition of its number (docs/contracts.md), so `meta.applied`
+   * is only the last step's. Valid with `token`.
+   */
+  readonly offsets = new Map<string, number>();
   readonly customers = new Map<string, Loaded>();
   /**
    * The de-dup entries of the generations this process read whole (HGETALL) or wrote since:
@@ -89,6 +96,7 @@ export class PartitionCache {
     this.unsent.clear();
     this.token = null;
     this.meta = null;
+    this.offsets.clear();
     this.customers.clear();
     this.dedupe.clear();
     this.days.clear();
@@ -119,14 +127,28 @@ export class PartitionCache {
     }
   }
 
-  /** After a commit: the new token and meta; the whole cache goes when it outgrew its bound. */
-  committed(token: string, meta: PartitionMeta): void {
+  /**
+   * After a commit: the new token and meta, and the applied offsets the shard records (those of
+   * `offsets` and the commit's own: `field` at `meta.applied`); the whole cache goes when it
+   * outgrew its bound.
+   */
+  committed(token: string, meta: PartitionMeta, field: string, offsets: ReadonlyMap<string, number>): void {
     if (this.customers.size > this.maxCustomers) {
       this.clear();
       return;
     }
+    if (offsets !== this.offsets) {
+      this.offsets.clear();
+      for (const [f, o] of offsets) this.offsets.set(f, o);
+    }
+    this.offsets.set(field, meta.applied);
     this.token = token;
     this.meta = meta;
+  }
+
+  /** The applied offset this process knows the shard records for an input field, while the cache is valid. */
+  appliedOf(field: string): number | undefined {
+    return this.token === null ? undefined : this.offsets.get(field);
   }
 }
 

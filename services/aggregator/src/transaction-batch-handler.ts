@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { KafkaMessage, Producer } from 'kafkajs';
+import type { KafkaMessage, Message, Producer } from 'kafkajs';
 import type avro from 'avsc';
 import { DecodeError } from '@tierflow/runtime/codec/codec-errors';
 import { dispositionOf } from '@tierflow/runtime/errors/disposition';
@@ -10,10 +10,11 @@ import type { PartitionBatch } from '@tierflow/runtime/kafka/partition-consumer'
 import type { SchemaCodec } from '@tierflow/runtime/codec/schema-codec';
 import type { AggregateEmitter } from './aggregate-emitter';
 import type { AggregatorMetrics } from './aggregator-metrics';
-import { SOURCE_HEADER, sourceOf, sourcePositionOf } from './repartition/route-transaction';
+import { routeTransaction, SOURCE_HEADER, sourceOf, sourcePositionOf } from './repartition/route-transaction';
 import { applyBatch, type OffsetEvent } from './apply-script';
 import type { WindowSettings } from '@tierflow/domain/windows/batch-plan';
 import { readAppliedOffset } from '@tierflow/contracts/keyspace/aggregator/applied-offset-reader';
+import { metaKey, offsetField } from '@tierflow/contracts/keyspace/aggregator/aggregator-keys';
 import type { StateCache } from './partition-cache';
 import type { TransactionEvent } from '@tierflow/contracts/events/event-types';
 import { validateTransaction, type ValidationRules } from '@tierflow/contracts/validation/transaction';
@@ -47,6 +48,14 @@ export interface TransactionHandlerDeps {
    * keep the commit script short, so Redis keeps answering other clients.
    */
   stepEvents: number;
+  /**
+   * The by-customer topic (the shards). A batch of any other topic is of the transactions topic,
+   * read directly (docs/contracts.md, "Partitioning"): its records of shard P (the partition's
+   * own number) are applied here, the others forwarded to their shard through this topic.
+   */
+  shardTopic: string;
+  /** sends records to the by-customer topic, resolving once Kafka acknowledged them all */
+  forward: (messages: Message[]) => Promise<void>;
 }
 
 /**
@@ -58,27 +67,39 @@ export function createTransactionHandler(d: TransactionHandlerDeps) {
   return async function handleBatch(batch: PartitionBatch): Promise<void> {
     const started = process.hrtime.bigint();
     const { topic, partition } = batch;
+    const fromSource = topic !== d.shardTopic;
+    // a source partition numbered beyond the shards (its topic grew) has no shard: it is forwarded only
+    const shard = partition < d.shards ? d.cache.of(partition) : null;
     // a batch retried after some of its slices were committed comes back whole: skip what is
     // recorded as applied (from the cache when this process wrote it last, else from Redis)
-    const cachedApplied = d.cache.of(partition).meta?.applied;
+    const cachedApplied = shard?.appliedOf(offsetField(topic, partition));
     const applied = cachedApplied !== undefined ? BigInt(cachedApplied) : await readAppliedOffset(d.redis, d.prefix, topic, partition);
     const messages = applied === null ? batch.messages : batch.messages.filter((m) => BigInt(m.offset) > applied);
-    if (messages.length === 0) return d.emitter.emitUnsent(partition); // what a failed send left
+    if (messages.length === 0) return shard ? d.emitter.emitUnsent(partition) : undefined; // what a failed send left
     d.metrics.recordsIn.inc(messages.length);
+    if (fromSource) d.metrics.sourceIn.inc(messages.length);
     const good: OffsetEvent[] = [];
     const bad: { message: KafkaMessage; why: DeadLetterReason }[] = [];
+    const forward: Message[] = [];
     const now = Date.now();
     for (const message of messages) {
       try {
         const decoded = d.codec.decodeNow<TransactionEvent>(message.value, d.readerType);
         const event = decoded instanceof Promise ? await decoded : decoded;
+        if (fromSource) {
+          const route = routeTransaction({ topic, partition }, message, event, d.rules, now);
+          if (!route.ok) bad.push({ message, why: route.why });
+          else if (shard !== null && partitionOfKey(event.customerId, d.shards) === partition) good.push({ offset: message.offset, event });
+          else forward.push(route.message);
+          continue;
+        }
         const verdict = validateTransaction(event, d.rules, now);
         const key = message.key?.toString();
         if (!verdict.ok) bad.push({ message, why: { code: verdict.code, reason: verdict.reason } });
         else if (key !== undefined && key !== event.customerId) {
           bad.push({ message, why: { code: 'KEY_MISMATCH', reason: `record key ${key} is not its customerId ${event.customerId}` } });
         } else if (partitionOfKey(event.customerId, d.shards) !== partition) {
-          // only the repartition stage writes this topic; a record put here by hand is refused
+          // only this service writes this topic; a record put here by hand is refused
           bad.push({ message, why: { code: 'WRONG_SHARD', reason: `customer ${event.customerId} belongs to shard ${partitionOfKey(event.customerId, d.shards)}, not ${partition}` } });
         } else {
           good.push({ offset: message.offset, event, source: sourcePositionOf(message) ?? undefined });
@@ -89,6 +110,12 @@ export function createTransactionHandler(d: TransactionHandlerDeps) {
         if (err instanceof DecodeError && dispositionOf(err) === 'dead-letter') bad.push({ message, why: { code: err.code, reason: err.message } });
         else throw err;
       }
+    }
+    // Records of other shards go to them before anything of this batch is recorded as applied:
+    // a crash in between sends them again, and their shards skip the copies by source offset.
+    if (forward.length > 0) {
+      await d.forward(forward);
+      d.metrics.repartitioned.inc(forward.length);
     }
     // Bad records are dead-lettered slice by slice, just before the commit that records their
     // offsets as applied, and once per call: so a batch retried after some slices were committed
@@ -115,9 +142,16 @@ export function createTransactionHandler(d: TransactionHandlerDeps) {
       }
       d.logger.warn({ topic, partition, count: fresh.length, first: { offset: fresh[0]!.message.offset, ...fresh[0]!.why } }, 'records dead-lettered');
     };
+    const lastOffset = messages[messages.length - 1]!.offset;
+    if (shard === null) {
+      // forwarded and dead-lettered: its position is all this partition records (no state)
+      await deadLetter(bad);
+      await d.redis.hset(metaKey(d.prefix, partition), offsetField(topic, partition), lastOffset);
+      d.metrics.sourceLag.set({ partition: String(partition) }, Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(lastOffset) - 1n)));
+      return;
+    }
     const byOffset = new Map(messages.map((m) => [m.offset, m]));
     const events = new Map(good.map((g) => [g.offset, g.event]));
-    const lastOffset = messages[messages.length - 1]!.offset;
     let done = -1n;
     for (let i = 0; i < Math.max(good.length, 1); i += d.stepEvents) {
       const chunk = good.slice(i, i + d.stepEvents);
@@ -155,7 +189,7 @@ export function createTransactionHandler(d: TransactionHandlerDeps) {
       await batch.heartbeat?.().catch(() => undefined);
     }
     await d.emitter.emitUnsent(partition);
-    d.metrics.lag.set({ partition: String(partition) }, Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(lastOffset) - 1n)));
+    (fromSource ? d.metrics.sourceLag : d.metrics.lag).set({ partition: String(partition) }, Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(lastOffset) - 1n)));
     d.metrics.batchSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
   };
 }

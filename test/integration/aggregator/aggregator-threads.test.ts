@@ -30,10 +30,12 @@ describe('aggregator with APPLY_THREADS=2', () => {
     const f = await pipelineFixture(kafka);
     cleanups.push(() => deleteTopics(kafka, Object.values(f.topics)), () => dropPrefix(redis, f.prefix));
     const events = generateTransactions({ count: 40_000, customers: 1_500, startMs: Date.UTC(2025, 0, 1), days: 100, seed: 11, resendEvery: 25 });
-    await produce(kafka, f.topics.transactions, events.map((e) => toMessage(f.codec, f.txSchemaId, e)));
     const s = await startService('aggregator', f.envFor('aggregator', { APPLY_THREADS: '2' }));
     running.push(s);
     await s.ready();
+    // produced once both threads are members: a thread that joined after its partner had taken
+    // the whole backlog (it reads the transactions topic directly) would process no batch
+    await produce(kafka, f.topics.transactions, events.map((e) => toMessage(f.codec, f.txSchemaId, e)));
     await waitApplied(redis, f, kafka, 180_000);
 
     // the state: the independent replay's

@@ -59,8 +59,10 @@ export const repartitionGroup = (suffix: string) => `${aggregatorGroup(suffix)}-
 
 /**
  * Waits until the aggregator has applied everything produced to the fixture's transactions
- * topic: its repartition stage committed the topic's end offsets (so every record reached its
- * shard or the dead-letter topic), and Redis records every shard's last offset as applied.
+ * topic: each of its partitions was taken to its end (Redis records the position the apply stage
+ * reached, REPARTITION_MODE=direct; or the repartition stage committed it, hop), so every record
+ * was applied, reached its shard or the dead-letter topic; and Redis records every shard's last
+ * offset as applied.
  */
 export async function waitApplied(
   redis: Redis,
@@ -73,7 +75,7 @@ export async function waitApplied(
   try {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const behind = (await sourceBehind(admin, f.topics.transactions, repartitionGroup(f.suffix)))
+      const behind = (await sourceBehind(admin, redis, f.prefix, f.topics.transactions, repartitionGroup(f.suffix)))
         + (await shardsBehind(admin, redis, f.prefix, f.topics.transactionsByCustomer));
       if (behind === 0) return;
       if (Date.now() > deadline) throw new Error(`aggregator still ${behind} records behind`);
@@ -84,15 +86,16 @@ export async function waitApplied(
   }
 }
 
-/** Source records the repartition group has not committed yet. */
-async function sourceBehind(admin: ReturnType<Kafka['admin']>, topic: string, groupId: string): Promise<number> {
+/** Source records neither taken by the apply stage (its position in Redis) nor committed by the repartition group. */
+async function sourceBehind(admin: ReturnType<Kafka['admin']>, redis: Redis, prefix: string, topic: string, groupId: string): Promise<number> {
   const ends = await admin.fetchTopicOffsets(topic);
   const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
   const at = new Map((committed?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
   let behind = 0;
   for (const o of ends) {
-    const c = at.get(o.partition) ?? -1;
-    behind += Math.max(0, Number(o.high) - (c < 0 ? Number(o.low) : c));
+    const applied = await redis.hget(`${prefix}{p${o.partition}}:meta`, `off:${topic}:${o.partition}`);
+    const next = Math.max(at.get(o.partition) ?? -1, applied === null ? -1 : Number(applied) + 1);
+    behind += Math.max(0, Number(o.high) - (next < 0 ? Number(o.low) : next));
   }
   return behind;
 }
@@ -122,33 +125,6 @@ export async function customerShards(redis: Redis, prefix: string): Promise<Map<
       out.set(m[2]!, [...(out.get(m[2]!) ?? []), Number(m[1])]);
     }
   } while (cursor !== '0');
-  return out;
-}
-
-/**
- * The transactions as the apply stage received them: the by-customer topic read back, in each
- * shard's order, copies the repartition stage sent again (same source position) dropped. Checks
- * on the way that within a shard each source partition's records come in source-offset order.
- * For an oracle of producers whose records interleave (the order decides which are late).
- */
-export async function shardOrder(kafka: Kafka, f: { codec: SchemaCodec; topics: Topics }): Promise<FixtureEvent[]> {
-  const end = await topicEnd(kafka, f.topics.transactionsByCustomer);
-  const messages = end === 0 ? [] : await readTopic(kafka, f.topics.transactionsByCustomer, (m) => m.length >= end, 180_000);
-  const reader = avro.Type.forSchema(JSON.parse(await readSchemaFile('TransactionEvent.avsc')));
-  const seen = new Set<string>();
-  const last = new Map<string, number>();
-  const out: FixtureEvent[] = [];
-  for (const m of messages) {
-    const source = m.headers?.['tierflow.source']?.toString() ?? '';
-    if (seen.has(source)) continue;
-    seen.add(source);
-    const e = await f.codec.decode<FixtureEvent>(m.value, reader);
-    const [, topicPartition, offset] = /^(.*:\d+):(\d+)$/.exec(source) ?? [];
-    const lane = `${partitionOfKey(e.customerId, PARTITIONS)}|${topicPartition}`;
-    if (Number(offset) <= (last.get(lane) ?? -1)) throw new Error(`shard order: ${source} after offset ${last.get(lane)} of the same source`);
-    last.set(lane, Number(offset));
-    out.push({ ...e, product: e.product ?? null });
-  }
   return out;
 }
 

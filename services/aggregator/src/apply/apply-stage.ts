@@ -6,6 +6,9 @@ import { startPartitionConsumer } from '@tierflow/runtime/kafka/partition-consum
 import type { SchemaCodec } from '@tierflow/runtime/codec/schema-codec';
 import type { Logger } from '@tierflow/runtime/service/logger';
 import { readAppliedOffset } from '@tierflow/contracts/keyspace/aggregator/applied-offset-reader';
+import { coPartitionedAssigner } from '@tierflow/runtime/kafka/co-partitioned-assigner';
+import { SendCoalescer } from '@tierflow/runtime/kafka/send-coalescer';
+import { repartitionSeed } from '../repartition/repartition-seed';
 import { createAggregateEmitter } from '../aggregate-emitter';
 import type { AggregatorConfig } from '../aggregator-config';
 import type { AggregatorMetrics } from '../aggregator-metrics';
@@ -47,29 +50,41 @@ export async function startApplyStage(p: {
     currency: config.rules.reportingCurrency, currentWindowDays: config.windows.currentDays,
     rankingWindowDays: config.windows.rankingDays, onEmitted: (n) => metrics.aggregatesOut.inc(n), logger,
   });
+  const shardTopic = config.topics.transactionsByCustomer;
+  const forwarder = new SendCoalescer(producer, { acks: -1 });
   const handleBatch = createTransactionHandler({
     cache, redis, codec, readerType: p.readerType, producer, dlqTopic: config.topics.transactionsDlq, prefix: config.prefix,
     shards: config.transactionPartitions, rules: config.rules, windows: config.windows, liveClock: config.liveClock, emitter, metrics,
-    logger, stepEvents: config.applyStepEvents,
+    logger, stepEvents: config.applyStepEvents, shardTopic, forward: (messages) => forwarder.send(shardTopic, messages),
   });
+  // direct (the default): the transactions topic too, partition P with shard P (docs/contracts.md, "Partitioning")
+  const source = config.directApply ? config.topics.transactions : null;
+  const seed = source === null ? null : await repartitionSeed(kafka, `${config.groupId}-repartition`, source);
   const transactions = await startPartitionConsumer({
-    kafka, groupId: config.groupId, topics: [config.topics.transactionsByCustomer], logger,
+    kafka, groupId: config.groupId, topics: source === null ? [shardTopic] : [shardTopic, source], logger,
+    ...(source === null ? {} : { partitionAssigners: [coPartitionedAssigner()], metadataMaxAgeMs: config.sourceMetadataMaxAgeMs }),
     partitionsConsumedConcurrently: config.partitionsConcurrently,
     // long batches on a backlog (see FETCH_MAX_BYTES_PER_PARTITION); a response holds every shard's
     maxBytesPerPartition: config.fetchMaxBytesPerPartition,
     maxBytes: Math.min(config.fetchMaxBytesPerPartition * config.transactionPartitions, 50 * 1024 * 1024),
-    appliedOffset: (topic, partition) => readAppliedOffset(redis, config.prefix, topic, partition),
-    onPartitionStart: async (_topic, partition) => {
+    appliedOffset: async (topic, partition) => {
+      const applied = await readAppliedOffset(redis, config.prefix, topic, partition);
+      // a shard the hop fed until now: on from where the repartition stage got to
+      return applied ?? (topic === source ? (seed?.get(partition) ?? null) : null);
+    },
+    onPartitionStart: async (topic, partition) => {
+      if (topic !== shardTopic) return;
       const flushed = await emitter.flushOutbox(partition);
       if (flushed > 0) logger.info({ partition, flushed }, 'outbox flushed after assignment');
     },
-    onAssigned: async (_topic, partition) => {
+    onAssigned: async (topic, partition) => {
+      if (topic !== shardTopic) return;
       const flushed = await emitter.flushOutbox(partition);
       if (flushed > 0) logger.info({ partition, flushed }, 'outbox flushed on assignment');
     },
     handleBatch,
   });
-  const assigned = () => transactions.assigned().map((a) => Number(a.slice(a.lastIndexOf(':') + 1)));
+  const assigned = () => transactions.assigned().filter((a) => a.startsWith(`${shardTopic}:`)).map((a) => Number(a.slice(a.lastIndexOf(':') + 1)));
   const clock = config.liveClock
     ? startLiveClock({
         redis, cache, prefix: config.prefix, topic: config.topics.transactionsByCustomer, windows: config.windows, emitter,

@@ -1,4 +1,4 @@
-import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import type { Consumer, Kafka, KafkaMessage, PartitionAssigner } from 'kafkajs';
 import type { Logger } from '../service/logger';
 import { exitForRestart, exitOnFatalCrash } from './consumer-crash';
 import { processHealth } from '../service/process-health';
@@ -46,6 +46,10 @@ export interface PartitionConsumerParams {
   maxBytes?: number;
   sessionTimeoutMs?: number;
   fromBeginning?: boolean;
+  /** how partitions are dealt to the group's members (default kafkajs's round robin) */
+  partitionAssigners?: PartitionAssigner[];
+  /** how often the consumer looks for partitions added to its topics (kafkajs metadataMaxAge) */
+  metadataMaxAgeMs?: number;
   /**
    * Called when the consumer stopped for good (kafkajs does not restart it after a
    * non-retriable error). Default: log and exit the process with status 70, so that whatever
@@ -78,6 +82,8 @@ export async function startPartitionConsumer(params: PartitionConsumerParams): P
     maxBytesPerPartition: params.maxBytesPerPartition ?? 2 * 1024 * 1024,
     ...(params.maxBytes !== undefined ? { maxBytes: params.maxBytes } : {}),
     ...fetchSettingsFromEnv(), // KAFKA_FETCH_MIN_BYTES, KAFKA_FETCH_MAX_WAIT_MS (checked with the service's config at start)
+    ...(params.partitionAssigners ? { partitionAssigners: params.partitionAssigners } : {}),
+    ...(params.metadataMaxAgeMs !== undefined ? { metadataMaxAge: params.metadataMaxAgeMs } : {}),
     retry: { retries: 10 },
   });
   const verified = new Map<string, bigint | null>();
