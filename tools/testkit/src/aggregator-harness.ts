@@ -11,7 +11,6 @@ import { connectionConfig } from '@tierflow/runtime/config/connection-config';
 import type { OracleCustomer, OracleEvent } from './aggregate-oracle';
 import { readAggregates } from '@tierflow/contracts/keyspace/aggregator/customer-reader';
 import type { FixtureEvent } from './transaction-fixtures';
-import { readTopic, topicEnd } from './kafka-io';
 
 export const PARTITIONS = 6;
 
