@@ -76,7 +76,8 @@ export async function rebuildCommand(args: string[]): Promise<number> {
     }
     say(`reprocessing with ${services.map((s) => s.name).join(', ')} (logs in ${path.relative(process.cwd(), logDir)})`);
     const bars = new MultiBar({ hideCursor: true, clearOnComplete: false }, Presets.shades_classic);
-    const aggBar = bars.create(1, 0, {}, { format: `aggregator |{bar}| {value}/{total} ${topics.transactionsByCustomer} records applied` });
+    const aggBar = bars.create(1, 0, {}, { format: `aggregator |{bar}| {value}/{total} ${topics.transactions} and ${topics.transactionsByCustomer} records applied` });
+    const repartitionGroup = `${serviceEnv('aggregator', env).KAFKA_GROUP_ID ?? 'tierflow-aggregator'}-repartition`;
     const rankBar = bars.create(1, 0, {}, { format: `ranker     |{bar}| {value}/{total} ${topics.aggregates} records ranked` });
     const update = (bar: typeof aggBar, p: Progress) => {
       bar.setTotal(Math.max(1, p.total));
@@ -88,7 +89,7 @@ export async function rebuildCommand(args: string[]): Promise<number> {
       while (!abort.signal.aborted) {
         const dead = services.find((s) => s.child.exitCode !== null);
         if (dead) throw new Error(`${dead.name} exited during the rebuild; see ${dead.logFile}`);
-        const agg = await aggregatorProgress({ admin, redis, prefix, topic: topics.transactionsByCustomer });
+        const agg = await aggregatorProgress({ admin, redis, prefix, transactions: topics.transactions, byCustomer: topics.transactionsByCustomer, repartitionGroup });
         const rank = await rankerProgress({ admin, redis, prefix, topic: topics.aggregates });
         update(aggBar, agg);
         update(rankBar, rank);

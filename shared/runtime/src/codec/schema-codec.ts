@@ -24,6 +24,9 @@ export type { Compatibility };
  * A reader type may be given to decode: records written with a newer (or older) compatible
  * schema are resolved into it, as Avro schema resolution says.
  */
+/** Tries of a schema registration while the registry is unreachable or answers 5xx (about 45 s in all). */
+const REGISTER_ATTEMPTS = 12;
+
 export class SchemaCodec {
   private readonly writerTypes = new Map<number, Promise<avro.Type>>();
   private readonly resolved = new Map<number, avro.Type>();
@@ -87,9 +90,12 @@ export class SchemaCodec {
       } catch (err) {
         failure = (err as Error).message;
       }
-      // an answer other than 5xx (409 incompatible, 401, 422 bad schema) will not change on retry
-      if ((res && res.status < 500) || attempt >= 4) throw new Error(`registry refused the schema for ${subject}: ${failure}`);
-      await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
+      // an answer other than 5xx (409 incompatible, 401, 422 bad schema) will not change on retry;
+      // an unreachable registry or a 5xx is asked again for about 45 s (a registry restarting
+      // while a service starts: the fault suite stops it right after a broker restart)
+      if ((res && res.status < 500) || attempt >= REGISTER_ATTEMPTS) throw new Error(`registry refused the schema for ${subject}: ${failure}`);
+      this.params.logger?.warn({ subject, attempt, failure }, 'registry not answering: registering again');
+      await new Promise((r) => setTimeout(r, Math.min(200 * 2 ** attempt, 5_000)));
     }
   }
 

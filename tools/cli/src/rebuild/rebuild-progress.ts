@@ -13,15 +13,27 @@ export async function topicExtent(admin: Admin, topic: string): Promise<Array<{ 
   return (await admin.fetchTopicOffsets(topic)).map((o) => ({ partition: o.partition, low: BigInt(o.low), high: BigInt(o.high) }));
 }
 
-/** How far the aggregator has applied the transactions topic (its offsets in Redis, read with its own function). */
-export async function aggregatorProgress(params: { admin: Admin; redis: Redis; prefix: string; topic: string }): Promise<Progress> {
-  const extent = await topicExtent(params.admin, params.topic);
+/**
+ * How far the aggregator has taken its inputs: billing.transactions (the position Redis records
+ * per partition, read with its own function; with REPARTITION_MODE=hop the repartition group's
+ * committed offset, whichever is further) and the by-customer topic (the shards' applied offsets;
+ * it holds only the forwarded records unless REPARTITION_MODE=hop).
+ */
+export async function aggregatorProgress(params: {
+  admin: Admin; redis: Redis; prefix: string; transactions: string; byCustomer: string; repartitionGroup: string;
+}): Promise<Progress> {
+  const [committed] = await params.admin.fetchOffsets({ groupId: params.repartitionGroup, topics: [params.transactions] });
+  const forwarded = new Map((committed?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
   let done = 0n;
   let total = 0n;
-  for (const p of extent) {
-    total += p.high - p.low;
-    const applied = await readAppliedOffset(params.redis, params.prefix, params.topic, p.partition);
-    if (applied !== null) done += applied + 1n - p.low;
+  for (const topic of [params.transactions, params.byCustomer]) {
+    for (const p of await topicExtent(params.admin, topic)) {
+      total += p.high - p.low;
+      const applied = await readAppliedOffset(params.redis, params.prefix, topic, p.partition);
+      let next = applied === null ? p.low : applied + 1n;
+      if (topic === params.transactions) next = [next, forwarded.get(p.partition) ?? -1n].reduce((a, b) => (b > a ? b : a));
+      if (next > p.low) done += next - p.low;
+    }
   }
   return { done: Number(done), total: Number(total) };
 }
