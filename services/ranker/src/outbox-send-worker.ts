@@ -41,7 +41,18 @@ const logger = createLogger({ name: 'ranker-sender', level: data.logLevel });
 const type = avro.Type.forSchema(JSON.parse(data.schema) as avro.Schema);
 const kafka = createKafka({ brokers: data.brokers, security: data.security, clientId: 'tierflow-ranker', logger });
 const producer = kafka.producer({ createPartitioner: KeyPartitioner, allowAutoTopicCreation: false });
-const connected = producer.connect();
+/**
+ * The producer's connection, made on first use and made again after a failed attempt: a thread
+ * started while the broker is down (the ranker restarting during a broker restart) must not keep
+ * the first attempt's refusal for good, or no tier change would ever be sent again.
+ */
+let connecting: Promise<void> | null = null;
+const connected = () =>
+  (connecting ??= producer.connect().catch((err: unknown) => {
+    connecting = null;
+    throw err;
+  }));
+void connected().catch(() => undefined); // early, so the first send does not wait for it
 let queue: Promise<unknown> = Promise.resolve();
 /** set when a send failed: later requests are refused (not sent) until the flusher resets */
 let failed: string | null = null;
@@ -95,7 +106,7 @@ port.on('message', (msg: { id: number; entries: string[] } | { stop: true } | { 
     if (failed !== null) return port.postMessage({ id: msg.id, error: `not sent: an earlier send failed (${failed})` });
     try {
       if (encodeError !== null || !messages) throw new Error(encodeError ?? 'nothing encoded');
-      await connected;
+      await connected();
       if (messages.dead.length > 0) {
         await producer.send({ topic: data.dlqTopic, acks: -1, messages: messages.dead });
         logger.warn({ count: messages.dead.length, first: headerText(messages.dead[0]!.headers, 'tierflow.dlq.reason') }, 'tier changes dead-lettered: cannot encode');
