@@ -76,7 +76,8 @@ export async function rebuildCommand(args: string[]): Promise<number> {
     }
     say(`reprocessing with ${services.map((s) => s.name).join(', ')} (logs in ${path.relative(process.cwd(), logDir)})`);
     const bars = new MultiBar({ hideCursor: true, clearOnComplete: false }, Presets.shades_classic);
-    const aggBar = bars.create(1, 0, {}, { format: `aggregator |{bar}| {value}/{total} ${topics.transactions} and ${topics.transactionsByCustomer} records applied` });
+    // the records of both the aggregator's inputs (billing.transactions, and what went through the by-customer topic)
+    const aggBar = bars.create(1, 0, {}, { format: `aggregator |{bar}| {value}/{total} ${topics.transactions} records applied` });
     const repartitionGroup = `${serviceEnv('aggregator', env).KAFKA_GROUP_ID ?? 'tierflow-aggregator'}-repartition`;
     const rankBar = bars.create(1, 0, {}, { format: `ranker     |{bar}| {value}/{total} ${topics.aggregates} records ranked` });
     const update = (bar: typeof aggBar, p: Progress) => {

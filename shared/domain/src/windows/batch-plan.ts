@@ -131,6 +131,19 @@ export function applyClassified(
     if (!t) l.tallies.set(field, (t = parseTally(null)));
     return t;
   };
+  // the fields each customer's step changed, so the write-back visits those and not every
+  // bucket the customer holds (a cached customer holds a hundred or more)
+  const changed = new Map<string, string[]>();
+  const add = (id: string, l: Loaded, field: string, rev: number, profit: number, count: number): Tally => {
+    const t = tally(l, field);
+    if (!t.dirty) {
+      let fields = changed.get(id);
+      if (!fields) changed.set(id, (fields = []));
+      fields.push(field);
+    }
+    addTally(t, rev, profit, count);
+    return t;
+  };
   const order: string[] = [];
   const touched = new Set<string>();
   const touch = (id: string) => {
@@ -191,11 +204,9 @@ export function applyClassified(
     if (s.firstActivityAt < 0 || e.at < s.firstActivityAt) s.firstActivityAt = e.at;
     if (e.at > s.lastActivityAt) s.lastActivityAt = e.at;
     // the month trend is lifetime data: late events count there too
-    const m = tally(l, e.monthField ?? `m:${e.month}`);
-    addTally(m, e.rev, prof, cnt);
+    add(e.id, l, e.monthField ?? `m:${e.month}`, e.rev, prof, cnt);
     if (!inBucket(e, v)) return;
-    const b = tally(l, e.dayField ?? `d:${e.day}`);
-    addTally(b, e.rev, prof, cnt);
+    const b = add(e.id, l, e.dayField ?? `d:${e.day}`, e.rev, prof, cnt);
     if (!b.stored) {
       let list = newInDay.get(e.day);
       if (!list) newInDay.set(e.day, (list = []));
@@ -251,15 +262,20 @@ export function applyClassified(
       }
     }
   }
-  // drop buckets older than every window
+  // drop buckets older than every window: one HDEL per customer for all its dropped days (a long
+  // batch drops weeks of them, and a customer is active on many)
+  const dropped = new Map<string, string[]>();
   for (const d of c.dropDays) {
     const field = `d:${d}`;
     for (const id of dayMembers(d)) {
-      w1.push({ cmd: 'HDEL', key: `c:${id}`, args: [field] });
+      let fields = dropped.get(id);
+      if (!fields) dropped.set(id, (fields = []));
+      fields.push(field);
       cache.get(id)?.tallies.delete(field);
     }
     w1.push({ cmd: 'DEL', key: `x:${d}`, args: [] }, { cmd: 'DEL', key: `xs:${d}`, args: [] });
   }
+  for (const [id, fields] of dropped) w1.push({ cmd: 'HDEL', key: `c:${id}`, args: fields });
 
   // write back every touched customer and queue it in the outbox
   const watermark = c.maxEvent >= 0 ? c.maxEvent - w.latenessMs : -1;
@@ -272,8 +288,9 @@ export function applyClassified(
     s.watermark = watermark;
     const packed = packState(s);
     const args = ['s', packed];
-    for (const [f, t] of l.tallies) {
-      if (!t.dirty) continue;
+    for (const f of changed.get(id) ?? []) {
+      const t = l.tallies.get(f);
+      if (t === undefined) continue; // a bucket this step also dropped (older than every window by its end)
       args.push(f, packTally(t));
       t.dirty = false;
     }
