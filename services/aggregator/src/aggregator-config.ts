@@ -44,11 +44,14 @@ const shape = {
   FETCH_MAX_BYTES_PER_PARTITION: envInt(8 * 1024 * 1024, 64 * 1024, 64 * 1024 * 1024),
   /**
    * apply stages, each in a thread of its own and a member of the consumer group holding some
-   * shards, as Kafka Streams' num.stream.threads (0: one stage on the main thread). For more
-   * cores than 2: on 2, with Redis and Kafka beside it, 2 threads did about 1.08x the rate of one
-   * in bench:aggregate (the machine saturated), for 100-300 MB more memory
+   * shards, as Kafka Streams' num.stream.threads (0: one stage on the main thread). A stage's
+   * thread waits on Redis's commit script and Kafka's fetch a fifth of its time; two use that:
+   * on 2 cores with Kafka and Redis beside them, bench:aggregate 33,300 -> 47,700-49,500 tx/s
+   * against one stage on the main thread, the whole pipeline 14,390 -> 15,865 tx/s, for about
+   * 300-600 MB more memory (docs/benchmarks.md, issue 16 session 16). With the repartition
+   * thread it replaces gone (REPARTITION_MODE=direct) the second core is free for them
    */
-  APPLY_THREADS: envInt(0, 0, 64),
+  APPLY_THREADS: envInt(2, 0, 64),
   /**
    * how transactions reach their shard (docs/contracts.md, "Partitioning"). direct: the apply
    * stage reads the transactions topic too, partition P with shard P, applies the records of
