@@ -354,7 +354,9 @@ try {
   const admin = kafka.admin();
   await admin.connect();
   const internal = (await admin.listTopics()).filter((t) => t.startsWith(`${applicationId}-`));
-  for (const group of [applicationId, readerGroup, aggregatorGroup(f.suffix), repartitionGroup(f.suffix)]) {
+  // the repartition group exists only with REPARTITION_MODE=hop
+  const existing = new Set((await admin.listGroups()).groups.map((g) => g.groupId));
+  for (const group of [applicationId, readerGroup, aggregatorGroup(f.suffix), repartitionGroup(f.suffix)].filter((g) => existing.has(g))) {
     await admin.deleteGroups([group]).catch((e: Error) => log(`consumer group ${group} not deleted: ${e.message}`));
   }
   await admin.disconnect();

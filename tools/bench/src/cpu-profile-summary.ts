@@ -75,3 +75,18 @@ if (process.argv[1] && import.meta.url.endsWith(path.basename(process.argv[1])))
   console.log('');
   for (const h of summariseCpuProfile(file, 15)) console.log(`${String(h.selfPercent).padStart(5)}%  ${h.function}  ${h.where}`);
 }
+
+/**
+ * Of several profiles of one process (its main thread and its worker threads each write one),
+ * the one with the most busy (not idle) samples: the thread that did the work.
+ */
+export function busiestProfile(files: readonly string[]): string | undefined {
+  let best: { file: string; busy: number } | undefined;
+  for (const file of files) {
+    const profile = JSON.parse(readFileSync(file, 'utf8')) as { nodes: ProfileNode[] };
+    let busy = 0;
+    for (const n of profile.nodes) if (n.callFrame.functionName !== '(idle)') busy += n.hitCount ?? 0;
+    if (!best || busy > best.busy) best = { file, busy };
+  }
+  return best?.file;
+}

@@ -30,7 +30,7 @@ import { generateTransactions } from '@tierflow/testkit/transaction-fixtures';
 import { waitConsumed } from '@tierflow/testkit/wait-consumed';
 import { churnKeys } from '@tierflow/contracts/keyspace/churn-watch/churn-keys';
 import { alertKeys } from '@tierflow/contracts/keyspace/alerter/alert-keys';
-import { summariseCpuProfile } from './cpu-profile-summary';
+import { busiestProfile, summariseCpuProfile } from './cpu-profile-summary';
 import { peakRssMb } from './process-memory';
 import { aofFiles, aofMeter } from './aof-meter';
 import { breakdownTable, redisBreakdown, sampleValues, type KeyPatternBytes } from './redis-breakdown';
@@ -185,8 +185,9 @@ try {
   const high = await latencyAt(HIGH_RATE, HIGH_SECONDS);
 
   const aggregatorProfiles = existsSync(path.join(profileDir, 'aggregator')) ? readdirSync(path.join(profileDir, 'aggregator')) : [];
-  const profile = aggregatorProfiles.find((n) => n.endsWith('.cpuprofile'));
-  const hot = profile ? summariseCpuProfile(path.join(profileDir, 'aggregator', profile)) : [];
+  // the busiest of its threads' profiles (with APPLY_THREADS the main thread mostly waits)
+  const profile = busiestProfile(aggregatorProfiles.filter((n) => n.endsWith('.cpuprofile')).map((n) => path.join(profileDir, 'aggregator', n)));
+  const hot = profile ? summariseCpuProfile(profile) : [];
   log('\naggregator hot path (self time):');
   for (const h of hot) log(`  ${String(h.selfPercent).padStart(5)}%  ${h.function}  ${h.where}`);
 
