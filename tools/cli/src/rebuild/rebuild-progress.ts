@@ -31,7 +31,8 @@ export async function aggregatorProgress(params: {
       total += p.high - p.low;
       const applied = await readAppliedOffset(params.redis, params.prefix, topic, p.partition);
       let next = applied === null ? p.low : applied + 1n;
-      if (topic === params.transactions) next = [next, forwarded.get(p.partition) ?? -1n].reduce((a, b) => (b > a ? b : a));
+      const hop = topic === params.transactions ? forwarded.get(p.partition) : undefined;
+      if (hop !== undefined && hop > next) next = hop;
       if (next > p.low) done += next - p.low;
     }
   }
