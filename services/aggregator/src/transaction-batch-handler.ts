@@ -7,6 +7,7 @@ import { deadLetterMessage, type DeadLetterReason } from '@tierflow/runtime/exac
 import { partitionOfKey } from '@tierflow/contracts/keyspace/key-partition';
 import type { Logger } from '@tierflow/runtime/service/logger';
 import type { PartitionBatch } from '@tierflow/runtime/kafka/partition-consumer';
+import { isRebalanceError } from '@tierflow/runtime/kafka/rebalance-error';
 import type { SchemaCodec } from '@tierflow/runtime/codec/schema-codec';
 import type { AggregateEmitter } from './aggregate-emitter';
 import type { AggregatorMetrics } from './aggregator-metrics';
@@ -184,9 +185,14 @@ export function createTransactionHandler(d: TransactionHandlerDeps) {
       // records at or below the applied offset came again (a retried batch after a failed send):
       // what that earlier attempt changed may still be in the outbox, so send it now
       if (result.fenced > 0) await d.emitter.flushOutbox(partition);
-      // a failed heartbeat (a rebalance under way) must not fail slices already committed:
-      // kafkajs finds the rebalance on its next call, and the commit's version check fences
-      await batch.heartbeat?.().catch(() => undefined);
+      // a rebalance under way: stop after the committed slices, so this member rejoins now
+      // rather than when the whole batch is through (isRebalanceError says why); another
+      // failed heartbeat does not fail them: kafkajs finds it on its next call
+      const beat = await batch.heartbeat?.().then(() => null, (err: unknown) => err);
+      if (beat && isRebalanceError(beat)) {
+        await d.emitter.emitUnsent(partition);
+        throw beat;
+      }
     }
     await d.emitter.emitUnsent(partition);
     (fromSource ? d.metrics.sourceLag : d.metrics.lag).set({ partition: String(partition) }, Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(lastOffset) - 1n)));

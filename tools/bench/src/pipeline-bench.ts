@@ -1,14 +1,16 @@
 /**
  * npm run bench: the whole pipeline (transactions -> aggregator -> customer.aggregates -> ranker
  * -> customer.tier-changes) on the real local stack. Measures in one run:
- *  1. sustained throughput for 1,000,000 transactions over 100,000 customers, and the
- *     consume-and-decode-only ceiling of the same topic;
+ *  1. sustained throughput for 1,000,000 transactions over 100,000 customers, timed from the
+ *     services' start (startup included) until the tiers are through, with each process's CPU
+ *     seconds in that time, and the consume-and-decode-only ceiling of the same topic;
  *  2. rebuild: state and derived topics reset, everything reprocessed from the earliest offsets;
  *  3. latency from a transaction's produce time to the tier-change it causes, at a steady
  *     5,000 transactions/s for 60 s, then at 20,000/s for 60 s (live mode; latency-run.ts);
  *  4. peak memory of every service, Redis bytes per customer (and per key pattern,
  *     redis-breakdown.ts), the AOF bytes the throughput run appended per transaction, and a
- *     CPU profile of the aggregator's hot path.
+ *     CPU profile of the aggregator's hot path (the throughput run's services run under
+ *     --cpu-prof; BENCH_CPU_PROFILE=0 runs them without).
  * Every service runs: aggregator, ranker, churn-watch and alerter (BENCH_SERVICES narrows it);
  * the throughput is transactions -> tiers, and the state is measured once churn-watch and the
  * alerter have consumed everything too.
@@ -32,6 +34,8 @@ import { churnKeys } from '@tierflow/contracts/keyspace/churn-watch/churn-keys';
 import { alertKeys } from '@tierflow/contracts/keyspace/alerter/alert-keys';
 import { busiestProfile, summariseCpuProfile } from './cpu-profile-summary';
 import { peakRssMb } from './process-memory';
+import { cpuSeconds, stackPids } from './process-cpu';
+import { stackLayout } from '@tierflow/cli/stack/stack-layout';
 import { aofFiles, aofMeter } from './aof-meter';
 import { breakdownTable, redisBreakdown, sampleValues, type KeyPatternBytes } from './redis-breakdown';
 import { latencyRun, type LatencyResult } from './latency-run';
@@ -85,20 +89,35 @@ interface RunResult {
   /** until churn-watch and the alerter were through as well */
   downstreamSeconds: number;
   rss: Record<string, number>;
+  /** CPU seconds of each service and server until the tiers were through */
+  cpu: Record<string, number>;
 }
 
 /** Runs until the tiers are through, and (`downstream`) churn-watch and the alerter as well. */
-async function runToEnd(f: Fixture, services: ServiceProcess[], downstream = true): Promise<RunResult> {
+async function runToEnd(f: Fixture, extra: Record<string, string>, profile: boolean, downstream = true): Promise<RunResult> {
+  // the clock starts before the services do: an apply thread may be through much of the input
+  // before every service is ready (a member that joins late waits out the group's rebalance)
   const started = Date.now();
+  const servers = stackPids(stackLayout().root);
+  const serversBefore = Object.fromEntries(Object.entries(servers).map(([name, pid]) => [name, cpuSeconds(pid)]));
+  const services = await startPipeline(f, extra, profile);
+  log(`  services ready after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const pids: Record<string, number | undefined> = { ...Object.fromEntries(services.map((s) => [s.name, s.child.pid])), ...servers };
+  const cpuAt = () => Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid)]));
+  // a service's CPU from its start, a server's from the reading before the services started
+  const cpuBefore = (name: string) => serversBefore[name] ?? 0;
   await waitApplied(redis, f, kafka, 1_800_000);
   log(`  aggregator through at ${((Date.now() - started) / 1000).toFixed(1)} s`);
   await waitRanked(redis, f.prefix, f.topics.aggregates, kafka, 1_800_000);
   const seconds = (Date.now() - started) / 1000 - 2; // waitRanked confirms over 4 polls of 0.5 s
+  const cpuAfter = cpuAt();
+  const cpu = Object.fromEntries(Object.entries(cpuAfter).map(([name, v]) => [name, Math.round((v - cpuBefore(name)) * 10) / 10]));
+  log(`  CPU seconds until the tiers were through: ${JSON.stringify(cpu)}`);
   if (downstream) await waitDownstream(f);
   const downstreamSeconds = downstream ? (Date.now() - started) / 1000 - 1.5 : NaN; // waitConsumed confirms over 3 polls
   const rss = Object.fromEntries(services.map((s) => [s.name, peakRssMb(s.child.pid)]));
   for (const s of services) await s.stop();
-  return { seconds, downstreamSeconds, rss };
+  return { seconds, downstreamSeconds, rss, cpu };
 }
 
 async function ceiling(topic: string): Promise<number> {
@@ -130,7 +149,7 @@ try {
   let redisBytesPerCustomer = NaN;
   let aofBytesPerTransaction = NaN;
   let breakdown: KeyPatternBytes[] = [];
-  const none: RunResult = { seconds: NaN, downstreamSeconds: NaN, rss: {} };
+  const none: RunResult = { seconds: NaN, downstreamSeconds: NaN, rss: {}, cpu: {} };
   let first = none;
   let rebuild = none;
   if (PHASES.has('throughput') || PHASES.has('rebuild')) {
@@ -144,7 +163,7 @@ try {
     const aof = aofMeter(redis);
     const filesBefore = await aofFiles(redis);
     await aof.start();
-    first = await runToEnd(f, await startPipeline(f, { TIME_MODE: 'replay' }, true));
+    first = await runToEnd(f, { TIME_MODE: 'replay' }, process.env.BENCH_CPU_PROFILE !== '0');
     const appended = await aof.stop();
     aofBytesPerTransaction = Math.round(appended.bytes / TOTAL);
     const filesAfter = await aofFiles(redis);
@@ -167,7 +186,7 @@ try {
     await new Promise((r) => setTimeout(r, 2_000));
     await ensureTopics(admin, pipelineTopicSpecs(f.topics, PARTITIONS));
     await admin.disconnect();
-    rebuild = await runToEnd(f, await startPipeline(f, { TIME_MODE: 'replay' }), false); // the tiers' rebuild
+    rebuild = await runToEnd(f, { TIME_MODE: 'replay' }, false, false); // the tiers' rebuild
     log(`rebuild: ${rebuild.seconds.toFixed(1)}s`);
   }
 
@@ -219,6 +238,7 @@ try {
     rebuildSeconds: Number(rebuild.seconds.toFixed(1)),
     peakRssMb: peak,
     peakRssByService: first.rss,
+    cpuSecondsToTiers: first.cpu,
     redisBytesPerCustomer,
     aofBytesPerTransaction,
   };
