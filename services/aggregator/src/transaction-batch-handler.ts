@@ -7,7 +7,7 @@ import { deadLetterMessage, type DeadLetterReason } from '@tierflow/runtime/exac
 import { partitionOfKey } from '@tierflow/contracts/keyspace/key-partition';
 import type { Logger } from '@tierflow/runtime/service/logger';
 import type { PartitionBatch } from '@tierflow/runtime/kafka/partition-consumer';
-import { isRebalanceError } from '@tierflow/runtime/kafka/rebalance-error';
+import { batchHeartbeat } from '@tierflow/runtime/kafka/batch-heartbeat';
 import type { SchemaCodec } from '@tierflow/runtime/codec/schema-codec';
 import type { AggregateEmitter } from './aggregate-emitter';
 import type { AggregatorMetrics } from './aggregator-metrics';
@@ -154,45 +154,51 @@ export function createTransactionHandler(d: TransactionHandlerDeps) {
     const byOffset = new Map(messages.map((m) => [m.offset, m]));
     const events = new Map(good.map((g) => [g.offset, g.event]));
     let done = -1n;
-    for (let i = 0; i < Math.max(good.length, 1); i += d.stepEvents) {
-      const chunk = good.slice(i, i + d.stepEvents);
-      const isLast = i + d.stepEvents >= good.length;
-      const upTo = isLast ? lastOffset : chunk[chunk.length - 1]!.offset;
-      const from = done;
-      // the bad records of this slice's offset range, and the transactionIds found applied with
-      // other content, go to the dead-letter topic before the slice is committed
-      const beforeCommit = (conflicts: string[]) =>
-        deadLetter([
-          ...bad.filter((b) => BigInt(b.message.offset) > from && BigInt(b.message.offset) <= BigInt(upTo)),
-          ...conflicts.map((o) => ({
-            message: byOffset.get(o)!,
-            why: { code: 'CONFLICTING_TRANSACTION_ID', reason: `transactionId ${events.get(o)?.transactionId} was already applied with other content` },
-          })),
-        ]);
-      const result = await applyBatch({
-        redis: d.redis, prefix: d.prefix, topic, partition, events: chunk, windows: d.windows, lastOffset: upTo,
-        clockMs: d.liveClock ? Date.now() : 0, cache: d.cache.of(partition), beforeCommit,
-      });
-      done = BigInt(upTo);
-      d.metrics.applied.inc(result.applied);
-      d.metrics.duplicates.inc(result.duplicates);
-      d.metrics.sourceCopies.inc(result.sourceCopies);
-      d.metrics.beyondHorizon.inc(result.beyondHorizon);
-      d.metrics.late.inc(result.late);
-      d.metrics.fenced.inc(result.fenced);
-      // the record cache: sent after the batch's last step, or once it holds this many customers
-      if (d.cache.of(partition).unsentCount >= EMIT_AT_CUSTOMERS) await d.emitter.emitUnsent(partition);
-      // records at or below the applied offset came again (a retried batch after a failed send):
-      // what that earlier attempt changed may still be in the outbox, so send it now
-      if (result.fenced > 0) await d.emitter.flushOutbox(partition);
-      // a rebalance under way: stop after the committed slices, so this member rejoins now
-      // rather than when the whole batch is through (isRebalanceError says why); another
-      // failed heartbeat does not fail them: kafkajs finds it on its next call
-      const beat = await batch.heartbeat?.().then(() => null, (err: unknown) => err);
-      if (beat && isRebalanceError(beat)) {
-        await d.emitter.emitUnsent(partition);
-        throw beat;
+    // heartbeats while the steps run (batch-heartbeat.ts): a long step does not get this member evicted
+    const membership = batchHeartbeat(batch.heartbeat);
+    try {
+      for (let i = 0; i < Math.max(good.length, 1); i += d.stepEvents) {
+        const chunk = good.slice(i, i + d.stepEvents);
+        const isLast = i + d.stepEvents >= good.length;
+        const upTo = isLast ? lastOffset : chunk[chunk.length - 1]!.offset;
+        const from = done;
+        // the bad records of this slice's offset range, and the transactionIds found applied with
+        // other content, go to the dead-letter topic before the slice is committed
+        const beforeCommit = (conflicts: string[]) =>
+          deadLetter([
+            ...bad.filter((b) => BigInt(b.message.offset) > from && BigInt(b.message.offset) <= BigInt(upTo)),
+            ...conflicts.map((o) => ({
+              message: byOffset.get(o)!,
+              why: { code: 'CONFLICTING_TRANSACTION_ID', reason: `transactionId ${events.get(o)?.transactionId} was already applied with other content` },
+            })),
+          ]);
+        const result = await applyBatch({
+          redis: d.redis, prefix: d.prefix, topic, partition, events: chunk, windows: d.windows, lastOffset: upTo,
+          clockMs: d.liveClock ? Date.now() : 0, cache: d.cache.of(partition), beforeCommit,
+        });
+        done = BigInt(upTo);
+        d.metrics.applied.inc(result.applied);
+        d.metrics.duplicates.inc(result.duplicates);
+        d.metrics.sourceCopies.inc(result.sourceCopies);
+        d.metrics.beyondHorizon.inc(result.beyondHorizon);
+        d.metrics.late.inc(result.late);
+        d.metrics.fenced.inc(result.fenced);
+        // the record cache: sent after the batch's last step, or once it holds this many customers
+        if (d.cache.of(partition).unsentCount >= EMIT_AT_CUSTOMERS) await d.emitter.emitUnsent(partition);
+        // records at or below the applied offset came again (a retried batch after a failed send):
+        // what that earlier attempt changed may still be in the outbox, so send it now
+        if (result.fenced > 0) await d.emitter.flushOutbox(partition);
+        // a rebalance under way: stop after the committed slices, so this member rejoins now
+        // rather than when the whole batch is through (rebalance-error.ts says why); another
+        // failed heartbeat does not fail them: kafkajs finds it on its next call
+        const rebalance = await membership.check();
+        if (rebalance !== null) {
+          await d.emitter.emitUnsent(partition);
+          throw rebalance;
+        }
       }
+    } finally {
+      membership.stop();
     }
     await d.emitter.emitUnsent(partition);
     (fromSource ? d.metrics.sourceLag : d.metrics.lag).set({ partition: String(partition) }, Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(lastOffset) - 1n)));
