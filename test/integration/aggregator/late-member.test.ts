@@ -38,10 +38,10 @@ describe('a second aggregator joining while the first works through a backlog', 
     const first = await startService('aggregator', f.envFor('aggregator', env));
     running.push(first);
     await first.ready();
-    // the first member has committed steps of every shard: it is in the middle of its batches
+    // the first member has committed a step: it is in the middle of its first fetch's batches
     const deadline = Date.now() + 60_000;
-    while ((await shardsStarted(f.prefix, f.topics.transactions)) < PARTITIONS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    expect(await shardsStarted(f.prefix, f.topics.transactions)).toBe(PARTITIONS);
+    while ((await shardsStarted(f.prefix, f.topics.transactions)) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(await shardsStarted(f.prefix, f.topics.transactions)).toBeGreaterThan(0);
 
     const joining = Date.now();
     const second = await startService('aggregator', f.envFor('aggregator', env));

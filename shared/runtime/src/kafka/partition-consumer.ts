@@ -1,3 +1,4 @@
+import { isRebalanceError } from './rebalance-error';
 import type { Consumer, Kafka, KafkaMessage, PartitionAssigner } from 'kafkajs';
 import type { Logger } from '../service/logger';
 import { exitForRestart, exitOnFatalCrash } from './consumer-crash';
@@ -115,7 +116,14 @@ export async function startPartitionConsumer(params: PartitionConsumerParams): P
   }
   let joins = 0;
   const fatal = params.onFatal ?? exitForRestart(log);
+  /**
+   * A rebalance a heartbeat of this generation reported (rebalance-error.ts): the batches kafkajs
+   * fetched before it are not started, so the member rejoins once the ones running reach a step's
+   * end, not after the whole fetch
+   */
+  let rebalance: unknown = null;
   consumer.on(consumer.events.GROUP_JOIN, (event) => {
+    rebalance = null;
     verified.clear();
     const assigned = event.payload.memberAssignment as Record<string, number[]>;
     assignment = Object.entries(assigned).flatMap(([topic, partitions]) => partitions.map((p) => `${topic}:${p}`));
@@ -161,7 +169,13 @@ export async function startPartitionConsumer(params: PartitionConsumerParams): P
     autoCommitInterval: 1_000,
     eachBatchAutoResolve: false,
     partitionsConsumedConcurrently: params.partitionsConsumedConcurrently ?? 1,
-    eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+    eachBatch: async ({ batch, resolveOffset, heartbeat: kafkaHeartbeat, isRunning, isStale }) => {
+      if (rebalance !== null) throw rebalance;
+      const heartbeat = () =>
+        kafkaHeartbeat().catch((err: unknown) => {
+          if (isRebalanceError(err)) rebalance = err;
+          throw err;
+        });
       const key = `${batch.topic}:${batch.partition}`;
       if (!verified.has(key)) {
         const applied = await params.appliedOffset(batch.topic, batch.partition);
