@@ -8,7 +8,11 @@ export type FromApplyWorker =
   | { type: 'stopped'; error?: string };
 
 /** What the main thread tells an apply thread. */
-export type ToApplyWorker = { type: 'scrape'; id: number } | { type: 'stop' };
+export type ToApplyWorker =
+  | { type: 'scrape'; id: number }
+  /** every thread is a member of the group: batches may be applied (start-gate.ts) */
+  | { type: 'go' }
+  | { type: 'stop' };
 
 /** What an apply thread is started with. */
 export interface ApplyWorkerData {

@@ -2,7 +2,8 @@ import type avro from 'avsc';
 import type { Kafka } from 'kafkajs';
 import type { Redis } from 'ioredis';
 import { KeyPartitioner } from '@tierflow/runtime/kafka/key-partitioner';
-import { startPartitionConsumer } from '@tierflow/runtime/kafka/partition-consumer';
+import { startPartitionConsumer, type PartitionBatch } from '@tierflow/runtime/kafka/partition-consumer';
+import { startGate } from '@tierflow/runtime/kafka/start-gate';
 import type { SchemaCodec } from '@tierflow/runtime/codec/schema-codec';
 import type { Logger } from '@tierflow/runtime/service/logger';
 import { readAppliedOffset } from '@tierflow/contracts/keyspace/aggregator/applied-offset-reader';
@@ -31,6 +32,14 @@ export interface ApplyStage {
  * one per thread) are members of one consumer group, each holding some shards, as several
  * aggregator processes would.
  */
+/** the handler, behind the start gate */
+function gated(wait: ReturnType<typeof startGate>, handle: (batch: PartitionBatch) => Promise<void>) {
+  return async (batch: PartitionBatch) => {
+    await wait(batch.heartbeat);
+    return handle(batch);
+  };
+}
+
 export async function startApplyStage(p: {
   config: AggregatorConfig;
   kafka: Kafka;
@@ -40,6 +49,8 @@ export async function startApplyStage(p: {
   aggregateSchemaId: number;
   metrics: AggregatorMetrics;
   logger: Logger;
+  /** an apply thread's: resolves once every thread is a member of the group (start-gate.ts) */
+  gate?: Promise<void>;
 }): Promise<ApplyStage> {
   const { config, kafka, redis, codec, metrics, logger } = p;
   const producer = kafka.producer({ createPartitioner: KeyPartitioner, idempotent: true, maxInFlightRequests: 1 });
@@ -82,7 +93,7 @@ export async function startApplyStage(p: {
       const flushed = await emitter.flushOutbox(partition);
       if (flushed > 0) logger.info({ partition, flushed }, 'outbox flushed on assignment');
     },
-    handleBatch,
+    handleBatch: p.gate === undefined ? handleBatch : gated(startGate(p.gate), handleBatch),
   });
   const assigned = () => transactions.assigned().filter((a) => a.startsWith(`${shardTopic}:`)).map((a) => Number(a.slice(a.lastIndexOf(':') + 1)));
   const clock = config.liveClock

@@ -82,6 +82,7 @@ export async function startApplyThreads(p: {
     await Promise.all(threads.map((t) => t.worker.terminate()));
     throw err;
   }
+  for (const t of threads) t.worker.postMessage({ type: 'go' } satisfies ToApplyWorker);
   log.info({ threads: p.count }, 'apply threads started');
 
   const ask = (t: Thread) => new Promise<void>((resolve) => {

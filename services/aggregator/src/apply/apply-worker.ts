@@ -36,9 +36,15 @@ await codec.register(valueSubject(config.topics.transactions), transactionSchema
 const aggregateSchemaId = await codec.registerFile(valueSubject(config.topics.aggregates), 'CustomerAggregate.avsc');
 const registry = new Registry();
 processHealth.configure();
+// batches wait until every thread has joined the group (the main thread says go: start-gate.ts)
+let go: () => void = () => undefined;
+const gate = new Promise<void>((resolve) => (go = resolve));
+port.on('message', (m: ToApplyWorker) => {
+  if (m.type === 'go') go();
+});
 const stage = await startApplyStage({
   config, kafka, redis, codec, logger, readerType: avro.Type.forSchema(JSON.parse(transactionSchema)),
-  aggregateSchemaId, metrics: createAggregatorMetrics(registry),
+  aggregateSchemaId, metrics: createAggregatorMetrics(registry), gate,
 });
 
 /** The thread's series; the shared components' ones (consumers, outboxes) get its name as a label. */
@@ -50,6 +56,7 @@ async function scrape(): Promise<Extract<FromApplyWorker, { type: 'scraped' }>['
 }
 
 port.on('message', (m: ToApplyWorker) => {
+  if (m.type === 'go') return;
   if (m.type === 'scrape') {
     void scrape().then((metrics) => post({ type: 'scraped', id: m.id, metrics, problems: processHealth.problems().map((p) => `${data.thread}: ${p}`) }));
     return;
