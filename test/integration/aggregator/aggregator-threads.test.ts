@@ -63,4 +63,29 @@ describe('aggregator with APPLY_THREADS=2', () => {
 
     expect(await s.stop()).toBe(0);
   }, 300_000);
+
+  it('with a backlog already there at start: every thread joins before any applies, both share the shards', async () => {
+    const f = await pipelineFixture(kafka);
+    cleanups.push(() => deleteTopics(kafka, Object.values(f.topics)), () => dropPrefix(redis, f.prefix));
+    const events = generateTransactions({ count: 200_000, customers: 3_000, startMs: Date.UTC(2025, 0, 1), days: 60, seed: 12, resendEvery: 50 });
+    await produce(kafka, f.topics.transactions, events.map((e) => toMessage(f.codec, f.txSchemaId, e)), 20_000);
+    const spawned = Date.now();
+    const s = await startService('aggregator', f.envFor('aggregator', { APPLY_THREADS: '2', APPLY_STEP_EVENTS: '2000' }));
+    running.push(s);
+    await s.ready();
+    // the first thread to join held its batches (start-gate.ts) and so rejoined within a
+    // heartbeat, not after the group's rebalance timeout (20 s)
+    expect((Date.now() - spawned) / 1000).toBeLessThan(15);
+    await waitApplied(redis, f, kafka, 180_000);
+    const oracle = oracleAggregates(withPartitions(events), WINDOWS);
+    expect(withoutSeq(await readCustomers(redis, f.prefix, [...oracle.keys()]))).toEqual(oracle);
+    const metrics = await fetch(`http://127.0.0.1:${s.port}/metrics`).then((r) => r.text());
+    expect(series(metrics, 'tierflow_aggregator_applied_total')).toBe(new Set(events.map((e) => e.transactionId)).size);
+    const group = `tierflow-aggregator-${f.suffix}`;
+    for (const thread of ['apply-1', 'apply-2']) {
+      const held = new Set([...metrics.matchAll(new RegExp(`^tierflow_consumer_lag_records\\{consumer="${group}",topic="[^"]+",partition="(\\d)",thread="${thread}"\\}`, 'gm'))].map((m) => m[1]));
+      expect(held.size).toBeGreaterThan(0);
+    }
+    expect(await s.stop()).toBe(0);
+  }, 300_000);
 });
