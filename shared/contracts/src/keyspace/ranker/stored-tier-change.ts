@@ -105,47 +105,63 @@ export function impliedStoredTierChange(stored: string): string {
 /** a t3 or t2 line */
 const isCompact = (stored: string) => stored.startsWith('3|') || stored.startsWith('2|');
 
+/** a value of a line: base 36 or `~decimal` in t3, decimal in t2 */
+function lineValue(x: string, t3: boolean, stored: string): number {
+  if (!t3) return Number(x);
+  if (x.charCodeAt(0) === 126 /* ~ */) return Number(x.slice(1));
+  if (!BASE36.test(x)) throw new StoredTierChangeError(`bad number ${x.slice(0, 20)} in a compact stored tier change: ${stored.slice(0, 80)}`);
+  return parseInt(x, 36);
+}
+
+/** a value of a line that may be empty (null) */
+function nullableValue(x: string, t3: boolean, stored: string): number | null {
+  return x === '' ? null : lineValue(x, t3, stored);
+}
+
+/** t3 keeps the integer the share was computed from (see above); t2 the share */
+function shareValue(x: string, total: number, t3: boolean, stored: string): number | null {
+  if (x === '' || !t3 || x.charCodeAt(0) === 126) return nullableValue(x, t3, stored);
+  return lineValue(x, t3, stored) / total;
+}
+
+// no closures per call: this runs for every tier change the ranker sends
 function expand(stored: string, ctx: StoredTierContext | null | undefined, implied?: { scope: string; customerId: string }): TierChange {
   const v = stored.split('|');
   if (v.length !== T2_PARTS && v.length !== T2_PARTS - 1) throw new StoredTierChangeError(`unknown stored tier change format: ${stored.slice(0, 80)}`);
   if (!ctx) throw new StoredTierChangeError(`a compact stored tier change needs the ranker's context (its meta hash): ${stored.slice(0, 80)}`);
-  const at = (i: number) => v[i] as string;
-  const t3 = at(0) === '3';
+  const t3 = v[0] === '3';
   if (t3 && v.length !== T2_PARTS) throw new StoredTierChangeError(`unknown stored tier change format: ${stored.slice(0, 80)}`);
-  /** a value of the line: base 36 or `~decimal` in t3, decimal in t2 */
-  const value = (x: string) => {
-    if (!t3) return Number(x);
-    if (x.startsWith('~')) return Number(x.slice(1));
-    if (!BASE36.test(x)) throw new StoredTierChangeError(`bad number ${x.slice(0, 20)} in a compact stored tier change: ${stored.slice(0, 80)}`);
-    return parseInt(x, 36);
-  };
-  const n = (i: number) => value(at(i));
-  const nullable = (i: number) => (at(i) === '' ? null : value(at(i)));
-  /** t3 keeps the integer the share was computed from (see above); t2 the share */
-  const share = (): number | null => {
-    const x = at(8);
-    if (x === '' || !t3 || x.startsWith('~')) return nullable(8);
-    return value(x) / n(9);
-  };
-  const scope = at(1) === '' && implied ? implied.scope : at(1);
-  const customerId = at(2) === '' && implied ? implied.customerId : at(2);
-  const [fromTier, toTier, rawTier] = at(3).split('') as [Tier, Tier, Tier];
-  const reason = REASONS[n(4)];
-  if (!reason || !TIERS.includes(fromTier) || !TIERS.includes(toTier) || !TIERS.includes(rawTier)) {
+  const scope = v[1] === '' && implied ? implied.scope : (v[1] as string);
+  const customerId = v[2] === '' && implied ? implied.customerId : (v[2] as string);
+  const tiers = v[3] as string;
+  const fromTier = tiers[0] as Tier;
+  const toTier = tiers[1] as Tier;
+  const rawTier = tiers[2] as Tier;
+  const reason = REASONS[lineValue(v[4] as string, t3, stored)];
+  if (!reason || tiers.length !== 3 || !TIERS.includes(fromTier) || !TIERS.includes(toTier) || !TIERS.includes(rawTier)) {
     throw new StoredTierChangeError(`bad compact stored tier change: ${stored.slice(0, 80)}`);
   }
-  const causeCustomerId = at(16) === '' ? customerId : at(16);
-  const causeEventId = at(15).startsWith('=') ? at(15).slice(1) : `${causeCustomerId}${at(15)}`;
+  const causeCustomerId = v[16] === '' ? customerId : (v[16] as string);
+  const cause = v[15] as string;
+  const causeEventId = cause.charCodeAt(0) === 61 /* = */ ? cause.slice(1) : `${causeCustomerId}${cause}`;
+  const total = lineValue(v[9] as string, t3, stored);
   return {
     eventId: tierChangeEventId(scope, customerId, causeEventId),
     customerId, scope, fromTier, toTier,
     direction: tierRank(toTier) < tierRank(fromTier) ? 'UPGRADE' : 'DOWNGRADE',
     reason, rawTier,
-    rank: nullable(5), populationSize: n(6), basisMinor: n(7), cumulativeShareBefore: share(), totalBasisMinor: n(9),
+    rank: nullableValue(v[5] as string, t3, stored),
+    populationSize: lineValue(v[6] as string, t3, stored),
+    basisMinor: lineValue(v[7] as string, t3, stored),
+    cumulativeShareBefore: shareValue(v[8] as string, total, t3, stored),
+    totalBasisMinor: total,
     tierMode: ctx.tierMode, thresholdA: ctx.thresholdA, thresholdB: ctx.thresholdB, hysteresisMargin: ctx.hysteresisMargin, minDwellMs: ctx.minDwellMs,
-    boundaryCountA: n(10), boundaryCountB: n(11), boundaryBasisA: nullable(12), boundaryBasisB: nullable(13),
-    configVersion: ctx.configVersion, eventTime: n(14), causeEventId, causeCustomerId,
-    causeOffset: v.length === T2_PARTS ? nullable(17) : null,
+    boundaryCountA: lineValue(v[10] as string, t3, stored),
+    boundaryCountB: lineValue(v[11] as string, t3, stored),
+    boundaryBasisA: nullableValue(v[12] as string, t3, stored),
+    boundaryBasisB: nullableValue(v[13] as string, t3, stored),
+    configVersion: ctx.configVersion, eventTime: lineValue(v[14] as string, t3, stored), causeEventId, causeCustomerId,
+    causeOffset: v.length === T2_PARTS ? nullableValue(v[17] as string, t3, stored) : null,
   };
 }
 
