@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { connectionConfig } from '@tierflow/runtime/config/connection-config';
 import { oracleAggregates } from '../../../tools/testkit/src/aggregate-oracle';
-import { dropPrefix, withoutSeq, pipelineFixture, readCustomers, toMessage, waitApplied, withPartitions } from '../../../tools/testkit/src/aggregator-harness';
+import { dropPrefix, withoutSeq, pipelineFixture, readCustomers, toMessage, waitApplied, withPartitions, PARTITIONS } from '../../../tools/testkit/src/aggregator-harness';
 import { deleteTopics, produce, testKafka } from '../../../tools/testkit/src/kafka-io';
 import { startService, type ServiceProcess } from '../../../tools/testkit/src/service-process';
 import { generateTransactions } from '../../../tools/testkit/src/transaction-fixtures';
@@ -88,4 +88,54 @@ describe('aggregator with APPLY_THREADS=2', () => {
     }
     expect(await s.stop()).toBe(0);
   }, 300_000);
+});
+
+/** shards holding an applied position of the transactions topic */
+async function shardsStarted(prefix: string, topic: string): Promise<number> {
+  let n = 0;
+  for (let p = 0; p < PARTITIONS; p++) if ((await redis.hget(`${prefix}{p${p}}:meta`, `off:${topic}:${p}`)) !== null) n++;
+  return n;
+}
+
+describe('a second aggregator joining while the first works through a backlog', () => {
+  it('gets its share within a few steps (the first stops its long batch at the rebalance), and every transaction is applied once', async () => {
+    const f = await pipelineFixture(kafka);
+    cleanups.push(() => deleteTopics(kafka, Object.values(f.topics)), () => dropPrefix(redis, f.prefix));
+    // a backlog one fetch round of the first member takes well over the group's rebalance
+    // timeout (20 s) to apply in steps of 500: before, the newcomer waited all of it out
+    const events = generateTransactions({ count: 400_000, customers: 5_000, startMs: Date.UTC(2025, 0, 1), days: 60, seed: 23, resendEvery: 40 });
+    await produce(kafka, f.topics.transactions, events.map((e) => toMessage(f.codec, f.txSchemaId, e)), 20_000);
+    const env = { APPLY_THREADS: '0', APPLY_STEP_EVENTS: '500' };
+    const first = await startService('aggregator', f.envFor('aggregator', env));
+    running.push(first);
+    await first.ready();
+    // the first member has committed a step: it is in the middle of its first fetch's batches
+    const deadline = Date.now() + 60_000;
+    while ((await shardsStarted(f.prefix, f.topics.transactions)) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(await shardsStarted(f.prefix, f.topics.transactions)).toBeGreaterThan(0);
+
+    const joining = Date.now();
+    const second = await startService('aggregator', f.envFor('aggregator', env));
+    running.push(second);
+    await second.ready(); // ready: a member of the group with its assignment
+    const waited = (Date.now() - joining) / 1000;
+    // its own start (a few seconds) plus one step and a heartbeat of the first, not the rebalance timeout
+    expect(waited).toBeLessThan(15);
+    const applied = async (s: ServiceProcess) => {
+      const text = await fetch(`http://127.0.0.1:${s.port}/metrics`).then((r) => r.text());
+      return Number(/^tierflow_aggregator_applied_total (\S+)$/m.exec(text)?.[1] ?? NaN);
+    };
+
+    await waitApplied(redis, f, kafka, 300_000);
+    // both processes applied part of the backlog, and each distinct transaction once between them
+    const [byFirst, bySecond] = [await applied(first), await applied(second)];
+    expect(byFirst).toBeGreaterThan(0);
+    expect(bySecond).toBeGreaterThan(0);
+    expect(byFirst + bySecond).toBe(new Set(events.map((e) => e.transactionId)).size);
+    // the state: the independent replay's, each transaction once whoever applied it
+    const oracle = oracleAggregates(withPartitions(events), WINDOWS);
+    expect(withoutSeq(await readCustomers(redis, f.prefix, [...oracle.keys()]))).toEqual(oracle);
+    expect(await second.stop()).toBe(0);
+    expect(await first.stop()).toBe(0);
+  }, 600_000);
 });
