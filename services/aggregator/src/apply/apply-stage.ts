@@ -24,14 +24,6 @@ export interface ApplyStage {
   stop: () => Promise<void>;
 }
 
-/**
- * The apply stage: the by-customer topic, one partition per customer shard, exactly once into
- * Redis (the transaction handler and the fenced commit), the changed customers out to
- * customer.aggregates (the emitter and its outbox), and in live mode the clock that moves quiet
- * shards' windows on. It has its own producer and partition cache; several stages (APPLY_THREADS,
- * one per thread) are members of one consumer group, each holding some shards, as several
- * aggregator processes would.
- */
 /** the handler, behind the start gate */
 function gated(wait: ReturnType<typeof startGate>, handle: (batch: PartitionBatch) => Promise<void>) {
   return async (batch: PartitionBatch) => {
@@ -40,6 +32,14 @@ function gated(wait: ReturnType<typeof startGate>, handle: (batch: PartitionBatc
   };
 }
 
+/**
+ * The apply stage: the by-customer topic, one partition per customer shard, exactly once into
+ * Redis (the transaction handler and the fenced commit), the changed customers out to
+ * customer.aggregates (the emitter and its outbox), and in live mode the clock that moves quiet
+ * shards' windows on. It has its own producer and partition cache; several stages (APPLY_THREADS,
+ * one per thread) are members of one consumer group, each holding some shards, as several
+ * aggregator processes would.
+ */
 export async function startApplyStage(p: {
   config: AggregatorConfig;
   kafka: Kafka;

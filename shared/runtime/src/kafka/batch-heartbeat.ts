@@ -5,7 +5,7 @@ import { isRebalanceError } from './rebalance-error';
  * busy with one step longer than the session timeout (a loaded machine, a long backlog step)
  * is evicted, and the group rebalances around it again and again. While a batch runs this asks
  * every `intervalMs` (kafkajs sends at most one per its heartbeat interval) and remembers a
- * rebalance it reports: the batch stops after its current step (`rebalance()`), so the member
+ * rebalance it reports: the batch stops after its current step (`check()`), so the member
  * rejoins at once. Other failures are left to kafkajs's next call.
  */
 export function batchHeartbeat(heartbeat: (() => Promise<void>) | undefined, intervalMs = 1_000) {
