@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { connectionConfig } from '@tierflow/runtime/config/connection-config';
+import { readAppliedOffset } from '@tierflow/contracts/keyspace/aggregator/applied-offset-reader';
 import { oracleAggregates } from '../../../tools/testkit/src/aggregate-oracle';
 import { dropPrefix, withoutSeq, pipelineFixture, readCustomers, toMessage, waitApplied, withPartitions, PARTITIONS } from '../../../tools/testkit/src/aggregator-harness';
 import { deleteTopics, produce, testKafka } from '../../../tools/testkit/src/kafka-io';
@@ -94,7 +95,7 @@ describe('aggregator with APPLY_THREADS=2', () => {
 /** shards holding an applied position of the transactions topic */
 async function shardsStarted(prefix: string, topic: string): Promise<number> {
   let n = 0;
-  for (let p = 0; p < PARTITIONS; p++) if ((await redis.hget(`${prefix}{p${p}}:meta`, `off:${topic}:${p}`)) !== null) n++;
+  for (let p = 0; p < PARTITIONS; p++) if ((await readAppliedOffset(redis, prefix, topic, p)) !== null) n++;
   return n;
 }
 

@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { connectionConfig } from '@tierflow/runtime/config/connection-config';
+import { readAppliedOffset } from '@tierflow/contracts/keyspace/aggregator/applied-offset-reader';
 import { SchemaCodec } from '@tierflow/runtime/codec/schema-codec';
 import { dropPrefix, PARTITIONS, pipelineFixture, toMessage, waitApplied } from '@tierflow/testkit/aggregator-harness';
 import { deleteTopics, produce, testKafka, topicEnd } from '@tierflow/testkit/kafka-io';
@@ -26,7 +27,7 @@ const kafka = testKafka();
 
 /** whether any shard holds an applied position of the transactions topic yet */
 async function committedBefore(prefix: string, topic: string): Promise<boolean> {
-  for (let p = 0; p < PARTITIONS; p++) if ((await redis.hget(`${prefix}{p${p}}:meta`, `off:${topic}:${p}`)) !== null) return true;
+  for (let p = 0; p < PARTITIONS; p++) if ((await readAppliedOffset(redis, prefix, topic, p)) !== null) return true;
   return false;
 }
 const redis = new Redis(connectionConfig().redisUrl);

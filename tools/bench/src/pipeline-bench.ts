@@ -34,7 +34,7 @@ import { churnKeys } from '@tierflow/contracts/keyspace/churn-watch/churn-keys';
 import { alertKeys } from '@tierflow/contracts/keyspace/alerter/alert-keys';
 import { busiestProfile, summariseCpuProfile } from './cpu-profile-summary';
 import { peakRssMb } from './process-memory';
-import { cpuSeconds, stackPids } from './process-cpu';
+import { cpuSecondsOf, stackPids } from './process-cpu';
 import { stackLayout } from '@tierflow/cli/stack/stack-layout';
 import { aofFiles, aofMeter } from './aof-meter';
 import { breakdownTable, redisBreakdown, sampleValues, type KeyPatternBytes } from './redis-breakdown';
@@ -99,18 +99,17 @@ async function runToEnd(f: Fixture, extra: Record<string, string>, profile: bool
   // before every service is ready (a member that joins late waits out the group's rebalance)
   const started = Date.now();
   const servers = stackPids(stackLayout().root);
-  const serversBefore = Object.fromEntries(Object.entries(servers).map(([name, pid]) => [name, cpuSeconds(pid)]));
+  const serversBefore = cpuSecondsOf(servers);
   const services = await startPipeline(f, extra, profile);
   log(`  services ready after ${((Date.now() - started) / 1000).toFixed(1)} s`);
   const pids: Record<string, number | undefined> = { ...Object.fromEntries(services.map((s) => [s.name, s.child.pid])), ...servers };
-  const cpuAt = () => Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid)]));
   // a service's CPU from its start, a server's from the reading before the services started
   const cpuBefore = (name: string) => serversBefore[name] ?? 0;
   await waitApplied(redis, f, kafka, 1_800_000);
   log(`  aggregator through at ${((Date.now() - started) / 1000).toFixed(1)} s`);
   await waitRanked(redis, f.prefix, f.topics.aggregates, kafka, 1_800_000);
   const seconds = (Date.now() - started) / 1000 - 2; // waitRanked confirms over 4 polls of 0.5 s
-  const cpuAfter = cpuAt();
+  const cpuAfter = cpuSecondsOf(pids);
   const cpu = Object.fromEntries(Object.entries(cpuAfter).map(([name, v]) => [name, Math.round((v - cpuBefore(name)) * 10) / 10]));
   log(`  CPU seconds until the tiers were through: ${JSON.stringify(cpu)}`);
   if (downstream) await waitDownstream(f);

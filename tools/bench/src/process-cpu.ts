@@ -17,6 +17,11 @@ export function cpuSeconds(pid: number | undefined): number {
   }
 }
 
+/** CPU seconds of each named process so far (NaN for one that is gone). */
+export function cpuSecondsOf(pids: Record<string, number | undefined>): Record<string, number> {
+  return Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid)]));
+}
+
 /** The pids of the local stack's servers (npm run stack:up), by name; empty for external servers. */
 export function stackPids(stackDir: string): Record<string, number> {
   const out: Record<string, number> = {};
@@ -34,7 +39,7 @@ export function stackPids(stackDir: string): Record<string, number> {
 export function cpuMeter(pids: Record<string, number | undefined>) {
   let started = 0;
   let first: Record<string, number> = {};
-  const read = () => Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid)]));
+  const read = () => cpuSecondsOf(pids);
   return {
     start(): void {
       started = performance.now();
